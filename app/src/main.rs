@@ -1,0 +1,2 @@
+//! galmass web app (filled in by the foundation work).
+fn main() {}

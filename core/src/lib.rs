@@ -1,0 +1,18 @@
+//! # galmass-core
+//!
+//! The pure heart of galmass: particle sets of galaxies, the mock-galaxy generator, the
+//! measurements of Chu et al. 2024 (MNRAS 528, 6354) and, in later stages, map rendering,
+//! the GBDT and the CNN. Everything here is a pure function over slices: no disk I/O, no
+//! clocks, no required threads (rayon only behind the `parallel` feature), so the same code
+//! runs natively and in the browser (wasm32).
+//!
+//! Data flow, in module order: [`units`] → [`galaxy`] (particles) → [`mock`] (generator) →
+//! [`measure`] (half-mass radius, targets, features).
+
+pub mod galaxy;
+pub mod measure;
+pub mod mock;
+pub mod units;
+
+/// Version of galmass-core (the crate version), shown by the CLI and the web app.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,2 @@
+//! `galmass`: the command-line interface (filled in by the CLI work).
+fn main() {}
