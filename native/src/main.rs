@@ -1,2 +1,3 @@
-//! `galmass`: the command-line interface (filled in by the CLI work).
+//! `galmass`: the command-line interface (verbs are wired as the generator and the
+//! measurements land in core).
 fn main() {}

@@ -9,13 +9,7 @@ use galmass::tng::{
 };
 use galmass_core::units::{MSUN_R, cosmic_time_gyr, lum_from_mag};
 
-/// |a − b| within `rel` of the larger magnitude, plus `abs`.
-fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
-    (a - b).abs() <= rel * a.abs().max(b.abs()) + abs
-}
-
-/// f32 precision after two roundings (write and read).
-const F32_REL: f64 = 2.5e-7;
+use common::close;
 
 fn round_trip(a: f64, h: f64) {
     let dir = tempfile::tempdir().unwrap();
@@ -46,65 +40,7 @@ fn round_trip(a: f64, h: f64) {
     assert_eq!(cut.header.time, a);
     assert_eq!(cut.header.hubble, h);
     assert_eq!(cut.n_wind, 0);
-    let vsys = cut.v_sys_kms;
-    let vscale = vsys.iter().map(|v| v.abs()).fold(0.0, f64::max);
-
-    let check_pos = |w: &[[f32; 3]], g: &[[f32; 3]], what: &str| {
-        assert_eq!(w.len(), g.len(), "{what}");
-        for (p, q) in w.iter().zip(g) {
-            for k in 0..3 {
-                assert!(
-                    close(p[k] as f64, q[k] as f64, F32_REL, 1e-9),
-                    "{what} pos {p:?} vs {q:?}"
-                );
-            }
-        }
-    };
-    let check_vel = |w: &[[f32; 3]], g: &[[f32; 3]], what: &str| {
-        for (p, q) in w.iter().zip(g) {
-            for k in 0..3 {
-                let back = q[k] as f64 + vsys[k];
-                assert!(
-                    close(p[k] as f64, back, F32_REL, 2e-7 * vscale + 1e-9),
-                    "{what} vel {p:?} vs {q:?}"
-                );
-            }
-        }
-    };
-    let check_col = |w: &[f32], g: &[f32], rel: f64, what: &str| {
-        assert_eq!(w.len(), g.len(), "{what}");
-        for (x, y) in w.iter().zip(g) {
-            assert!(close(*x as f64, *y as f64, rel, 0.0), "{what}: {x} vs {y}");
-        }
-    };
-    let (ws, gs) = (&galaxy.stars, &got.stars);
-    check_pos(&ws.pos, &gs.pos, "stars");
-    check_vel(&ws.vel, &gs.vel, "stars");
-    check_col(&ws.mass, &gs.mass, F32_REL, "star mass");
-    check_col(&ws.mass_init, &gs.mass_init, F32_REL, "initial mass");
-    check_col(&ws.metallicity, &gs.metallicity, 0.0, "metallicity");
-    // Magnitudes are f32: ~1e-6 mag → 1e-6 relative in L.
-    check_col(&ws.lum_g, &gs.lum_g, 2e-6, "L_g");
-    check_col(&ws.lum_r, &gs.lum_r, 2e-6, "L_r");
-    for (x, y) in ws.age.iter().zip(&gs.age) {
-        // a_f in f32: δt ≈ δa/(aH) ≲ 1e-6 Gyr.
-        assert!((x - y).abs() < 1e-5, "age {x} vs {y}");
-    }
-    check_pos(&galaxy.dm.pos, &got.dm.pos, "dm");
-    check_vel(&galaxy.dm.vel, &got.dm.vel, "dm");
-    check_col(&galaxy.dm.mass, &got.dm.mass, F32_REL, "dm mass");
-    check_pos(&galaxy.gas.pos, &got.gas.pos, "gas");
-    check_vel(&galaxy.gas.vel, &got.gas.vel, "gas");
-    check_col(&galaxy.gas.mass, &got.gas.mass, F32_REL, "gas mass");
-    check_col(&galaxy.gas.sfr, &got.gas.sfr, 0.0, "sfr");
-    check_col(
-        &galaxy.gas.neutral_fraction,
-        &got.gas.neutral_fraction,
-        0.0,
-        "neutral fraction",
-    );
-    check_pos(&galaxy.bh.pos, &got.bh.pos, "bh");
-    check_col(&galaxy.bh.mass, &got.bh.mass, F32_REL, "bh mass");
+    common::assert_same_particles(&galaxy, got, cut.v_sys_kms);
     assert_eq!(galaxy.dust, got.dust);
     assert_eq!(galaxy.analytic_gas, got.analytic_gas);
 }
@@ -321,4 +257,20 @@ fn header_overrides_stand_in_for_missing_attributes() {
     assert_eq!(cut.header.hubble, c.h);
     let m = cut.galaxy.dm.mass[0] as f64;
     assert!(close(m, 2.0 * c.m_dm * 1e10 / c.h, 1e-6, 0.0), "{m}");
+}
+
+#[test]
+fn writing_is_byte_reproducible() {
+    // No modification times in the file: the same galaxy written a second later gives the
+    // same bytes (so `generate` output does not depend on when or on how many threads).
+    let dir = tempfile::tempdir().unwrap();
+    let (p1, p2) = (
+        dir.path().join("cutout_1.hdf5"),
+        dir.path().join("cutout_2.hdf5"),
+    );
+    let g = hand_built_galaxy();
+    write_cutout(&p1, &g, &WriteOptions::default()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    write_cutout(&p2, &g, &WriteOptions::default()).unwrap();
+    assert!(std::fs::read(&p1).unwrap() == std::fs::read(&p2).unwrap());
 }

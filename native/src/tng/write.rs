@@ -112,7 +112,7 @@ fn write_to(
     let vel = 1.0 / a.sqrt();
     let mass = h / 1e10;
 
-    let header = file.create_group("Header").map_err(|e| err("Header", e))?;
+    let header = new_group(&file, "Header").map_err(|e| err("Header", e))?;
     let n_part = [
         galaxy.gas.mass.len(),
         galaxy.dm.mass.len(),
@@ -222,6 +222,14 @@ fn write_to(
     file.close().map_err(|e| err("(close)", e))
 }
 
+/// Creates group `name` without modification times, so identical content gives identical
+/// bytes (generation is reproducible file for file).
+pub(crate) fn new_group(file: &hdf5::File, name: &str) -> hdf5::Result<Group> {
+    file.create_group_builder()
+        .obj_track_times(false)
+        .create(name)
+}
+
 /// Writes datasets of one file, converting units.
 struct Writer<'a> {
     name: &'a str,
@@ -239,7 +247,7 @@ impl Writer<'_> {
     }
 
     fn group(&self, file: &hdf5::File, name: &str) -> Result<Group, WriteError> {
-        file.create_group(name).map_err(|e| self.err(name, e))
+        new_group(file, name).map_err(|e| self.err(name, e))
     }
 
     fn raw<T: hdf5::H5Type>(
