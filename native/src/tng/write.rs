@@ -113,15 +113,6 @@ fn write_to(
     let mass = h / 1e10;
 
     let header = new_group(&file, "Header").map_err(|e| err("Header", e))?;
-    let n_part = [
-        galaxy.gas.mass.len(),
-        galaxy.dm.mass.len(),
-        0,
-        0,
-        galaxy.stars.mass.len(),
-        galaxy.bh.mass.len(),
-    ];
-    let n_part: Vec<f64> = n_part.iter().map(|&n| n as f64).collect();
     for (field, v) in [
         ("Time", vec![a]),
         ("Redshift", vec![1.0 / a - 1.0]),
@@ -130,7 +121,6 @@ fn write_to(
         ("Omega0", vec![OMEGA_M]),
         ("OmegaLambda", vec![OMEGA_L]),
         ("MassTable", vec![0.0; 6]),
-        ("NumPart_ThisFile", n_part),
     ] {
         let f = format!("Header.{field}");
         let attr = if v.len() == 1 {
@@ -145,6 +135,23 @@ fn write_to(
             attr.write_raw(v.as_slice()).map_err(|e| err(&f, e))?;
         }
     }
+
+    let n_part = [
+        galaxy.gas.mass.len(),
+        galaxy.dm.mass.len(),
+        0,
+        0,
+        galaxy.stars.mass.len(),
+        galaxy.bh.mass.len(),
+    ]
+    .map(|n| n as u32);
+    let field = "Header.NumPart_ThisFile";
+    header
+        .new_attr::<u32>()
+        .shape(6)
+        .create("NumPart_ThisFile")
+        .and_then(|at| at.write_raw(&n_part[..]))
+        .map_err(|e| err(field, e))?;
 
     let w = Writer {
         name,
