@@ -159,3 +159,8 @@ pub struct Features {
     /// Mass fraction with |circularity| < 0.25 (3D, 2R_hsm).
     pub f_hot: f64,
 }
+
+#[cfg(test)]
+mod test_galaxies;
+#[cfg(test)]
+mod tests;
