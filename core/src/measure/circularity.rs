@@ -54,10 +54,9 @@ pub fn lambda_z(x: [f64; 3], v: [f64; 3], spin: [f64; 3], v_c: f64) -> f64 {
 }
 
 /// Circularity ε = j_z / j_c(E) (Abadi+2003) of a particle at `x` (kpc) with velocity `v`
-/// (km/s) in the spherical potential of `profile`: E = Φ(r) + v²/2, and the radius r_c of
-/// the circular orbit with E_c(r_c) = E is found by bisection in ln r between 1e-4 kpc and
-/// 10× the outermost particle (E outside that range is clamped to its ends). `None` for an
-/// unbound particle (E ≥ 0).
+/// (km/s) in the spherical potential of `profile`: E = Φ(r) + v²/2, r_c from E_c(r_c) = E
+/// ([`MassProfile::circular_radius`], exact rather than on a 200-node table), and
+/// j_c = √(G M(<r_c) r_c). `None` for an unbound particle (E ≥ 0) or when j_c = 0.
 pub fn epsilon_jcirc(
     profile: &MassProfile,
     x: [f64; 3],
@@ -66,28 +65,7 @@ pub fn epsilon_jcirc(
 ) -> Option<f64> {
     let r = norm(x);
     let e = profile.potential(r) + 0.5 * dot(v, v);
-    if !(e < 0.0) {
-        return None;
-    }
-    let (mut lo, mut hi) = (1e-4f64.ln(), (10.0 * profile.r_max()).max(1e-3).ln());
-    let rc = if e <= profile.circular_energy(lo.exp()) {
-        lo.exp()
-    } else if e >= profile.circular_energy(hi.exp()) {
-        hi.exp()
-    } else {
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if profile.circular_energy(mid.exp()) < e {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-            if hi - lo < 1e-15 {
-                break;
-            }
-        }
-        (0.5 * (lo + hi)).exp()
-    };
+    let rc = profile.circular_radius(e)?;
     let jc = profile.j_circ(rc);
     (jc > 0.0).then(|| dot(cross(x, v), spin) / jc)
 }

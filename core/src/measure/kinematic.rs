@@ -1,7 +1,10 @@
 //! Projected stellar kinematics of one line of sight (galaxy-model.md 3.3): the aperture
 //! dispersion σ_v and the spin parameter λ_R on the NGP kinematic grid.
 
-use crate::observe::kinematics::KinGrid;
+use super::KinWeight;
+use crate::galaxy::{Axis, Galaxy};
+use crate::observe::kinematics::{KinGrid, kinematic_grid};
+use crate::observe::project;
 
 /// Minimum number of particles of a pixel used in λ_R.
 pub const LAMBDA_MIN_N: u32 = 10;
@@ -70,6 +73,51 @@ pub fn lambda_r(grid: &KinGrid, r_max: f64, corrected: bool) -> Option<f64> {
         den += fr * (vabs * vabs + s2).sqrt();
     }
     (den > 0.0).then(|| num / den)
+}
+
+/// The stellar kinematics of one projection exactly as [`super::measure`] computes them:
+/// the NGP grid (48×48 over ±3R_hsm, velocities relative to the aperture mean) and the
+/// aperture quantities of the stars inside projected 2R_hsm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectionKinematics {
+    /// The kinematic grid; `grid.maps()` gives the V, σ and mask maps of 4.3.
+    pub grid: KinGrid,
+    /// Weighted mean line-of-sight velocity v̄ inside projected 2R_hsm, km/s.
+    pub v_mean: f64,
+    /// Weighted line-of-sight dispersion σ_v inside projected 2R_hsm, km/s.
+    pub sigma_v: f64,
+}
+
+/// Builds [`ProjectionKinematics`] of `galaxy` (centred, at rest) seen along `axis`, for the
+/// radius `rhsm` (kpc): weights are the dust-attenuated r-band luminosities
+/// ([`KinWeight::Luminosity`]) or the current masses ([`KinWeight::Mass`]); the pixel fluxes
+/// are always the attenuated r-band luminosities. `None` when no weight lies inside
+/// projected 2R_hsm.
+pub fn projection_kinematics(
+    galaxy: &Galaxy,
+    axis: Axis,
+    rhsm: f64,
+    kin_weight: KinWeight,
+) -> Option<ProjectionKinematics> {
+    let s = &galaxy.stars;
+    let att = super::dust::attenuate(s, &galaxy.dust, axis);
+    let pr = project(&s.pos, &s.vel, axis);
+    let rp: Vec<f64> = (0..pr.u.len()).map(|i| pr.radius(i)).collect();
+    let mass: Vec<f64>;
+    let weight: &[f64] = match kin_weight {
+        KinWeight::Luminosity => &att.lum_r,
+        KinWeight::Mass => {
+            mass = s.mass.iter().map(|&m| m as f64).collect();
+            &mass
+        }
+    };
+    let (v_mean, sigma_v) = aperture_dispersion(&pr.v_los, weight, &rp, 2.0 * rhsm)?;
+    let grid = kinematic_grid(&pr.u, &pr.w, &pr.v_los, weight, &att.lum_r, v_mean, rhsm);
+    Some(ProjectionKinematics {
+        grid,
+        v_mean,
+        sigma_v,
+    })
 }
 
 #[cfg(test)]

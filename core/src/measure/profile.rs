@@ -23,6 +23,8 @@ pub struct MassProfile {
     outer: Vec<f64>,
     /// Analytic gas: table radii, enclosed masses and ∫_{r_k}^∞ dM/r' at each node.
     gas: Option<(AnalyticGas, Vec<f64>)>,
+    /// Circular-orbit energy E_c at each particle radius (non-decreasing), (km/s)².
+    ec: Vec<f64>,
 }
 
 impl MassProfile {
@@ -48,7 +50,24 @@ impl MassProfile {
             }
             (g.clone(), tail)
         });
-        MassProfile { r, cum, outer, gas }
+        let mut prof = MassProfile {
+            r,
+            cum,
+            outer,
+            gas,
+            ec: Vec::new(),
+        };
+        prof.ec = (0..n)
+            .map(|j| {
+                let rj = prof.r[j].max(R_FLOOR);
+                let mut e = -G * (0.5 * prof.cum[j] / rj + prof.outer[j]);
+                if let Some((g, tail)) = &prof.gas {
+                    e += -G * (0.5 * g.enclosed(rj) / rj + gas_outer(g, tail, rj));
+                }
+                e
+            })
+            .collect();
+        prof
     }
 
     /// Profile of every particle type of `galaxy` (3D radii about the origin) plus its
@@ -107,6 +126,73 @@ impl MassProfile {
     /// Energy of a circular orbit at r, E_c(r) = Φ(r) + v_c²/2, in (km/s)².
     pub fn circular_energy(&self, r: f64) -> f64 {
         self.potential(r) + 0.5 * G * self.enclosed(r) / r.max(R_FLOOR)
+    }
+
+    /// Radius r_c (kpc) of the circular orbit of energy `e` (km/s)², E_c(r_c) = e.
+    ///
+    /// E_c(r) = Φ(r) + G M(<r)/(2r) is non-decreasing (dE_c/dr = G M/(2r²) + G M′/(2r)).
+    /// Between two particle radii the particle part is −G[Σ_{r_j ≥ r} m_j/r_j] − G M/(2r)
+    /// with M fixed, solved in closed form; with analytic gas the bracket is bisected.
+    /// `None` for e ≥ 0 (unbound) or when e lies below E_c at the innermost particle
+    /// (no enclosed mass there).
+    pub fn circular_radius(&self, e: f64) -> Option<f64> {
+        if !(e < 0.0) {
+            return None;
+        }
+        let n = self.r.len();
+        // Largest node j with E_c(r_j) ≤ e; the orbit lies in (r_j, r_{j+1}].
+        let j = self.ec.partition_point(|&x| x <= e);
+        if j == 0 {
+            return None;
+        }
+        let j = j - 1;
+        let lo = self.r[j].max(R_FLOOR);
+        let (m_in, out) = (self.cum[j + 1], self.outer[j + 1]);
+        match &self.gas {
+            None => {
+                let denom = e + G * out;
+                if !(denom < 0.0) || !(m_in > 0.0) {
+                    return Some(lo);
+                }
+                let rc = -G * m_in / (2.0 * denom);
+                let hi = if j + 1 < n {
+                    self.r[j + 1]
+                } else {
+                    f64::INFINITY
+                };
+                Some(rc.clamp(lo, hi))
+            }
+            Some((g, tail)) => {
+                // Inside the bracket the particle part needs no search.
+                let f = |r: f64| {
+                    let r = r.max(R_FLOOR);
+                    -G * (out + 0.5 * m_in / r + 0.5 * g.enclosed(r) / r + gas_outer(g, tail, r))
+                };
+                let mut hi = if j + 1 < n { self.r[j + 1] } else { 2.0 * lo };
+                if j + 1 < n && f(hi) < e {
+                    // The orbit sits on the jump of E_c at the next particle.
+                    return Some(hi);
+                }
+                let mut grow = 0;
+                while f(hi) < e && grow < 200 {
+                    hi *= 2.0;
+                    grow += 1;
+                }
+                let mut lo = lo;
+                for _ in 0..200 {
+                    let mid = 0.5 * (lo + hi);
+                    if f(mid) < e {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                    if hi - lo <= 1e-15 * hi {
+                        break;
+                    }
+                }
+                Some(0.5 * (lo + hi))
+            }
+        }
     }
 
     /// Largest particle radius in kpc (0 when empty).
@@ -179,5 +265,31 @@ mod tests {
         }
         assert!((p.potential(8.0) / (-G * 0.5) - 1.0).abs() < 1e-12);
         assert!((p.enclosed(3.0) - 3.0).abs() < 1e-12);
+    }
+
+    /// circular_radius inverts circular_energy, with and without analytic gas, inside the
+    /// particle range and beyond it; unbound energies give None.
+    #[test]
+    fn circular_radius_inverts_circular_energy() {
+        let parts: Vec<(f64, f64)> = (1..200)
+            .map(|i| (0.05 * i as f64 * (1.0 + 0.3 * (i as f64).sin()), 1e8))
+            .collect();
+        let g = AnalyticGas {
+            r_kpc: vec![0.5, 3.0, 9.0],
+            mass_enclosed: vec![1e8, 2e9, 3e9],
+        };
+        for gas in [None, Some(&g)] {
+            let p = MassProfile::new(parts.clone(), gas);
+            for r in [0.123, 0.77, 2.345, 6.1, 11.9, 40.0, 333.0] {
+                let rc = p.circular_radius(p.circular_energy(r)).unwrap();
+                assert!(
+                    (rc / r - 1.0).abs() < 1e-9,
+                    "gas {}: r = {r}, r_c = {rc}",
+                    gas.is_some()
+                );
+            }
+            assert_eq!(p.circular_radius(0.0), None);
+            assert_eq!(p.circular_radius(1.0), None);
+        }
     }
 }

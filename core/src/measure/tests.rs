@@ -407,4 +407,14 @@ fn measure_timing() {
         "measure(): {:.2} ms per galaxy (3 projections, 1e4/1e4/2e3 particles)",
         dt * 1e3
     );
+    let opts = MeasureOptions {
+        circularity: Circularity::JcircE,
+        ..Default::default()
+    };
+    let t0 = std::time::Instant::now();
+    for _ in 0..reps {
+        measure(&g, &opts).unwrap();
+    }
+    let dt = t0.elapsed().as_secs_f64() / reps as f64;
+    println!("measure() with jcirc_E: {:.2} ms per galaxy", dt * 1e3);
 }
