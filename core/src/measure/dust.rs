@@ -5,10 +5,11 @@
 //! is d̂ = Rᵀ(−ê_k) in the disc frame, R = [`SlabDust::rotation`]. With cos i = |d̂_z|,
 //! sec_eff = min(1/cos i, 5) and ζ = z_disc · sign(d̂_z) (height towards the observer):
 //!
+//! ```text
 //! τ_V = f_d (Z_g/Z☉)^1.35 Σ_gas(R)[M☉ pc⁻²]/22.1 · ½[1 − tanh(ζ/z_g)] · sec_eff
 //!       + τ_BC [age < 10 Myr],  τ_BC = 1,
-//!
-//! τ_g = 1.119 τ_V, τ_r = 0.923 τ_V, L_att = L e^{−τ}.
+//! τ_g = 1.119 τ_V,  τ_r = 0.923 τ_V,  L_att = L e^{−τ}.
+//! ```
 
 use crate::galaxy::{Axis, Dust, SlabDust, Stars};
 

@@ -3,6 +3,17 @@
 //! GBDT feature (3.3), per projection. Identical code for mocks and TNG cutouts.
 //!
 //! Field names are those of the dataset schema (ARCHITECTURE.md, a contract).
+//!
+//! Entry point: [`measure`] (all three projections of a centred galaxy at rest). Building
+//! blocks, usable on their own:
+//! * [`frame`]: R_hsm, shrinking-sphere centre, systemic velocity (3.1);
+//! * [`profile`]: spherical M(<r), v_c(r), Φ(r) of all matter (stars, DM, gas, black holes,
+//!   analytic gas);
+//! * [`circularity`]: λ_z or j_circ(E) circularities and B/T, f_cold, f_hot;
+//! * [`shape`]: c/a from the iterated inertia tensor;
+//! * [`sersic`]: Sérsic fit of the projected light;
+//! * [`dust`]: slab attenuation per projection (2.8);
+//! * [`kinematic`]: σ_v, λ_R and the kinematic grid of a projection as `measure` uses it.
 
 // `!(x > 0.0)` is used on purpose: it also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
