@@ -40,6 +40,11 @@ fn cold_thin_disc_is_all_disc() {
             assert!(f.f_hot < 0.01, "{circ:?}: f_hot = {}", f.f_hot);
         }
         let lam: Vec<f64> = m.projections.iter().map(|p| p.features.lambda_r).collect();
+        let f = &m.projections[0].features;
+        println!(
+            "test 10 {circ:?}: f_cold {:.4} B/T {:.4} f_hot {:.4} λ_R {lam:.3?}",
+            f.f_cold, f.bt, f.f_hot
+        );
         assert!(lam[0] > 0.9 && lam[1] > 0.9, "edge-on λ_R = {lam:?}");
         assert!(lam[2] < 0.15, "face-on λ_R = {}", lam[2]);
     }
@@ -55,6 +60,10 @@ fn isotropic_sphere_is_all_bulge() {
     let m = measure(&g, &MeasureOptions::default()).unwrap();
     for (p, d) in m.projections.iter().zip(&m.diagnostics) {
         let f = &p.features;
+        println!(
+            "test 11 {:?}: B/T {:.3} f_cold {:.3} λ_R {:.3} (uncorrected {:.3}) c/a {:.3}",
+            p.axis, f.bt, f.f_cold, f.lambda_r, d.lambda_r_uncorrected, f.c_over_a
+        );
         assert!((f.bt - 1.0).abs() < 0.05, "B/T = {}", f.bt);
         assert!(f.f_cold < 0.1, "f_cold = {}", f.f_cold);
         assert!(f.lambda_r < 0.10, "{:?}: λ_R = {}", p.axis, f.lambda_r);
