@@ -184,8 +184,8 @@ mod tests {
             half_mass_radius_of(&[1.0, 2.0, 4.0], &[1.0, 1.0, 2.0]),
             Some(2.0)
         );
-        // Half = 1.5 crossed by the particle at 4 (cumulative 2 → 4): 2 + (1.5−2)... first
-        // crossing is at r = 2 (cumulative 2 ≥ 1.5): 1 + (1.5 − 1)/(2 − 1)·(2 − 1) = 1.5.
+        // Unit masses at 1, 2, 4: half = 1.5 is first reached at r = 2 (cumulative 1 → 2),
+        // so R = 1 + (1.5 − 1)/(2 − 1)·(2 − 1) = 1.5.
         assert_eq!(
             half_mass_radius_of(&[1.0, 2.0, 4.0], &[1.0, 1.0, 1.0]),
             Some(1.5)
