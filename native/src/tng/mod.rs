@@ -12,9 +12,7 @@ mod read;
 mod write;
 
 pub use catalog::{catalog_centre, cutout_file_name, cutout_id, read_catalog};
-pub use centre::{
-    CentreSource, remove_systemic_velocity, shrinking_sphere_centre, stellar_centre, wrap,
-};
+pub use centre::{CentreSource, stellar_centre, wrap};
 pub use error::{TngError, WriteError};
 pub use header::{Header, HeaderOverrides};
 pub use read::{Cutout, ReadOptions, read_cutout};

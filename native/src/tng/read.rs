@@ -12,7 +12,9 @@ use galmass_core::galaxy::{BlackHoles, DarkMatter, Galaxy, Gas, Stars};
 use galmass_core::units::{MSUN_G, MSUN_R, cosmic_time_gyr, lum_from_mag};
 use hdf5::Group;
 
-use super::centre::{CentreSource, remove_systemic_velocity, stellar_centre, wrap};
+use galmass_core::measure::remove_systemic_velocity;
+
+use super::centre::{CentreSource, stellar_centre, wrap};
 use super::error::TngError;
 use super::extras::read_extras;
 use super::h5::Source;

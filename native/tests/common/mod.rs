@@ -356,3 +356,58 @@ pub fn assert_same_particles(galaxy: &Galaxy, got: &Galaxy, vsys: [f64; 3]) {
     check_pos(&galaxy.bh.pos, &got.bh.pos, "bh");
     check_col(&galaxy.bh.mass, &got.bh.mass, F32_REL, "bh mass");
 }
+
+/// An isotropic Hernquist sphere of `n` particles of mass `m` (M☉) and scale `a` (kpc),
+/// velocities Gaussian-like with 1D dispersion `sigma` (km/s, sum of 3 uniforms scaled).
+fn hernquist(s: &mut Seq, n: usize, a: f64, sigma: f64) -> (Vec<[f32; 3]>, Vec<[f32; 3]>) {
+    let mut pos = Vec::with_capacity(n);
+    let mut vel = Vec::with_capacity(n);
+    for _ in 0..n {
+        // M(<r)/M = r²/(r+a)² truncated at u = 0.98.
+        let u = (0.98 * s.next()).sqrt();
+        let r = a * u / (1.0 - u);
+        let ct = 2.0 * s.next() - 1.0;
+        let st = (1.0 - ct * ct).sqrt();
+        let ph = std::f64::consts::TAU * s.next();
+        pos.push([
+            (r * st * ph.cos()) as f32,
+            (r * st * ph.sin()) as f32,
+            (r * ct) as f32,
+        ]);
+        // Sum of three U(−1,1) has variance 1.
+        vel.push(
+            [0, 1, 2].map(|_| (sigma * (0..3).map(|_| 2.0 * s.next() - 1.0).sum::<f64>()) as f32),
+        );
+    }
+    (pos, vel)
+}
+
+/// A measurable test galaxy without the mock generator: 4000 star particles of 1e6 M☉ in a
+/// Hernquist sphere (a = 2 kpc, σ = 120 km/s, ages 5 Gyr, M*/L_r = 2, g − r = 0.66) inside
+/// 4000 DM particles of 1e8 M☉ (Hernquist a = 25 kpc), no gas, no dust.
+pub fn hernquist_galaxy() -> Galaxy {
+    let mut s = Seq(99);
+    let n = 4000;
+    let (pos, vel) = hernquist(&mut s, n, 2.0, 120.0);
+    let stars = Stars {
+        pos,
+        vel,
+        mass: vec![1e6; n],
+        mass_init: vec![1.6e6; n],
+        age: vec![5.0; n],
+        metallicity: vec![0.0127; n],
+        lum_g: vec![5e5 * 10f32.powf(-0.4 * 0.2); n],
+        lum_r: vec![5e5; n],
+    };
+    let (pos, vel) = hernquist(&mut s, n, 25.0, 150.0);
+    let dm = DarkMatter {
+        pos,
+        vel,
+        mass: vec![1e8; n],
+    };
+    Galaxy {
+        stars,
+        dm,
+        ..Galaxy::default()
+    }
+}

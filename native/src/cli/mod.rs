@@ -1,0 +1,32 @@
+//! The command line: verbs of ARCHITECTURE.md (contract), one module per verb.
+
+mod cutout_args;
+mod measure;
+mod measure_opts;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// galmass: galaxy central masses from images and stellar kinematic maps (Chu et al. 2024,
+/// MNRAS 528, 6354), on mock galaxies or TNG cutouts.
+#[derive(Parser, Debug)]
+#[command(name = "galmass", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The verbs.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// One cutout (mock or TNG) → R_hsm, every target and feature per projection
+    Measure(measure::MeasureArgs),
+}
+
+/// Runs the verb.
+pub fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Measure(a) => measure::run(a),
+    }
+}
