@@ -20,3 +20,10 @@ pub fn galaxy_rng(seed: u64, index: u64) -> ChaCha8Rng {
     rng.set_stream(index);
     rng
 }
+pub mod hmf;
+pub mod orientation;
+pub mod population;
+pub mod relations;
+pub mod sfh;
+pub mod ssp;
+pub mod stellar_pops;
