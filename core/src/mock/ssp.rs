@@ -5,6 +5,8 @@
 //! Tabulated against x = log10(age/Gyr), linear interpolation, age clipped to [1 Myr, 13.8 Gyr];
 //! metallicity enters linearly through a_Z = ∂log(M/L_r)/∂[Z/H] and b_Z = ∂(g−r)/∂[Z/H].
 
+use std::sync::LazyLock;
+
 use crate::units::{MSUN_G, MSUN_R};
 
 /// Table nodes x = log10(age/Gyr).
@@ -47,9 +49,9 @@ fn interp(col: &[f64; 10], x: f64) -> f64 {
 pub fn ssp_colours(age_gyr: f64, zh: f64) -> SspColours {
     let age = age_gyr.clamp(SSP_AGE_RANGE.0, SSP_AGE_RANGE.1);
     let x = age.log10();
-    let log_ml: [f64; 10] = SSP_ML_R.map(f64::log10);
+    static LOG_ML: LazyLock<[f64; 10]> = LazyLock::new(|| SSP_ML_R.map(f64::log10));
     SspColours {
-        log_ml_r: interp(&log_ml, x) + interp(&SSP_A_Z, x) * zh,
+        log_ml_r: interp(&LOG_ML, x) + interp(&SSP_A_Z, x) * zh,
         g_r: interp(&SSP_G_R, x) + interp(&SSP_B_Z, x) * zh,
     }
 }
