@@ -30,7 +30,8 @@ pub const Z_SUN: f64 = 0.0127;
 /// Cosmic time t(a) in Gyr for scale factor `a` in flat ΛCDM with TNG parameters:
 /// t(a) = 2/(3 H0 √ΩΛ) · asinh(√(ΩΛ/Ωm) a^{3/2}).
 pub fn cosmic_time_gyr(a: f64) -> f64 {
-    2.0 / 3.0 * HUBBLE_TIME_GYR / OMEGA_L.sqrt() * ((OMEGA_L / OMEGA_M).sqrt() * a.powf(1.5)).asinh()
+    2.0 / 3.0 * HUBBLE_TIME_GYR / OMEGA_L.sqrt()
+        * ((OMEGA_L / OMEGA_M).sqrt() * a.powf(1.5)).asinh()
 }
 
 /// Inverse of [`cosmic_time_gyr`]: scale factor a at cosmic time `t` (Gyr).
@@ -66,7 +67,11 @@ mod tests {
     #[test]
     fn cosmic_time_today_is_the_age_of_the_universe() {
         // Planck 2015 flat ΛCDM: t(a=1) = 13.80 Gyr.
-        assert!((cosmic_time_gyr(1.0) - T0_GYR).abs() < 0.02, "{}", cosmic_time_gyr(1.0));
+        assert!(
+            (cosmic_time_gyr(1.0) - T0_GYR).abs() < 0.02,
+            "{}",
+            cosmic_time_gyr(1.0)
+        );
         for a in [0.1, 0.5, 0.9] {
             assert!((scale_factor_at(cosmic_time_gyr(a)) - a).abs() < 1e-12);
         }

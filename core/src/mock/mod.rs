@@ -8,6 +8,14 @@
 
 mod options;
 
+pub mod disc_kinematics;
+pub mod halo;
+pub mod jeans;
+pub mod potential;
+pub mod profiles;
+pub mod special;
+pub mod stratified;
+
 pub use options::{DustMode, GasMode, HaloResponse, MockOptions, ParticleMode, Smhm};
 
 use rand::SeedableRng;
