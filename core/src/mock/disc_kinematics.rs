@@ -220,6 +220,7 @@ mod tests {
         // Test 9: peak at R = 2.150 R_d with v² = 0.38705 GM/R_d; v²(2R_d) = 0.385743 GM/R_d.
         let (m, rd) = (1.0 / G, 1.0); // G M_d / R_d = 1
         let v2_2 = freeman_vc2(2.0, m, rd);
+        eprintln!("test 9: v_F²(2R_d) = {v2_2:.6} GM_d/R_d");
         assert!((v2_2 - 0.385743).abs() < 2e-6, "{v2_2}");
         let (mut best_r, mut best_v) = (0.0, 0.0);
         for k in 0..=20000 {
@@ -229,6 +230,7 @@ mod tests {
                 (best_r, best_v) = (r, v);
             }
         }
+        eprintln!("test 9: peak at R = {best_r:.4} R_d, v_F,max² = {best_v:.6} GM_d/R_d");
         assert!((best_r - 2.150).abs() < 2e-3, "peak at {best_r}");
         assert!((best_v - 0.38705).abs() < 1e-5, "peak {best_v}");
         assert!((best_v.sqrt() - 0.6221).abs() < 1e-4);

@@ -18,8 +18,6 @@ pub const GNEDIN_A0: f64 = 0.85;
 pub const GNEDIN_W: f64 = 0.8;
 /// Nodes of the contraction table.
 pub const CONTRACTION_NODES: usize = 600;
-/// Maximum number of contraction iterations (stops earlier once converged to 1e-13).
-pub const CONTRACTION_ITERATIONS: usize = 60;
 
 /// Radius r200 in kpc inside which the mean density is 200 ρcrit, for a halo mass M200c `m200`
 /// (M☉): (3 M200 / (4π · 200 ρcrit))^{1/3}.
@@ -144,8 +142,9 @@ pub struct Contraction {
 
 impl Contraction {
     /// Contract `nfw` in response to `baryons` with galaxy mass fraction `f_gal` = (M* + M_gas)/M200:
-    /// on a 600-node log grid r_i from `r_min` to r200 iterate (≤ 60 times, from r_f = r_i)
-    /// r_f ← r_i M_i(r̄(r_i)) / [M_bar(r̄(r_f)) + (1 − f_gal) M_i(r̄(r_i))], r̄(r) = A0 r200 (r/r200)^w.
+    /// on a 600-node log grid r_i from `r_min` to r200, r_f is the fixed point of
+    /// r_f = r_i M_i(r̄(r_i)) / [M_bar(r̄(r_f)) + (1 − f_gal) M_i(r̄(r_i))], r̄(r) = A0 r200 (r/r200)^w,
+    /// solved per node to 1e-13 in ln r_f.
     pub fn new(nfw: &Nfw, baryons: &Baryons, f_gal: f64, r_min: f64) -> Self {
         let n = CONTRACTION_NODES;
         let r200 = nfw.r200;
@@ -156,18 +155,21 @@ impl Contraction {
             .collect();
         let rbar = |r: f64| GNEDIN_A0 * r200 * (r / r200).powf(GNEDIN_W);
         let mi_bar: Vec<f64> = ri.iter().map(|&r| nfw.enclosed_total(rbar(r))).collect();
-        let mut rf = ri.clone();
-        for _ in 0..CONTRACTION_ITERATIONS {
-            let mut change: f64 = 0.0;
-            for i in 0..n {
-                let new = ri[i] * mi_bar[i]
-                    / (baryons.enclosed_mass(rbar(rf[i])) + (1.0 - f_gal) * mi_bar[i]);
-                change = change.max((new / rf[i] - 1.0).abs());
-                rf[i] = new;
-            }
-            if change < 1e-13 {
-                break;
-            }
+        // The fixed point r_f of the Gnedin iteration is the root of the increasing function
+        // g(y) = y + ln[M_bar(r̄(e^y)) + (1 − f_gal) M_i(r̄(r_i))] − ln[r_i M_i(r̄(r_i))], y = ln r_f.
+        // The plain iteration r_f ← … oscillates and diverges where M_bar(r̄) rises faster than
+        // r̄^{1/w} (baryon-dominated centres, e.g. a Hernquist bulge with M ∝ r²), so each node is
+        // solved by bracketed false position (Illinois), starting from the previous node's ratio.
+        let f_gal = f_gal.clamp(0.0, 0.999);
+        let mut rf = Vec::with_capacity(n);
+        let mut prev_ratio = 0.0; // ln(r_f/r_i) of the previous node
+        for i in 0..n {
+            let (lr, k) = (ri[i].ln(), (1.0 - f_gal) * mi_bar[i]);
+            let target = lr + mi_bar[i].ln();
+            let g = |y: f64| y + (baryons.enclosed_mass(rbar(y.exp())) + k).ln() - target;
+            let y_max = lr - (1.0 - f_gal).ln();
+            rf.push(solve_increasing(g, (lr + prev_ratio).min(y_max), y_max).exp());
+            prev_ratio = rf[i].ln() - lr;
         }
         // Guard the table against non-monotone nodes (it should be monotone physically).
         for i in 1..n {
@@ -279,6 +281,72 @@ fn hermite(t: f64, len: f64, y0: f64, y1: f64, d0: f64, d1: f64) -> f64 {
         + (t3 - 2.0 * t2 + t) * len * d0
         + (-2.0 * t3 + 3.0 * t2) * y1
         + (t3 - t2) * len * d1
+}
+
+/// Root of an increasing function `g` with g(y_max) ≥ 0, from the start `y0` ≤ y_max: bracket by
+/// stepping outwards, then Illinois false position to |Δy| < 1e-13 (≤ 100 evaluations).
+fn solve_increasing(g: impl Fn(f64) -> f64, y0: f64, y_max: f64) -> f64 {
+    let g0 = g(y0);
+    if g0 == 0.0 {
+        return y0;
+    }
+    let (mut a, mut ga, mut b, mut gb);
+    if g0 > 0.0 {
+        (b, gb) = (y0, g0);
+        let mut step = 0.05;
+        a = y0 - step;
+        ga = g(a);
+        while ga > 0.0 && step < 1e3 {
+            (b, gb) = (a, ga);
+            step *= 2.0;
+            a = y0 - step;
+            ga = g(a);
+        }
+    } else {
+        (a, ga) = (y0, g0);
+        let mut step = 0.05;
+        b = (y0 + step).min(y_max);
+        gb = g(b);
+        while gb < 0.0 && b < y_max {
+            (a, ga) = (b, gb);
+            step *= 2.0;
+            b = (y0 + step).min(y_max);
+            gb = g(b);
+        }
+        if gb < 0.0 {
+            return y_max;
+        }
+    }
+    if ga > 0.0 {
+        return a;
+    }
+    let mut side = 0i32;
+    let mut y = b;
+    for _ in 0..100 {
+        y = (a * gb - b * ga) / (gb - ga);
+        if !y.is_finite() {
+            y = 0.5 * (a + b);
+        }
+        let gy = g(y);
+        // g' ≥ 1, so |g(y)| bounds the distance to the root.
+        if gy.abs() < 1e-13 || (b - a).abs() < 1e-13 * (1.0 + y.abs()) {
+            break;
+        }
+        if gy > 0.0 {
+            (b, gb) = (y, gy);
+            if side == 1 {
+                ga *= 0.5;
+            }
+            side = 1;
+        } else {
+            (a, ga) = (y, gy);
+            if side == -1 {
+                gb *= 0.5;
+            }
+            side = -1;
+        }
+    }
+    y
 }
 
 /// The galaxy's dark halo: NFW, optionally contracted.
@@ -416,6 +484,10 @@ mod tests {
                 .map(|(_, mm)| mm)
                 .sum();
             let expect = nfw.m_dm * nfw_m(rr / nfw.r_s) / nfw.m_c;
+            eprintln!(
+                "test 3: M_DM(<{rr:.1} kpc) sampled/analytic − 1 = {:.2e}",
+                inside / expect - 1.0
+            );
             assert!(
                 (inside / expect - 1.0).abs() < 5e-3,
                 "r={rr}: {inside} vs {expect}"
@@ -458,6 +530,20 @@ mod tests {
         let halo = DarkHalo::new(1e12, 8.0, HaloResponse::Gnedin04, &b, f_gal);
         let c = halo.contraction.as_ref().unwrap();
         assert!(c.ln_rf.windows(2).all(|w| w[1] > w[0]));
+        // Every node is a fixed point of the Gnedin relation.
+        let nfw = &halo.nfw;
+        let rbar = |r: f64| GNEDIN_A0 * nfw.r200 * (r / nfw.r200).powf(GNEDIN_W);
+        for (lrf, lmu) in c.ln_rf.iter().zip(&c.ln_mu) {
+            let r_i = nfw.r_s * nfw_x_of_m(lmu.exp() * nfw.m_c);
+            let r_f = lrf.exp();
+            let mi = nfw.enclosed_total(rbar(r_i));
+            let lhs = r_f * (b.enclosed_mass(rbar(r_f)) + (1.0 - f_gal) * mi);
+            assert!(
+                (lhs / (r_i * mi) - 1.0).abs() < 1e-9,
+                "r_i={r_i}: {lhs} vs {}",
+                r_i * mi
+            );
+        }
         let mut prev = 0.0;
         for k in 0..400 {
             let r = 1e-3 * 10f64.powf(6.0 * k as f64 / 399.0);

@@ -221,6 +221,7 @@ mod tests {
             let rel = j.sigma_r(x * h.a) / exact - 1.0;
             worst = worst.max(rel.abs());
         }
+        eprintln!("test 6: worst |σ_r/σ_r,analytic − 1| for 0.01 < x < 50: {worst:.2e}");
         assert!(worst < 1e-3, "worst relative error {worst}");
     }
 
@@ -270,6 +271,11 @@ mod tests {
             }
             assert!(cnt > 500);
             let ratio = (s2 / sr).sqrt();
+            eprintln!(
+                "test 7: bin {:.3}–{:.3} a: σ_1D/σ_analytic = {ratio:.4} ({cnt} particles)",
+                w[0] / h.a,
+                w[1] / h.a
+            );
             assert!((ratio - 1.0).abs() < 0.05, "bin {:?}: σ ratio {ratio}", w);
         }
         let m = h.mass / n as f64;
@@ -279,6 +285,7 @@ mod tests {
             .sum();
         let w_pot = -G * m_tot * m_tot / (6.0 * h.a);
         let virial = 2.0 * k / w_pot.abs();
+        eprintln!("test 7: 2K/|W| = {virial:.4}");
         assert!((virial - 0.97).abs() < 0.02, "2K/|W| = {virial}");
         // Every particle is bound.
         assert!(pos.iter().zip(&vel).all(|(x, v)| {
@@ -298,6 +305,7 @@ mod tests {
             stt += b / 2.0;
         }
         let ratio = (stt / srr).sqrt();
+        eprintln!("test 8: σ_t/σ_r = {ratio:.4} (√0.7 = 0.8367)");
         assert!(
             (ratio / 0.7f64.sqrt() - 1.0).abs() < 0.02,
             "σ_t/σ_r = {ratio}"

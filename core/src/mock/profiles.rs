@@ -427,6 +427,7 @@ mod tests {
             );
         }
         let r3 = median(r);
+        eprintln!("test 1: r_half,3D/a = {:.4} (1+√2 = 2.4142)", r3 / a);
         assert!(
             (r3 / ((1.0 + 2f64.sqrt()) * a) - 1.0).abs() < 0.01,
             "3D half-mass {r3}"
@@ -436,6 +437,7 @@ mod tests {
                 .map(|p| (p[0] * p[0] + p[1] * p[1]).sqrt())
                 .collect(),
         );
+        eprintln!("test 1: R_half,proj/a = {:.4} (1.8153)", rp / a);
         assert!(
             (rp / (1.8153 * a) - 1.0).abs() < 0.01,
             "projected half-mass {rp}"
@@ -456,6 +458,11 @@ mod tests {
         );
         assert!((rh / (1.678 * d.r_d) - 1.0).abs() < 0.01, "R_half = {rh}");
         let mz = pos.iter().map(|p| p[2].abs()).sum::<f64>() / n as f64;
+        eprintln!(
+            "test 2: R_half/R_d = {:.4} (1.678), <|z|>/z0 = {:.4} (ln 2 = 0.6931)",
+            rh / d.r_d,
+            mz / d.z0
+        );
         assert!((mz / (d.z0 * 2f64.ln()) - 1.0).abs() < 0.01, "<|z|> = {mz}");
         assert!(
             pos.iter()
@@ -479,6 +486,7 @@ mod tests {
             let r_m = ratio_m * r_g;
             let g = GasDisc::new(4e9, r_g, r_m, 0.2);
             let rel = g.sigma0_numeric() / g.sigma0 - 1.0;
+            eprintln!("test 4: Σ_g0 numeric/closed − 1 = {rel:.2e}");
             assert!(rel.abs() < 1e-3, "rel = {rel}");
             // Enclosed mass: total at r_max, monotone, and the quantile inversion is consistent.
             assert!((g.enclosed_mass(g.r_max) - g.mass).abs() < 1e-6 * g.mass);
