@@ -259,6 +259,31 @@ impl Contraction {
             return (self.ln_rf[0] + (lm - self.ln_mu[0]) / self.slope[0]).exp();
         }
         let j = self.ln_mu.partition_point(|&x| x <= lm).clamp(1, n - 1) - 1;
+        self.radius_in_segment(j, lm)
+    }
+
+    /// Like [`Contraction::radius_of_fraction`] for an increasing sequence of fractions: `hint`
+    /// is the segment of the previous call and only moves forward (amortised O(1) lookup).
+    fn radius_of_fraction_walk(&self, mu: f64, hint: &mut usize) -> f64 {
+        if mu <= 0.0 {
+            return 0.0;
+        }
+        let lm = mu.min(1.0).ln();
+        if lm <= self.ln_mu[0] {
+            return (self.ln_rf[0] + (lm - self.ln_mu[0]) / self.slope[0]).exp();
+        }
+        let n = self.ln_mu.len();
+        while *hint + 2 < n && self.ln_mu[*hint + 1] <= lm {
+            *hint += 1;
+        }
+        if self.ln_mu[*hint] > lm {
+            return self.radius_of_fraction(mu);
+        }
+        self.radius_in_segment(*hint, lm)
+    }
+
+    /// Cubic Hermite inverse inside segment j at ln μ = `lm`.
+    fn radius_in_segment(&self, j: usize, lm: f64) -> f64 {
         let len = self.ln_mu[j + 1] - self.ln_mu[j];
         let t = (lm - self.ln_mu[j]) / len;
         hermite(
@@ -419,12 +444,17 @@ impl DarkHalo {
         let nf = n as f64;
         let mut pos = Vec::with_capacity(n);
         let mut mass = Vec::with_capacity(n);
+        let mut hint = 0;
         for i in 0..n {
             let lo = (i as f64 / nf).powi(k);
             let hi = ((i + 1) as f64 / nf).powi(k);
             mass.push(self.nfw.m_dm * (hi - lo));
             let v = (i as f64 + rng.random::<f64>()) / nf;
-            let r = self.radius_of_fraction(v.powi(k));
+            let mu = v.powi(k);
+            let r = match &self.contraction {
+                None => self.nfw.radius_of_fraction(mu),
+                Some(c) => c.radius_of_fraction_walk(mu, &mut hint),
+            };
             let d = isotropic_direction(rng);
             pos.push([r * d[0], r * d[1], r * d[2]]);
         }
@@ -562,6 +592,16 @@ mod tests {
             let dm = (halo.enclosed_mass(r + h) - halo.enclosed_mass(r - h)) / (2.0 * h);
             let rho = dm / (4.0 * PI * r * r);
             assert!((halo.density(r) / rho - 1.0).abs() < 0.02, "r={r}");
+        }
+        // The forward walk used by the sampler agrees with the binary search.
+        let mut hint = 0;
+        for k in 0..1000 {
+            let mu = ((k as f64 + 0.5) / 1000.0).powi(3);
+            let (a, b) = (
+                c.radius_of_fraction_walk(mu, &mut hint),
+                c.radius_of_fraction(mu),
+            );
+            assert!((a / b - 1.0).abs() < 1e-14, "mu={mu}");
         }
         // Sampling inverts the table.
         for mu in [1e-6, 1e-3, 0.1, 0.5, 0.99] {

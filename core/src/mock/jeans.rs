@@ -140,12 +140,26 @@ pub fn draw_velocities<R: Rng + ?Sized>(
     jeans: &JeansTable,
     profile: &MassProfile,
 ) -> Vec<[f64; 3]> {
+    let ft = (1.0 - jeans.beta).max(0.0).sqrt();
+    // A table built on the profile's own grid shares its interpolation weights (one ln r).
+    let shared = jeans.sigma_r.len() == profile.r.len()
+        && jeans.ln_r0 == profile.ln_r0
+        && jeans.dln == profile.dln;
+    let r_last = profile.r[profile.r.len() - 1];
     pos.iter()
         .map(|x| {
             let r = (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]).sqrt();
-            let (sr, st) = (jeans.sigma_r(r), jeans.sigma_t(r));
+            let (sr, v_esc) = if shared && r > profile.r[0] && r < r_last {
+                let (j, t) = profile.locate(r);
+                let s = &jeans.sigma_r;
+                let phi = profile.phi[j] + t * (profile.phi[j + 1] - profile.phi[j]);
+                (s[j] + t * (s[j + 1] - s[j]), (-2.0 * phi).max(0.0).sqrt())
+            } else {
+                (jeans.sigma_r(r), profile.escape_speed(r))
+            };
+            let st = sr * ft;
             let (er, et, ep) = spherical_basis(x);
-            draw_bound(rng, profile.escape_speed(r), |g| {
+            draw_bound(rng, v_esc, |g| {
                 let (vr, vt, vp) = (sr * gauss(g), st * gauss(g), st * gauss(g));
                 [
                     vr * er[0] + vt * et[0] + vp * ep[0],

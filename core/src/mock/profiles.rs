@@ -151,8 +151,8 @@ impl ExpDisc {
         let w = lambert_wm1((q - 1.0) / std::f64::consts::E);
         let mut x = (-1.0 - w).max(0.0);
         // One Newton step on 1 − (1+x)e^{−x} = q removes the cancellation of e·(q−1)/e + 1
-        // near the branch point (small q).
-        if x > 0.0 {
+        // near the branch point (small q; elsewhere Halley's W is already exact).
+        if x > 0.0 && q < 1e-2 {
             let ex = (-x).exp();
             let f = -(-x).exp_m1() - x * ex - q;
             x -= f / (x * ex);

@@ -55,11 +55,15 @@ pub fn rank_paired_uniforms<R: Rng + ?Sized>(
 
 /// out[i] = sorted[rank of key[i]].
 fn assign_by_rank(key: &[f64], sorted: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..key.len()).collect();
-    idx.sort_unstable_by(|&i, &j| key[i].total_cmp(&key[j]));
+    let mut idx: Vec<(f64, u32)> = key
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| (k, i as u32))
+        .collect();
+    idx.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = vec![0.0; key.len()];
-    for (rank, &i) in idx.iter().enumerate() {
-        out[i] = sorted[rank];
+    for (rank, &(_, i)) in idx.iter().enumerate() {
+        out[i as usize] = sorted[rank];
     }
     out
 }
