@@ -123,7 +123,7 @@ impl Nfw {
         self.m_dm / (4.0 * PI * self.r_s.powi(3) * self.m_c) / (x * (1.0 + x) * (1.0 + x))
     }
 
-    /// Radius (kpc) enclosing the dark-matter fraction `mu` ∈ [0,1] of the truncated halo.
+    /// Radius (kpc) enclosing the dark-matter fraction `mu` ∈ \[0, 1\] of the truncated halo.
     pub fn radius_of_fraction(&self, mu: f64) -> f64 {
         self.r_s * nfw_x_of_m(mu.clamp(0.0, 1.0) * self.m_c)
     }
@@ -424,7 +424,7 @@ impl DarkHalo {
         nfw.density(r)
     }
 
-    /// Radius (kpc) enclosing DM fraction `mu` ∈ [0,1] (W₀ inversion or the contraction table).
+    /// Radius (kpc) enclosing DM fraction `mu` ∈ \[0, 1\] (W₀ inversion or the contraction table).
     pub fn radius_of_fraction(&self, mu: f64) -> f64 {
         match &self.contraction {
             None => self.nfw.radius_of_fraction(mu),
@@ -540,19 +540,37 @@ mod tests {
 
     #[test]
     fn contraction_limits() {
-        // Test 5: f_gal → 0 (no baryons) reproduces NFW to 1e-6.
+        // Test 5: f_gal → 0 reproduces NFW to 1e-6: no baryons, and a galaxy scaled down to
+        // f_gal = 1e-12 (the same shapes, 1 M☉ of baryons).
         let nfw = Nfw::new(1e12, 8.0);
-        let c0 = Contraction::new(&nfw, &Baryons::default(), 0.0, 1e-3);
-        for k in 0..50 {
-            let r = 1e-2 * 10f64.powf(4.0 * k as f64 / 49.0);
-            if r > nfw.r200 {
-                break;
+        let full = galaxy_baryons();
+        let scale = 1.0 / full.total_mass();
+        let tiny = Baryons {
+            bulge: full
+                .bulge
+                .as_ref()
+                .map(|h| Hernquist::new(h.mass * scale, h.a)),
+            disc: full
+                .disc
+                .as_ref()
+                .map(|d| ExpDisc::new(d.mass * scale, d.r_d, d.z0)),
+            gas: full
+                .gas
+                .as_ref()
+                .map(|g| GasDisc::new(g.mass * scale, g.r_g, g.r_m, g.z_g)),
+            m_bh: 0.0,
+        };
+        for (b, f_gal) in [(Baryons::default(), 0.0), (tiny, 1.0 / 1e12)] {
+            let c0 = Contraction::new(&nfw, &b, f_gal, 1e-3);
+            for k in 0..50 {
+                let r = 1e-2 * 10f64.powf(4.0 * k as f64 / 49.0);
+                if r > nfw.r200 {
+                    break;
+                }
+                let mu = c0.fraction(r).unwrap();
+                let rel = mu * nfw.m_dm / nfw.enclosed_dm(r) - 1.0;
+                assert!(rel.abs() < 1e-6, "f_gal={f_gal} r={r}: {rel}");
             }
-            let mu = c0.fraction(r).unwrap();
-            assert!(
-                (mu * nfw.m_dm / nfw.enclosed_dm(r) - 1.0).abs() < 1e-6,
-                "r={r}"
-            );
         }
         // With baryons: non-decreasing and above the uncontracted profile inside r_s.
         let b = galaxy_baryons();
