@@ -42,6 +42,15 @@ impl Hernquist {
         Self::truncated_at(mass, a, Self::R_MAX_OVER_A * a)
     }
 
+    /// Projected half-mass radius of the untruncated Hernquist profile in units of a.
+    pub const RE_OVER_A: f64 = 1.8153;
+
+    /// The generator's bulge from its mass (M☉) and effective (projected half-mass) radius R_e,b
+    /// (kpc) of the untruncated profile: a = R_e,b / 1.8153 (1.8), r_max = 40a.
+    pub fn from_effective_radius(mass: f64, r_e: f64) -> Self {
+        Self::new(mass, r_e / Self::RE_OVER_A)
+    }
+
     /// A Hernquist sphere of mass `mass` inside an arbitrary truncation radius `r_max` (kpc).
     pub fn truncated_at(mass: f64, a: f64, r_max: f64) -> Self {
         let s = r_max / (r_max + a);
@@ -410,6 +419,8 @@ mod tests {
         let n = 100_000;
         let a = 1.7;
         let h = Hernquist::truncated_at(1.0, a, 1e3 * a);
+        let b = Hernquist::from_effective_radius(1.0, 1.8153 * a);
+        assert!((b.a / a - 1.0).abs() < 1e-15 && (b.r_max / (40.0 * a) - 1.0).abs() < 1e-15);
         let mut rng = galaxy_rng(11, 0);
         let pos = h.sample_positions(&mut rng, n);
         let mut r: Vec<f64> = pos
