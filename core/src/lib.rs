@@ -7,11 +7,13 @@
 //! runs natively and in the browser (wasm32).
 //!
 //! Data flow, in module order: [`units`] → [`galaxy`] (particles) → [`mock`] (generator) →
-//! [`measure`] (half-mass radius, targets, features).
+//! [`measure`] (half-mass radius, targets, features) → [`observe`] (projections, kernel,
+//! kinematic grid).
 
 pub mod galaxy;
 pub mod measure;
 pub mod mock;
+pub mod observe;
 pub mod units;
 
 /// Version of galmass-core (the crate version), shown by the CLI and the web app.

@@ -3,8 +3,121 @@
 //! GBDT feature (3.3), per projection. Identical code for mocks and TNG cutouts.
 //!
 //! Field names are those of the dataset schema (ARCHITECTURE.md, a contract).
+//!
+//! Entry point: [`measure`] (all three projections of a centred galaxy at rest). Building
+//! blocks, usable on their own:
+//! * [`frame`]: R_hsm, shrinking-sphere centre, systemic velocity (3.1);
+//! * [`profile`]: spherical M(<r), v_c(r), Φ(r) of all matter (stars, DM, gas, black holes,
+//!   analytic gas);
+//! * [`circularity`]: λ_z or j_circ(E) circularities and B/T, f_cold, f_hot;
+//! * [`shape`]: c/a from the iterated inertia tensor;
+//! * [`sersic`]: Sérsic fit of the projected light;
+//! * [`dust`]: slab attenuation per projection (2.8);
+//! * [`kinematic`]: σ_v, λ_R and the kinematic grid of a projection as `measure` uses it.
 
+// `!(x > 0.0)` is used on purpose: it also rejects NaN.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
+pub mod circularity;
+pub mod dust;
+pub mod frame;
+pub mod kinematic;
+mod measure_galaxy;
+mod options;
+pub mod profile;
+pub mod sersic;
+pub mod shape;
+
+pub use frame::{half_mass_radius, remove_systemic_velocity, shrinking_sphere_centre};
+pub use measure_galaxy::measure;
+pub use options::{Circularity, KinWeight, MeasureOptions, PhotAperture};
+
+use crate::galaxy::Axis;
 use serde::{Deserialize, Serialize};
+
+/// Why a galaxy could not be measured. Every message names the quantity concerned.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum MeasureError {
+    /// The galaxy has no star particles.
+    #[error("galaxy has no star particles")]
+    NoStars,
+    /// Per-particle arrays of one type have different lengths.
+    #[error("{quantity}: array length {len} differs from the {expected} positions")]
+    LengthMismatch {
+        /// Which array.
+        quantity: &'static str,
+        /// Its length.
+        len: usize,
+        /// Number of positions of that particle type.
+        expected: usize,
+    },
+    /// An input or derived value is NaN or infinite.
+    #[error("{quantity} is not finite ({value})")]
+    NonFinite {
+        /// Which quantity.
+        quantity: &'static str,
+        /// The offending value.
+        value: f64,
+    },
+    /// A mass, luminosity or radius that must be positive (e.g. to take its log10) is not.
+    #[error("{quantity} is not positive ({value}); its log10 is undefined")]
+    NotPositive {
+        /// Which quantity.
+        quantity: &'static str,
+        /// The offending value.
+        value: f64,
+    },
+    /// A measurement is undefined for this galaxy (too few particles etc.).
+    #[error("{quantity} is undefined: {reason}")]
+    Undefined {
+        /// Which quantity.
+        quantity: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Targets and features of one line of sight.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProjectionMeasurement {
+    /// The line of sight (x, y or z).
+    pub axis: Axis,
+    /// Targets (3.2).
+    pub targets: Targets,
+    /// GBDT features (3.3).
+    pub features: Features,
+}
+
+/// Extra per-projection by-products of the measurement (not features).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectionDiagnostics {
+    /// Light-weighted mean line-of-sight velocity v̄ of the σ_v aperture (R < 2R_hsm), km/s;
+    /// the kinematic maps subtract it.
+    pub v_mean_los: f64,
+    /// Sérsic effective radius R_e in kpc.
+    pub sersic_re_kpc: f64,
+    /// True when the Sérsic index sits at a bound.
+    pub sersic_n_at_bound: bool,
+    /// λ_R without the shot-noise correction (diagnostic; always ≥ the corrected value).
+    pub lambda_r_uncorrected: f64,
+    /// Number of kinematic pixels that entered λ_R.
+    pub lambda_r_pixels: usize,
+}
+
+/// All measurements of one galaxy: its radius and the three projections (x, y, z).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// 3D half-stellar-mass radius R_hsm in kpc.
+    pub rhsm_kpc: f64,
+    /// Targets and features per projection, in the order x, y, z.
+    pub projections: Vec<ProjectionMeasurement>,
+    /// Diagnostics per projection, same order.
+    pub diagnostics: Vec<ProjectionDiagnostics>,
+    /// Circular speed v_c(R_hsm) = √(G M_tot(<R_hsm)/R_hsm) in km/s.
+    pub v_circ_rhsm: f64,
+    /// True when the c/a iteration converged (else the last iterate is reported).
+    pub shape_converged: bool,
+}
 
 /// Targets of one projection (3.2). All masses and ratios are log10 (masses in M☉,
 /// M*/L in M☉/L☉,r).
@@ -57,3 +170,8 @@ pub struct Features {
     /// Mass fraction with |circularity| < 0.25 (3D, 2R_hsm).
     pub f_hot: f64,
 }
+
+#[cfg(test)]
+mod test_galaxies;
+#[cfg(test)]
+mod tests;
