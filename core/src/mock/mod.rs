@@ -22,6 +22,16 @@
 //!   `gas_velocities(rng, &pos, |R| kin.circular_speed(R), GAS_SIGMA)`.
 //! * [`stratified`]: `stratified_uniforms`, `rank_paired_uniforms(rng, n, rho)`;
 //!   [`special`]: Lambert W₀/W₋₁, Bessel I₀ I₁ K₀ K₁ K₂ (plain and scaled).
+//!
+//! Population and stellar populations (Section 1, 2.7–2.9):
+//! * [`population`]: `draw_params(seed, index, &opts)` → [`GalaxyParams`] (every hidden parameter,
+//!   flat, serde; `selected` flag of 1.3), `selected_indices(seed, n, &opts)`; built on [`hmf`]
+//!   (mass function, concentration) and [`relations`] (eqs. 1.3–1.12, selection mass).
+//! * [`sfh`]: SFH tables with quench and burst, `f_loss`, the γ_d bisection; [`ssp`]: the SSP
+//!   table (M/L_r, g−r, a_Z, b_Z) and luminosities; [`stellar_pops`]: per-particle ages, masses,
+//!   [Z/H] and luminosities of one component; [`orientation`]: Shoemake rotations.
+//! * [`assemble`]: `generate(seed, index, &opts)` → `Option<`[`MockGalaxy`]`>` — the whole galaxy
+//!   on the same random stream, centred at the origin, randomly oriented.
 
 mod options;
 
@@ -48,6 +58,7 @@ pub fn galaxy_rng(seed: u64, index: u64) -> ChaCha8Rng {
     rng.set_stream(index);
     rng
 }
+pub mod assemble;
 pub mod hmf;
 pub mod orientation;
 pub mod population;
@@ -55,3 +66,5 @@ pub mod relations;
 pub mod sfh;
 pub mod ssp;
 pub mod stellar_pops;
+pub use assemble::{MockGalaxy, generate};
+pub use population::{GalaxyParams, draw_params, selected_indices};
