@@ -60,8 +60,9 @@ pub fn ssp_colours(age_gyr: f64, zh: f64) -> SspColours {
 /// L_r = m/(M/L_r), L_g = L_r · 10^{−0.4[(g−r) − (g−r)☉]} with (g−r)☉ = 0.46.
 pub fn luminosities(mass: f64, age_gyr: f64, zh: f64) -> (f64, f64) {
     let c = ssp_colours(age_gyr, zh);
-    let l_r = mass * 10f64.powf(-c.log_ml_r);
-    let l_g = l_r * 10f64.powf(-0.4 * (c.g_r - (MSUN_G - MSUN_R)));
+    let ln10 = std::f64::consts::LN_10;
+    let l_r = mass * (-c.log_ml_r * ln10).exp();
+    let l_g = l_r * (-0.4 * (c.g_r - (MSUN_G - MSUN_R)) * ln10).exp();
     (l_g, l_r)
 }
 

@@ -68,10 +68,12 @@ pub fn realise_component<R: Rng + ?Sized>(
     let n = u_t.len();
     let t_f: Vec<f64> = u_t.iter().map(|&u| sfh.formation_time(u)).collect();
     let age: Vec<f64> = t_f.iter().map(|t| (T0_GYR - t).max(0.0)).collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| t_f[a].total_cmp(&t_f[b]));
+    // Ranks by formation time: t_f ≥ 0, so its IEEE bits order like the values; ties are
+    // broken by particle index (deterministic).
+    let mut order: Vec<(u64, usize)> = t_f.iter().map(|t| t.max(0.0).to_bits()).zip(0..n).collect();
+    order.sort_unstable();
     let mut rank = vec![0usize; n];
-    for (k, &i) in order.iter().enumerate() {
+    for (k, &(_, i)) in order.iter().enumerate() {
         rank[i] = k;
     }
     let zh: Vec<f64> = (0..n)
