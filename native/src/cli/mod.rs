@@ -1,8 +1,12 @@
 //! The command line: verbs of ARCHITECTURE.md (contract), one module per verb.
 
+mod bench;
 mod cutout_args;
+mod generate;
 mod measure;
 mod measure_opts;
+mod mock_args;
+mod progress;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -20,13 +24,20 @@ pub struct Cli {
 /// The verbs.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Mock galaxies → TNG-layout HDF5 cutouts + catalog.csv, and a population summary
+    Generate(generate::GenerateArgs),
     /// One cutout (mock or TNG) → R_hsm, every target and feature per projection
     Measure(measure::MeasureArgs),
+    /// Speed benchmarks
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// Runs the verb.
 pub fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
+        Command::Generate(a) => generate::run(a),
         Command::Measure(a) => measure::run(a),
+        Command::Bench(c) => bench::run(c),
     }
 }
