@@ -146,6 +146,15 @@ fn bad_input_exits_with_status_2_naming_file_and_field() {
     assert_eq!(o.status.code(), Some(2));
     let o = galmass(&["measure", &p("cutout_5.hdf5"), "--kin-weight", "volume"]);
     assert_eq!(o.status.code(), Some(2));
+    // An output "directory" that is a file, and a directory given as a cutout.
+    bad_input(
+        &["generate", "--galaxies", "1", "--out", &p("cat.csv")],
+        &[&p("cat.csv")],
+    );
+    bad_input(
+        &["measure", &dir.path().display().to_string()],
+        &["not a regular file"],
+    );
 }
 
 #[test]

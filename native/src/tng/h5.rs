@@ -19,11 +19,13 @@ impl Source {
     /// Opens `path` read-only.
     pub fn open(path: &Path) -> Result<Self, TngError> {
         let name = path.display().to_string();
+        if !path.exists() {
+            let reason = "no such file".into();
+            return Err(TngError::Open { file: name, reason });
+        }
         if !path.is_file() {
-            return Err(TngError::Open {
-                file: name,
-                reason: "no such file".into(),
-            });
+            let reason = "not a regular file".into();
+            return Err(TngError::Open { file: name, reason });
         }
         match hdf5::File::open(path) {
             Ok(file) => Ok(Self { name, file }),
