@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use crate::units::{HUBBLE_H, OMEGA_B, OMEGA_M, RHO_CRIT};
+use crate::units::HUBBLE_H;
 
 /// Lower limit of the sampled halo masses, log10(M200c/M☉).
 pub const LOG_M200_MIN: f64 = 11.0;
@@ -11,8 +11,6 @@ pub const LOG_M200_MIN: f64 = 11.0;
 pub const LOG_M200_MAX: f64 = 14.0;
 /// Number of nodes of the tabulated cumulative distribution (spec: 3001).
 pub const HMF_TABLE_NODES: usize = 3001;
-/// Fraction of M200c in dark matter, 1 − Ωb/Ωm (= 0.8427 for TNG).
-pub const DM_FRACTION: f64 = 1.0 - OMEGA_B / OMEGA_M;
 
 /// Fitted Sheth & Tormen (1999) halo mass function with the Eisenstein & Hu (1998) no-wiggle
 /// transfer function in the TNG cosmology (eq. 1.1): log10(dn/dlog10 M / Mpc⁻³) as a function
@@ -95,12 +93,6 @@ pub fn concentration(m200: f64, z_c: f64) -> f64 {
     10f64.powf(0.905 - 0.101 * (m200 * HUBBLE_H / 1e12).log10() + 0.11 * z_c)
 }
 
-/// Radius r200c in kpc inside which the mean density is 200 ρcrit,0:
-/// r200 = (3 M200 / (4π · 200 ρcrit))^{1/3}.
-pub fn r200_kpc(m200: f64) -> f64 {
-    (3.0 * m200 / (4.0 * std::f64::consts::PI * 200.0 * RHO_CRIT)).cbrt()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,12 +141,5 @@ mod tests {
     fn concentration_and_radii() {
         // Dutton & Macciò 2014: c200 = 10^0.905 at M200 = 1e12/h.
         assert!((concentration(1e12 / HUBBLE_H, 0.0) - 10f64.powf(0.905)).abs() < 1e-12);
-        // The mean density inside r200 is 200 ρcrit.
-        let m = 1e12;
-        let r = r200_kpc(m);
-        let rho = m / (4.0 / 3.0 * std::f64::consts::PI * r.powi(3));
-        assert!((rho / (200.0 * RHO_CRIT) - 1.0).abs() < 1e-12);
-        assert!((r - 210.8).abs() < 0.5, "r200(1e12) = {r} kpc");
-        assert!((DM_FRACTION - 0.8427).abs() < 1e-4);
     }
 }

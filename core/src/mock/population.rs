@@ -7,7 +7,8 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
-use super::hmf::{DM_FRACTION, concentration, r200_kpc, sample_log_m200};
+use super::halo::{dm_mass, r200};
+use super::hmf::{concentration, sample_log_m200};
 use super::relations as rel;
 use super::sfh::{Sfh, SfhShape, solve_gamma_for_ssfr};
 use super::{GasMode, MockOptions, ParticleMode, galaxy_rng};
@@ -196,9 +197,9 @@ pub fn draw_params_from<R: Rng + ?Sized>(
     // 2. Concentration.
     p.z_c = normal(rng);
     p.concentration = concentration(p.m200, p.z_c);
-    p.r200 = r200_kpc(p.m200);
+    p.r200 = r200(p.m200);
     p.r_s = p.r200 / p.concentration;
-    p.m_dm = DM_FRACTION * p.m200;
+    p.m_dm = dm_mass(p.m200);
     // 3. Stellar mass.
     p.eps_smhm = normal(rng);
     p.log_mstar = rel::log_mstar(p.m200, opts.smhm, p.z_c, p.eps_smhm);
