@@ -47,6 +47,10 @@ pub fn smoothing_lengths_2d(u: &[f64], w: &[f64], n_neighbours: usize) -> Vec<f6
 
 /// Distance from each point to its `k`-th nearest other point, via an immutable k-d tree of
 /// the finite points. Points that are not finite get 0.
+///
+/// Queries run in Morton (Z-curve) order in chunks of [`CHUNK`]; each query first searches
+/// within √2 times the previous (spatially adjacent) particle's distance, and repeats
+/// without bound when fewer than k + 1 points lie inside: the result is exact either way.
 fn knn_distance<const K: usize>(pts: &[[f64; K]], k: usize) -> Vec<f64> {
     let finite: Vec<usize> = (0..pts.len())
         .filter(|&i| pts[i].iter().all(|x| x.is_finite()))
@@ -62,21 +66,74 @@ fn knn_distance<const K: usize>(pts: &[[f64; K]], k: usize) -> Vec<f64> {
     let Some(qty) = NonZeroUsize::new(want) else {
         return h;
     };
-    let query = |q: &[f64; K]| -> f64 {
-        let found = tree.nearest_n::<SquaredEuclidean>(q, qty);
-        found.last().map_or(0.0, |nb| nb.distance.max(0.0).sqrt())
+    let order = morton_order(&tree_pts);
+    let run = |chunk: &[usize]| -> Vec<f64> {
+        let mut prev = f64::INFINITY;
+        chunk
+            .iter()
+            .map(|&i| {
+                let q = &tree_pts[i];
+                let near = tree.nearest_n_within::<SquaredEuclidean>(q, 2.0 * prev, qty, false);
+                let d2 = if near.len() == want {
+                    near.iter().fold(0.0f64, |m, nb| m.max(nb.distance))
+                } else {
+                    let all = tree.nearest_n::<SquaredEuclidean>(q, qty);
+                    all.last().map_or(0.0, |nb| nb.distance)
+                };
+                prev = if d2 > 0.0 { d2 } else { f64::INFINITY };
+                d2.max(0.0).sqrt()
+            })
+            .collect()
     };
     #[cfg(feature = "parallel")]
-    let values: Vec<f64> = {
+    let values: Vec<Vec<f64>> = {
         use rayon::prelude::*;
-        tree_pts.par_iter().map(query).collect()
+        order.par_chunks(CHUNK).map(run).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let values: Vec<f64> = tree_pts.iter().map(query).collect();
-    for (&i, v) in finite.iter().zip(values) {
-        h[i] = v;
+    let values: Vec<Vec<f64>> = order.chunks(CHUNK).map(run).collect();
+    for (&i, v) in order.iter().zip(values.into_iter().flatten()) {
+        h[finite[i]] = v;
     }
     h
+}
+
+/// Queries per chunk of [`knn_distance`] (the unit of parallel work).
+const CHUNK: usize = 1024;
+
+/// Indices of `pts` sorted along a Morton (Z-order) curve of 2^(60/K) cells per axis over
+/// the points' bounding cube, so consecutive points are spatial neighbours.
+fn morton_order<const K: usize>(pts: &[[f64; K]]) -> Vec<usize> {
+    let bits = 60 / K as u32;
+    let cells = (1u64 << bits) as f64;
+    let mut lo = [f64::INFINITY; K];
+    let mut hi = [f64::NEG_INFINITY; K];
+    for p in pts {
+        for a in 0..K {
+            lo[a] = lo[a].min(p[a]);
+            hi[a] = hi[a].max(p[a]);
+        }
+    }
+    let span = (0..K).map(|a| hi[a] - lo[a]).fold(0.0, f64::max);
+    let scale = if span > 0.0 { cells / span } else { 0.0 };
+    let max_cell = (1u64 << bits) - 1;
+    let mut keyed: Vec<(u64, usize)> = pts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let c: [u64; K] =
+                std::array::from_fn(|a| (((p[a] - lo[a]) * scale) as u64).min(max_cell));
+            let mut key = 0u64;
+            for bit in (0..bits).rev() {
+                for ca in c {
+                    key = (key << 1) | ((ca >> bit) & 1);
+                }
+            }
+            (key, i)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 #[cfg(test)]
@@ -107,7 +164,7 @@ mod tests {
     #[test]
     fn knn_matches_brute_force() {
         let mut rng = ChaCha8Rng::seed_from_u64(41);
-        let n = 700;
+        let n = 1500; // more than one query chunk
         // A dense core plus a sparse halo, so h spans more than a decade.
         let pos: Vec<[f32; 3]> = (0..n)
             .map(|i| {
