@@ -23,8 +23,6 @@
 
 use thiserror::Error;
 
-use super::kernel::spline_shape;
-
 /// Pixels per side of the rendered light maps (4.2).
 pub const IMAGE_SIZE: usize = 300;
 /// Padding in pixels added on each side before the level scheme (300 → 320).
@@ -165,7 +163,7 @@ struct Scratch {
     spans: Vec<(usize, i64, usize, usize)>,
 }
 
-/// The cubic-spline shape of [`spline_shape`] for q ≥ 0, written without early returns so
+/// The cubic-spline shape of [`super::kernel::spline_shape`] for q ≥ 0, written without early returns so
 /// the row loop vectorises: 1 − 6q² + 6q³ (q ≤ ½), 2(1 − q)³ (½ < q ≤ 1), 0 beyond.
 #[inline]
 fn shape_unchecked(q: f64) -> f64 {
@@ -394,6 +392,7 @@ pub fn render_brute_force(particles: &SphParticles, geom: &ImageGeometry) -> Sph
 
 #[cfg(test)]
 mod tests {
+    use super::super::kernel::spline_shape;
     use super::*;
 
     fn one(
