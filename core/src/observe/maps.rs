@@ -39,6 +39,14 @@ pub enum ObserveError {
     /// No kinematic weight inside projected 2R_hsm, so v̄ is undefined.
     #[error("no kinematic weight inside projected 2R_hsm along {0}")]
     NoKinematicWeight(&'static str),
+    /// The given smoothing lengths are not one per star.
+    #[error("{got} smoothing lengths for {expected} stars")]
+    SmoothingLengths {
+        /// Number of stars.
+        expected: usize,
+        /// Number of smoothing lengths given.
+        got: usize,
+    },
     /// The integrated g−r colour (the fill of the colour map) is undefined.
     #[error("total attenuated g or r luminosity is not positive along {0}")]
     NoLight(&'static str),
@@ -177,6 +185,12 @@ pub fn observe_with_smoothing(
     let pr = project(&s.pos, &s.vel, axis);
     let h2d;
     let h: &[f64] = match opts.hsml {
+        Hsml::Knn3d if h3d.len() != s.pos.len() => {
+            return Err(ObserveError::SmoothingLengths {
+                expected: s.pos.len(),
+                got: h3d.len(),
+            });
+        }
         Hsml::Knn3d => h3d,
         Hsml::Knn2d => {
             h2d = smoothing_lengths_2d(&pr.u, &pr.w, N_NEIGHBOURS);

@@ -3,7 +3,7 @@
 //! ([`kernel`]) and the level-scheme light-map renderer ([`sph`]), block-sum rebinning and
 //! the g−r map ([`rebin`]), the NGP stellar kinematic grid ([`kinematics`]), all maps of a
 //! projection ([`maps`]: [`observe`], [`observe_all`]) and the CNN normalisations
-//! ([`normalise`]).
+//! ([`mod@normalise`]).
 
 // `!(x > 0.0)` is used on purpose: it also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]

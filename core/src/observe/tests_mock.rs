@@ -1,7 +1,9 @@
 //! Map tests on a real mock galaxy (galaxy-model.md Section 6, tests 15–16): level scheme
 //! vs brute force, flux bookkeeping of the observed maps, rebinning, projected smoothing.
 
-use super::maps::{ObserveOptions, galaxy_smoothing_lengths, observe_all, observe_with_smoothing};
+use super::maps::{
+    ObserveError, ObserveOptions, galaxy_smoothing_lengths, observe_all, observe_with_smoothing,
+};
 use super::rebin::rebin_to;
 use super::smoothing::Hsml;
 use super::sph::{ImageGeometry, SphParticles, render, render_brute_force};
@@ -171,4 +173,33 @@ fn knn2d_option_renders() {
     assert!(((fa - fb) / fa).abs() < 0.02, "{fa} vs {fb}");
     let peak = |v: &[f32]| v.iter().fold(0.0f32, |m, &x| m.max(x));
     assert!(peak(&b.r) > peak(&a.r));
+}
+
+/// Bad input is an error, never a panic: no stars, a bad R_hsm, an image size that does not
+/// divide 300, smoothing lengths of the wrong length.
+#[test]
+fn bad_input_gives_errors() {
+    let (g, rhsm) = mock_galaxy();
+    let opts = ObserveOptions::default();
+    let h = galaxy_smoothing_lengths(&g);
+    assert_eq!(
+        observe_all(&Galaxy::default(), 1.0, &opts),
+        Err(ObserveError::NoStars)
+    );
+    assert!(matches!(
+        observe_with_smoothing(&g, Axis::X, f64::NAN, &h, &opts),
+        Err(ObserveError::BadRadius(_))
+    ));
+    let odd = ObserveOptions {
+        image_size: 70,
+        ..opts
+    };
+    assert!(matches!(
+        observe_with_smoothing(&g, Axis::X, rhsm, &h, &odd),
+        Err(ObserveError::ImageSize(_))
+    ));
+    assert!(matches!(
+        observe_with_smoothing(&g, Axis::X, rhsm, &h[1..], &opts),
+        Err(ObserveError::SmoothingLengths { .. })
+    ));
 }
