@@ -5,7 +5,8 @@
 //!
 //! `cargo run -p galmass-core --example observe_timing --release [-- N_GALAXIES [OUT.txt]]`
 //! With OUT.txt, writes the first galaxy's stars (x y z in kpc, attenuated L_r along z in
-//! L☉, R_hsm in the header) for an external renderer (pynbody) to image the same particles.
+//! L☉, R_hsm in the header) for an external renderer (pynbody) to image the same particles,
+//! and OUT.txt.maps.txt with its z-projection r flux maps (level scheme and brute force).
 
 use std::io::Write;
 use std::time::Instant;
@@ -104,6 +105,28 @@ fn main() -> std::io::Result<()> {
             writeln!(f, "{} {} {} {}", p[0], p[1], p[2], l)?;
         }
         println!("wrote {} stars to {path}", g.stars.pos.len());
+        // The z-projection maps of the same galaxy: level-scheme and brute-force r flux.
+        let h = galaxy_smoothing_lengths(g);
+        let pr = project(&g.stars.pos, &g.stars.vel, Axis::Z);
+        let p = SphParticles {
+            u: &pr.u,
+            w: &pr.w,
+            h: &h,
+            lum_g: &att.lum_g,
+            lum_r: &att.lum_r,
+        };
+        let geom = ImageGeometry::for_rhsm(rhsm).expect("positive R_hsm");
+        let maps = [render(&p, &geom).r, render_brute_force(&p, &geom).r];
+        let img_path = format!("{path}.maps.txt");
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&img_path)?);
+        writeln!(
+            f,
+            "# r flux per pixel (Lsun): level scheme, brute force; 300x300 row-major"
+        )?;
+        for k in 0..maps[0].len() {
+            writeln!(f, "{} {}", maps[0][k], maps[1][k])?;
+        }
+        println!("wrote the z-projection r maps to {img_path}");
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ fn mock_galaxy() -> (Galaxy, f64) {
 
 /// Test 15: level scheme vs brute force (all particles at ℓ = 0) on a mock galaxy, per
 /// projection: L1 difference < 2 % of the total flux, and < 1 % over the pixels within
-/// 1R_hsm of the centre. Also the level scheme holds the same total flux as brute force.
+/// 1R_hsm of the centre, < 1.5 % in the outer 10-pixel frame; totals agree to 2e-4.
 #[test]
 fn level_scheme_matches_brute_force_on_a_mock_galaxy() {
     let (g, rhsm) = mock_galaxy();
@@ -47,26 +47,34 @@ fn level_scheme_matches_brute_force_on_a_mock_galaxy() {
         let bf = render_brute_force(&p, &geom);
         let total: f64 = bf.r.iter().sum();
         let l1: f64 = lev.r.iter().zip(&bf.r).map(|(a, b)| (a - b).abs()).sum();
-        let (mut c_l1, mut c_tot) = (0.0, 0.0);
+        let (mut c_l1, mut c_tot, mut e_l1, mut e_tot) = (0.0, 0.0, 0.0, 0.0);
         for k in 0..300 * 300 {
             let (i, j) = ((k % 300) as f64 - 149.5, (k / 300) as f64 - 149.5);
             if i.hypot(j) < 50.0 {
                 c_l1 += (lev.r[k] - bf.r[k]).abs();
                 c_tot += bf.r[k];
             }
+            if i.abs().max(j.abs()) > 139.0 {
+                e_l1 += (lev.r[k] - bf.r[k]).abs();
+                e_tot += bf.r[k];
+            }
         }
         let lev_total: f64 = lev.r.iter().sum();
         println!(
-            "axis {}: L1/total = {:.4} %, central L1 = {:.4} %, totals {:.6e} vs {:.6e}",
+            "axis {}: L1/total = {:.4} %, central L1 = {:.4} %, edge L1 = {:.4} %, totals {:.6e} vs {:.6e}",
             axis.name(),
             100.0 * l1 / total,
             100.0 * c_l1 / c_tot,
+            100.0 * e_l1 / e_tot,
             lev_total,
             total
         );
         assert!(l1 / total < 0.02, "L1 {}", l1 / total);
         assert!(c_l1 / c_tot < 0.01, "central L1 {}", c_l1 / c_tot);
-        assert!(((lev_total - total) / total).abs() < 0.01);
+        // The outer 10-pixel frame too: ghost pixels keep the level scheme's edges right
+        // (0.7–1.1 % with them, 1.6–2.0 % and totals off by 3.5e-4 without).
+        assert!(e_l1 / e_tot < 0.015, "edge L1 {}", e_l1 / e_tot);
+        assert!(((lev_total - total) / total).abs() < 2e-4);
     }
 }
 
