@@ -123,8 +123,8 @@ fn main() -> std::io::Result<()> {
             f,
             "# r flux per pixel (Lsun): level scheme, brute force; 300x300 row-major"
         )?;
-        for k in 0..maps[0].len() {
-            writeln!(f, "{} {}", maps[0][k], maps[1][k])?;
+        for (a, b) in maps[0].iter().zip(&maps[1]) {
+            writeln!(f, "{a} {b}")?;
         }
         println!("wrote the z-projection r maps to {img_path}");
     }
