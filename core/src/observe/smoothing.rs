@@ -48,9 +48,10 @@ pub fn smoothing_lengths_2d(u: &[f64], w: &[f64], n_neighbours: usize) -> Vec<f6
 /// Distance from each point to its `k`-th nearest other point, via an immutable k-d tree of
 /// the finite points. Points that are not finite get 0.
 ///
-/// Queries run in Morton (Z-curve) order in chunks of [`CHUNK`]; each query first searches
-/// within √2 times the previous (spatially adjacent) particle's distance, and repeats
-/// without bound when fewer than k + 1 points lie inside: the result is exact either way.
+/// Queries run in Morton (Z-curve) order in chunks of [`CHUNK`]; each query first collects
+/// the points within √[`FACTOR`] times the previous (spatially adjacent) particle's distance
+/// and selects the (k+1)-th smallest distance among them; when fewer than k + 1 points lie
+/// inside, it falls back to a k-nearest query. The result is exact either way.
 fn knn_distance<const K: usize>(pts: &[[f64; K]], k: usize) -> Vec<f64> {
     let finite: Vec<usize> = (0..pts.len())
         .filter(|&i| pts[i].iter().all(|x| x.is_finite()))
@@ -69,13 +70,20 @@ fn knn_distance<const K: usize>(pts: &[[f64; K]], k: usize) -> Vec<f64> {
     let order = morton_order(&tree_pts);
     let run = |chunk: &[usize]| -> Vec<f64> {
         let mut prev = f64::INFINITY;
+        let mut buf: Vec<f64> = Vec::new();
         chunk
             .iter()
             .map(|&i| {
                 let q = &tree_pts[i];
-                let near = tree.nearest_n_within::<SquaredEuclidean>(q, 2.0 * prev, qty, false);
-                let d2 = if near.len() == want {
-                    near.iter().fold(0.0f64, |m, nb| m.max(nb.distance))
+                let near = if prev.is_finite() {
+                    tree.within_unsorted::<SquaredEuclidean>(q, FACTOR * prev)
+                } else {
+                    Vec::new()
+                };
+                let d2 = if near.len() >= want {
+                    buf.clear();
+                    buf.extend(near.iter().map(|nb| nb.distance));
+                    *buf.select_nth_unstable_by(want - 1, f64::total_cmp).1
                 } else {
                     let all = tree.nearest_n::<SquaredEuclidean>(q, qty);
                     all.last().map_or(0.0, |nb| nb.distance)
@@ -100,6 +108,8 @@ fn knn_distance<const K: usize>(pts: &[[f64; K]], k: usize) -> Vec<f64> {
 
 /// Queries per chunk of [`knn_distance`] (the unit of parallel work).
 const CHUNK: usize = 1024;
+/// Squared search radius of a query relative to the previous particle's squared distance.
+const FACTOR: f64 = 1.3;
 
 /// Indices of `pts` sorted along a Morton (Z-order) curve of 2^(60/K) cells per axis over
 /// the points' bounding cube, so consecutive points are spatial neighbours.
