@@ -1,2 +1,5 @@
-//! galmass web app (filled in by the foundation work).
-fn main() {}
+//! Entry point of the galmass web app (wasm32, built by Trunk); see the `galmass_app` library.
+
+fn main() {
+    galmass_app::start();
+}

@@ -1,0 +1,28 @@
+//! # galmass-app
+//!
+//! The galmass web app: a Leptos client-side (CSR) app compiled to wasm32 and built by
+//! Trunk into `www/dist`. Everything it shows is computed in the browser by galmass-core;
+//! nothing is fetched from a server.
+//!
+//! The first page states the project's mission, the galmass-core version, and a small
+//! physics computation: the enclosed mass of a Hernquist sphere and its half-mass radius.
+
+pub mod format;
+pub mod hernquist;
+pub mod page;
+pub mod plot;
+
+pub use page::App;
+
+/// The project's mission in one sentence, shown at the top of the page.
+pub const MISSION: &str = "galmass estimates how much mass in stars, in dark matter and in \
+total sits in the centre of a galaxy from its images and stellar velocity maps, \
+reproducing Chu et al. 2024 (MNRAS 528, 6354) with open code that runs on your laptop and \
+in your browser.";
+
+/// Starts the app: installs the panic hook (panics go to the browser console) and mounts
+/// [`App`] on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
