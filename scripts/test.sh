@@ -127,6 +127,10 @@ stage "clippy (wasm32: core, app)" \
   cargo clippy -p galmass-core -p galmass-app --target wasm32-unknown-unknown -- -D warnings
 stage "check galmass-core (wasm32)" cargo check -p galmass-core --target wasm32-unknown-unknown
 stage "rust tests" rust_tests
+# The same mock galaxies, bit for bit, compiled to wasm32 and run in Node.
+stage "wasm32 determinism test (node)" env \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p galmass-core --target wasm32-unknown-unknown --test determinism
 stage "trunk build (debug)" trunk build
 stage "browser test (chromium)" node tests/e2e/home.test.mjs
 
