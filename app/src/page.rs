@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 
+use crate::MISSION;
 use crate::format::sci;
 use crate::hernquist::{
     HernquistSphere, LOG_MASS_RANGE, SCALE_RANGE_KPC, TABLE_RADII_KPC, parse_clamped,
 };
 use crate::plot::PAGE_FRAME;
-use crate::MISSION;
 
 /// The root component of the app.
 #[component]
