@@ -11,8 +11,9 @@ pub struct HistBin {
 }
 
 /// Fills `hist` (length = the feature's bin count) with the sums over `rows` of a
-/// column of bins, in row order (LightGBM's `ConstructHistogram` with ordered gradients
-/// and a constant hessian `hess_const`).
+/// column of bins, in row order (LightGBM's `ConstructHistogram` with ordered gradients).
+/// Hessians are the constant `hess_const`, added once a row: for the objectives here
+/// (h = 1) this equals LightGBM's count · h exactly.
 pub fn build_feature(
     hist: &mut [HistBin],
     bins: &[u8],
@@ -21,29 +22,22 @@ pub fn build_feature(
     hess_const: f32,
 ) {
     hist.fill(HistBin::default());
-    // Counts first, then hessian = count · h (LightGBM's constant-hessian path).
-    let mut cnt = vec![0u32; hist.len()];
+    let h = hess_const as f64;
     for (&r, &g) in rows.iter().zip(ordered_grad) {
-        let b = bins[r as usize] as usize;
-        hist[b].grad += g as f64;
-        cnt[b] += 1;
-    }
-    for (h, &c) in hist.iter_mut().zip(&cnt) {
-        h.hess = c as f64 * hess_const as f64;
+        let e = &mut hist[bins[r as usize] as usize];
+        e.grad += g as f64;
+        e.hess += h;
     }
 }
 
 /// Same as [`build_feature`] for the root leaf holding every row in order.
 pub fn build_feature_all(hist: &mut [HistBin], bins: &[u8], grad: &[f32], hess_const: f32) {
     hist.fill(HistBin::default());
-    let mut cnt = vec![0u32; hist.len()];
+    let h = hess_const as f64;
     for (&b, &g) in bins.iter().zip(grad) {
-        let b = b as usize;
-        hist[b].grad += g as f64;
-        cnt[b] += 1;
-    }
-    for (h, &c) in hist.iter_mut().zip(&cnt) {
-        h.hess = c as f64 * hess_const as f64;
+        let e = &mut hist[b as usize];
+        e.grad += g as f64;
+        e.hess += h;
     }
 }
 

@@ -12,6 +12,10 @@ use super::params::GbdtParams;
 use super::split::{self, SplitInfo};
 use super::tree::Tree;
 
+/// Smallest leaf (rows) whose histograms are built in parallel over features.
+#[cfg(feature = "parallel")]
+const PARALLEL_MIN_ROWS: usize = 4096;
+
 /// The training rows discretised: one bin mapper per real feature and one column of bins
 /// per used (non-trivial) feature.
 #[derive(Debug, Clone)]
@@ -229,8 +233,13 @@ impl<'a> TreeLearner<'a> {
                 histogram::build_feature(hist, &data.bins[f], rows, og, hess);
             }
         };
+        // Threads only pay off on large leaves.
         #[cfg(feature = "parallel")]
-        h.hists.par_iter_mut().enumerate().for_each(work);
+        if cnt >= PARALLEL_MIN_ROWS {
+            h.hists.par_iter_mut().enumerate().for_each(work);
+        } else {
+            h.hists.iter_mut().enumerate().for_each(work);
+        }
         #[cfg(not(feature = "parallel"))]
         h.hists.iter_mut().enumerate().for_each(work);
     }
