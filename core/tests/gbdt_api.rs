@@ -55,11 +55,11 @@ fn l2_single_split_predicts_group_means() {
     let lo = mean(&|a| a <= 0.5);
     let hi = mean(&|a| a > 0.5);
     assert!(
-        (m.predict_row(&[0.2]) - lo).abs() < 1e-6,
+        (m.predict_row(&[0.2]).unwrap() - lo).abs() < 1e-6,
         "{} vs {lo}",
-        m.predict_row(&[0.2])
+        m.predict_row(&[0.2]).unwrap()
     );
-    assert!((m.predict_row(&[0.9]) - hi).abs() < 1e-6);
+    assert!((m.predict_row(&[0.9]).unwrap() - hi).abs() < 1e-6);
     // Gain of the split = Σ over children of G²/H minus the parent's, with G the sum of
     // residuals about the initial mean: n_l n_r (mean_r − mean_l)² / n.
     let (nl, nr) = (101.0, 99.0);
@@ -90,8 +90,8 @@ fn l1_single_split_predicts_group_medians() {
             0.5 * (v[n / 2 - 1] + v[n / 2])
         }
     };
-    assert!((m.predict_row(&[0.2]) - median(&|a| a <= 0.5)).abs() < 1e-6);
-    assert!((m.predict_row(&[0.9]) - median(&|a| a > 0.5)).abs() < 1e-6);
+    assert!((m.predict_row(&[0.2]).unwrap() - median(&|a| a <= 0.5)).abs() < 1e-6);
+    assert!((m.predict_row(&[0.9]).unwrap() - median(&|a| a > 0.5)).abs() < 1e-6);
 }
 
 #[test]
@@ -210,6 +210,11 @@ fn json_and_text_formats() {
     let json = serde_json::to_string(&m).unwrap();
     let back: GbdtModel = serde_json::from_str(&json).unwrap();
     assert_eq!(back, m);
+    assert!(matches!(
+        m.predict_row(&[0.1, 0.2]),
+        Err(GbdtError::LengthMismatch { .. })
+    ));
+    assert!(m.predict(&[0.1, 0.2, 0.3]).is_ok());
     let txt = m.to_lightgbm_text();
     assert!(txt.starts_with("tree\nversion=v4\n"));
     assert!(txt.contains("objective=regression\n"));

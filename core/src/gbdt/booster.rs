@@ -272,8 +272,19 @@ impl GbdtModel {
         self.feature_names.len()
     }
 
-    /// Prediction for one row of raw features (sum of all trees' outputs).
-    pub fn predict_row(&self, row: &[f64]) -> f64 {
+    /// Prediction for one row of raw features (sum of all trees' outputs, label units).
+    pub fn predict_row(&self, row: &[f64]) -> Result<f64, GbdtError> {
+        if row.len() != self.n_features() {
+            return Err(GbdtError::LengthMismatch {
+                what: "row features",
+                expected: self.n_features(),
+                got: row.len(),
+            });
+        }
+        Ok(self.sum_trees(row))
+    }
+
+    fn sum_trees(&self, row: &[f64]) -> f64 {
         let mut out = 0.0;
         for t in &self.trees {
             out += t.predict_row(row);
@@ -291,9 +302,7 @@ impl GbdtModel {
                 got: x.len(),
             });
         }
-        Ok(x.chunks_exact(nf)
-            .map(|row| self.predict_row(row))
-            .collect())
+        Ok(x.chunks_exact(nf).map(|row| self.sum_trees(row)).collect())
     }
 
     /// Split importance: per feature, the number of splits using it with positive gain

@@ -157,7 +157,8 @@ impl Tree {
     }
 
     /// The leaf a row of raw feature values falls in (NaN is treated as 0, as LightGBM
-    /// does for features without missing values).
+    /// does for features without missing values). Panics if `row` is shorter than the
+    /// largest split feature index; [`super::GbdtModel::predict_row`] checks the length.
     pub fn leaf_of(&self, row: &[f64]) -> usize {
         if self.num_leaves <= 1 {
             return 0;
