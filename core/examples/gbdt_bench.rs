@@ -3,10 +3,10 @@
 //! `y.bin` (f64, n) in the directory given as the first argument. Prints the median of
 //! five training times and writes our predictions to `ours_pred.bin` for comparison.
 //!
-//! `cargo run --release -p galmass-core --features parallel --example gbdt_bench -- DIR`
-//! (`RAYON_NUM_THREADS=2` to match LightGBM's `num_threads=2`).
+//! `cargo run --release -p galmass-core --features parallel --example gbdt_bench -- DIR [l1]`
+//! (`RAYON_NUM_THREADS=2` to match LightGBM's `num_threads=2`; `l1` for the L1 objective).
 
-use galmass_core::gbdt::{GbdtParams, Samples, train};
+use galmass_core::gbdt::{GbdtParams, Objective, Samples, train};
 use std::time::Instant;
 
 fn read_f64(path: &str) -> Vec<f64> {
@@ -22,7 +22,10 @@ fn main() {
     let y = read_f64(&format!("{dir}/y.bin"));
     let nf = x.len() / y.len();
     let s = Samples::new(&x, nf, &y).expect("valid samples");
-    let p = GbdtParams::paper();
+    let mut p = GbdtParams::paper();
+    if std::env::args().nth(2).as_deref() == Some("l1") {
+        p.objective = Objective::L1;
+    }
     let mut times = Vec::new();
     let mut model = None;
     for _ in 0..5 {
