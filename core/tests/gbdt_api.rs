@@ -232,3 +232,29 @@ fn json_and_text_formats() {
     let end = txt.find("end of trees").unwrap();
     assert_eq!(end - start, sizes);
 }
+
+#[test]
+fn large_leaves_split_on_the_informative_feature() {
+    // 6000 rows (above the parallel threshold), a step in feature 1, two uninformative
+    // features; one split at learning rate 1 must cut feature 1 at the step (midpoint of
+    // 0.25 and 0.375, one ulp up) and predict
+    // the two group means.
+    let n = 6000;
+    let mut x = Vec::with_capacity(3 * n);
+    let mut y = Vec::with_capacity(n);
+    for i in 0..n {
+        let a = ((i * 7919) % 1000) as f64 / 1000.0;
+        let b = (i % 8) as f64 / 8.0;
+        let c = ((i * 104729) % 997) as f64;
+        x.extend_from_slice(&[a, b, c]);
+        y.push(if b > 0.25 { 2.0 } else { -1.0 });
+    }
+    let s = Samples::new(&x, 3, &y).unwrap();
+    let m = train(&one_split(Objective::L2), &s, None, &[])
+        .unwrap()
+        .model;
+    assert_eq!(m.trees[0].split_feature, vec![1]);
+    assert_eq!(m.trees[0].threshold[0], 0.3125f64.next_up());
+    assert!((m.predict_row(&[0.5, 0.1, 3.0]).unwrap() + 1.0).abs() < 1e-9);
+    assert!((m.predict_row(&[0.5, 0.9, 3.0]).unwrap() - 2.0).abs() < 1e-9);
+}

@@ -10,34 +10,34 @@ pub struct HistBin {
     pub hess: f64,
 }
 
-/// Fills `hist` (length = the feature's bin count) with the sums over `rows` of a
-/// column of bins, in row order (LightGBM's `ConstructHistogram` with ordered gradients).
-/// Hessians are the constant `hess_const`, added once a row: for the objectives here
-/// (h = 1) this equals LightGBM's count · h exactly.
-pub fn build_feature(
-    hist: &mut [HistBin],
-    bins: &[u8],
-    rows: &[u32],
-    ordered_grad: &[f32],
+/// Adds the rows of a leaf into the histograms of several features at once, reading the
+/// row-major bins `row_bins` (`n_used` bins a row). `hists` pairs a used-feature index
+/// with its (zeroed) histogram. `rows` lists the leaf's rows in order (`None`: every row).
+/// Each bin sums its rows in row order, as LightGBM's column-wise `ConstructHistogram`
+/// does, so the sums are the same to the last bit; the features' independent updates
+/// just interleave. Hessians are the constant `hess_const`, added once a row (for h = 1
+/// this equals LightGBM's count · h exactly).
+pub fn build_rows(
+    hists: &mut [(usize, &mut [HistBin])],
+    row_bins: &[u8],
+    n_used: usize,
+    rows: Option<&[u32]>,
+    grad: &[f32],
     hess_const: f32,
 ) {
-    hist.fill(HistBin::default());
     let h = hess_const as f64;
-    for (&r, &g) in rows.iter().zip(ordered_grad) {
-        let e = &mut hist[bins[r as usize] as usize];
-        e.grad += g as f64;
-        e.hess += h;
-    }
-}
-
-/// Same as [`build_feature`] for the root leaf holding every row in order.
-pub fn build_feature_all(hist: &mut [HistBin], bins: &[u8], grad: &[f32], hess_const: f32) {
-    hist.fill(HistBin::default());
-    let h = hess_const as f64;
-    for (&b, &g) in bins.iter().zip(grad) {
-        let e = &mut hist[b as usize];
-        e.grad += g as f64;
-        e.hess += h;
+    let mut add = |r: usize| {
+        let bins = &row_bins[r * n_used..(r + 1) * n_used];
+        let g = grad[r] as f64;
+        for (f, hist) in hists.iter_mut() {
+            let e = &mut hist[bins[*f] as usize];
+            e.grad += g;
+            e.hess += h;
+        }
+    };
+    match rows {
+        Some(rows) => rows.iter().for_each(|&r| add(r as usize)),
+        None => (0..grad.len()).for_each(add),
     }
 }
 

@@ -16,6 +16,13 @@ use super::tree::Tree;
 #[cfg(feature = "parallel")]
 const PARALLEL_MIN_ROWS: usize = 4096;
 
+/// One feature's best splits in the smaller and (if any) larger leaf, each with its
+/// "splittable" flag; `None` for a feature not searched.
+type FeatureResult = Option<((SplitInfo, bool), Option<(SplitInfo, bool)>)>;
+
+/// One feature's histograms in the smaller and (if any) larger leaf.
+type FeatureItem<'h> = (usize, &'h mut Vec<HistBin>, Option<&'h mut Vec<HistBin>>);
+
 /// The training rows discretised: one bin mapper per real feature and one column of bins
 /// per used (non-trivial) feature.
 #[derive(Debug, Clone)]
@@ -26,6 +33,8 @@ pub struct BinnedData {
     pub used: Vec<usize>,
     /// Bins of each used feature, one per row.
     pub bins: Vec<Vec<u8>>,
+    /// The same bins row-major: `rows[r * used.len() + f]` (histogram construction).
+    pub rows: Vec<u8>,
     /// Number of rows.
     pub n_rows: usize,
 }
@@ -37,7 +46,7 @@ impl BinnedData {
         let n_rows = x.len() / n_features.max(1);
         let mut mappers = Vec::with_capacity(n_features);
         let mut used = Vec::new();
-        let mut bins = Vec::new();
+        let mut bins: Vec<Vec<u8>> = Vec::new();
         let mut col = vec![0.0f64; n_rows];
         for f in 0..n_features {
             for (r, c) in col.iter_mut().enumerate() {
@@ -50,10 +59,18 @@ impl BinnedData {
             }
             mappers.push(m);
         }
+        let nu = used.len();
+        let mut rows = vec![0u8; n_rows * nu];
+        for (f, col) in bins.iter().enumerate() {
+            for (r, &b) in col.iter().enumerate() {
+                rows[r * nu + f] = b;
+            }
+        }
         Self {
             mappers,
             used,
             bins,
+            rows,
             n_rows,
         }
     }
@@ -88,7 +105,6 @@ pub struct TreeLearner<'a> {
     pool: Vec<Option<LeafHist>>,
     spare: Vec<LeafHist>,
     best: Vec<SplitInfo>,
-    ordered_grad: Vec<f32>,
     scratch: Vec<u32>,
 }
 
@@ -110,7 +126,6 @@ impl<'a> TreeLearner<'a> {
             pool: (0..nl).map(|_| None).collect(),
             spare: Vec::new(),
             best: vec![SplitInfo::default(); nl],
-            ordered_grad: vec![0.0; data.n_rows],
             scratch: vec![0; data.n_rows],
         }
     }
@@ -152,11 +167,12 @@ impl<'a> TreeLearner<'a> {
         }
         self.best.fill(SplitInfo::default());
         let mut sum_grad = 0.0f64;
-        let mut sum_hess = 0.0f64;
         for &g in grad {
             sum_grad += g as f64;
-            sum_hess += hess as f64;
         }
+        // Σ of n constant hessians: exact for the objectives' h = 1 (the sequential sum
+        // LightGBM forms gives the same integer).
+        let sum_hess = n as f64 * hess as f64;
         let mut smaller = LeafSums {
             leaf: 0,
             num_data: n,
@@ -210,41 +226,36 @@ impl<'a> TreeLearner<'a> {
         true
     }
 
-    /// Builds the smaller leaf's histograms of the used features into `h`.
-    fn construct(&mut self, h: &mut LeafHist, leaf: usize, used: &[bool], grad: &[f32], hess: f32) {
-        let data = self.data;
+    /// Rows of `leaf` for histogram construction (`None` when it holds every row).
+    fn rows_of(&self, leaf: usize) -> Option<&[u32]> {
         let b = self.leaf_begin[leaf];
         let cnt = self.leaf_count[leaf];
-        let all = cnt == data.n_rows;
-        let rows = &self.indices[b..b + cnt];
-        if !all {
-            for (o, &r) in self.ordered_grad[..cnt].iter_mut().zip(rows) {
-                *o = grad[r as usize];
-            }
-        }
-        let og = &self.ordered_grad[..cnt];
-        let work = |(f, hist): (usize, &mut Vec<HistBin>)| {
-            if !used[f] {
-                return;
-            }
-            if all {
-                histogram::build_feature_all(hist, &data.bins[f], grad, hess);
-            } else {
-                histogram::build_feature(hist, &data.bins[f], rows, og, hess);
-            }
-        };
-        // Threads only pay off on large leaves.
-        #[cfg(feature = "parallel")]
-        if cnt >= PARALLEL_MIN_ROWS {
-            h.hists.par_iter_mut().enumerate().for_each(work);
-        } else {
-            h.hists.iter_mut().enumerate().for_each(work);
-        }
-        #[cfg(not(feature = "parallel"))]
-        h.hists.iter_mut().enumerate().for_each(work);
+        (cnt != self.data.n_rows).then(|| &self.indices[b..b + cnt])
     }
 
-    #[allow(clippy::needless_range_loop)]
+    /// Builds the histograms of the used features of `leaf` into `h`.
+    fn construct(&self, h: &mut LeafHist, leaf: usize, used: &[bool], grad: &[f32], hess: f32) {
+        let mut hs: Vec<(usize, &mut [HistBin])> = h
+            .hists
+            .iter_mut()
+            .enumerate()
+            .filter(|(f, _)| used[*f])
+            .map(|(f, v)| {
+                v.fill(HistBin::default());
+                (f, v.as_mut_slice())
+            })
+            .collect();
+        let rows = self.rows_of(leaf);
+        histogram::build_rows(
+            &mut hs,
+            &self.data.rows,
+            self.data.used.len(),
+            rows,
+            grad,
+            hess,
+        );
+    }
+
     fn find_best_splits(
         &mut self,
         grad: &[f32],
@@ -264,7 +275,6 @@ impl<'a> TreeLearner<'a> {
             .map(|f| parent.as_ref().is_none_or(|ph| ph.splittable[f]))
             .collect();
         let mut sh = self.new_hist();
-        self.construct(&mut sh, smaller.leaf, &used, grad, hess);
         let subtract = parent.is_some();
         let mut lh = match (larger, parent) {
             (Some(_), Some(ph)) => Some(ph),
@@ -279,42 +289,111 @@ impl<'a> TreeLearner<'a> {
             }
             (None, None) => None,
         };
+        let data = self.data;
+        let nu = data.used.len();
+        let srows = self.rows_of(smaller.leaf);
+        // Per feature: fix/subtract the histograms and find both leaves' best thresholds.
+        let work =
+            |f: usize, sfh: &mut Vec<HistBin>, lfh: Option<&mut Vec<HistBin>>| -> FeatureResult {
+                if !used[f] {
+                    return None;
+                }
+                let real = data.used[f];
+                let mfb = data.mappers[real].most_freq_bin as usize;
+                histogram::fix_histogram(sfh, mfb, smaller.sum_grad, smaller.sum_hess);
+                let s = split::find_best_threshold(
+                    sfh,
+                    real as i32,
+                    smaller.sum_grad,
+                    smaller.sum_hess,
+                    smaller.num_data,
+                    p,
+                );
+                let l = match (larger, lfh) {
+                    (Some(lg), Some(lh)) => {
+                        if subtract {
+                            histogram::subtract(lh, sfh);
+                        } else {
+                            histogram::fix_histogram(lh, mfb, lg.sum_grad, lg.sum_hess);
+                        }
+                        Some(split::find_best_threshold(
+                            lh,
+                            real as i32,
+                            lg.sum_grad,
+                            lg.sum_hess,
+                            lg.num_data,
+                            p,
+                        ))
+                    }
+                    _ => None,
+                };
+                Some((s, l))
+            };
+        let mut items: Vec<FeatureItem> = match lh.as_mut() {
+            Some(h) => sh
+                .hists
+                .iter_mut()
+                .zip(h.hists.iter_mut())
+                .enumerate()
+                .map(|(f, (a, b))| (f, a, Some(b)))
+                .collect(),
+            None => sh
+                .hists
+                .iter_mut()
+                .enumerate()
+                .map(|(f, a)| (f, a, None))
+                .collect(),
+        };
+        // A group of features: build the smaller leaf's histograms (one pass over its
+        // rows), then search the thresholds of both leaves.
+        let process = |chunk: &mut [FeatureItem]| -> Vec<FeatureResult> {
+            {
+                let mut hs: Vec<(usize, &mut [HistBin])> = chunk
+                    .iter_mut()
+                    .filter(|(f, _, _)| used[*f])
+                    .map(|(f, a, _)| {
+                        a.fill(HistBin::default());
+                        (*f, a.as_mut_slice())
+                    })
+                    .collect();
+                histogram::build_rows(&mut hs, &data.rows, nu, srows, grad, hess);
+            }
+            chunk
+                .iter_mut()
+                .map(|(f, a, b)| work(*f, a, b.as_deref_mut()))
+                .collect()
+        };
+        // Threads (each on its own features, one fork-join a step) pay off on large leaves.
+        #[cfg(feature = "parallel")]
+        let results: Vec<FeatureResult> =
+            if smaller.num_data + larger.map_or(0, |l| l.num_data) >= PARALLEL_MIN_ROWS {
+                let chunk = nu.div_ceil(rayon::current_num_threads().max(1)).max(1);
+                items
+                    .par_chunks_mut(chunk)
+                    .map(process)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            } else {
+                process(&mut items)
+            };
+        #[cfg(not(feature = "parallel"))]
+        let results: Vec<FeatureResult> = process(&mut items);
+        drop(items);
+        // Reduce in feature order (ties go to the smaller feature index, as in LightGBM).
         let mut smaller_best = SplitInfo::default();
         let mut larger_best = SplitInfo::default();
-        for f in 0..nf {
-            if !used[f] {
+        for (f, r) in results.into_iter().enumerate() {
+            let Some(((s, ok), l)) = r else {
                 sh.splittable[f] = false;
                 continue;
-            }
-            let real = self.data.used[f];
-            let mfb = self.data.mappers[real].most_freq_bin as usize;
-            histogram::fix_histogram(&mut sh.hists[f], mfb, smaller.sum_grad, smaller.sum_hess);
-            let (s, ok) = split::find_best_threshold(
-                &sh.hists[f],
-                real as i32,
-                smaller.sum_grad,
-                smaller.sum_hess,
-                smaller.num_data,
-                p,
-            );
+            };
             sh.splittable[f] = ok;
             if s.better_than(&smaller_best) {
                 smaller_best = s;
             }
-            if let (Some(lg), Some(h)) = (larger, lh.as_mut()) {
-                if subtract {
-                    histogram::subtract(&mut h.hists[f], &sh.hists[f]);
-                } else {
-                    histogram::fix_histogram(&mut h.hists[f], mfb, lg.sum_grad, lg.sum_hess);
-                }
-                let (s, ok) = split::find_best_threshold(
-                    &h.hists[f],
-                    real as i32,
-                    lg.sum_grad,
-                    lg.sum_hess,
-                    lg.num_data,
-                    p,
-                );
+            if let (Some((s, ok)), Some(h)) = (l, lh.as_mut()) {
                 h.splittable[f] = ok;
                 if s.better_than(&larger_best) {
                     larger_best = s;
@@ -342,15 +421,14 @@ impl<'a> TreeLearner<'a> {
         let seg = &mut self.indices[b..b + cnt];
         let mut nl = 0;
         let mut nr = 0;
+        // Branch-free: the row is written to both sides, only one cursor advances.
         for i in 0..cnt {
             let r = seg[i];
-            if (bins[r as usize] as u32) <= s.threshold {
-                seg[nl] = r;
-                nl += 1;
-            } else {
-                self.scratch[nr] = r;
-                nr += 1;
-            }
+            let goes_left = ((bins[r as usize] as u32) <= s.threshold) as usize;
+            seg[nl] = r;
+            self.scratch[nr] = r;
+            nl += goes_left;
+            nr += 1 - goes_left;
         }
         seg[nl..].copy_from_slice(&self.scratch[..nr]);
         let new_leaf = tree.split(

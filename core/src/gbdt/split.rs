@@ -146,6 +146,12 @@ pub fn find_best_threshold(
     // From the last bin down to bin 1: threshold t − 1 puts bins ≥ t on the right.
     for t in (1..num_bin).rev() {
         let b = hist[t];
+        // An empty bin leaves every sum, count and hence the gain as in the previous
+        // step, whose outcome (skip, or a gain that cannot strictly beat itself) repeats:
+        // skipping it changes nothing.
+        if b.hess == 0.0 && b.grad == 0.0 && t + 1 < num_bin {
+            continue;
+        }
         let cnt = round_int(b.hess * cnt_factor);
         sum_right_gradient += b.grad;
         sum_right_hessian += b.hess;
