@@ -137,6 +137,16 @@ fn bad_input_gives_typed_errors() {
         })
     ));
     assert_eq!(Samples::new(&x, 0, &[]).unwrap_err(), GbdtError::NoFeatures);
+    // Samples built by hand are checked again by `train`.
+    let raw = Samples {
+        x: &x,
+        n_features: 1,
+        y: &[1.0, 2.0, f64::NAN],
+    };
+    assert!(matches!(
+        train(&p, &raw, None, &[]),
+        Err(GbdtError::NonFiniteLabel { index: 2, .. })
+    ));
     let empty = Samples::new(&[], 3, &[]).unwrap();
     assert_eq!(
         train(&p, &empty, None, &[]).unwrap_err(),

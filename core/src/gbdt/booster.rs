@@ -115,6 +115,13 @@ pub fn train(
     feature_names: &[String],
 ) -> Result<Trained, GbdtError> {
     params.validate()?;
+    // The fields are public: check again whatever way the samples were built.
+    let train = &Samples::new(train.x, train.n_features, train.y)?;
+    let test = match test {
+        Some(t) => Some(Samples::new(t.x, t.n_features, t.y)?),
+        None => None,
+    };
+    let test = test.as_ref();
     let n = train.n_rows();
     if n == 0 {
         return Err(GbdtError::EmptyTrainingSet);
