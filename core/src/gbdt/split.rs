@@ -133,6 +133,8 @@ pub fn find_best_threshold(
     let min_data = p.min_data_in_leaf as i64;
     let num_data = num_data as i64;
 
+    let no_l1 = p.lambda_l1 == 0.0;
+    let l2 = p.lambda_l2;
     let mut splittable = false;
     let mut best_gain = f64::NEG_INFINITY;
     let mut best_left_count = 0i64;
@@ -168,8 +170,14 @@ pub fn find_best_threshold(
             break;
         }
         let sum_left_gradient = sum_gradient - sum_right_gradient;
-        let current_gain = leaf_gain(sum_left_gradient, sum_left_hessian, p)
-            + leaf_gain(sum_right_gradient, sum_right_hessian, p);
+        // Without L1, T(G) = G exactly: the same gain without the sign arithmetic.
+        let current_gain = if no_l1 {
+            sum_left_gradient * sum_left_gradient / (sum_left_hessian + l2)
+                + sum_right_gradient * sum_right_gradient / (sum_right_hessian + l2)
+        } else {
+            leaf_gain(sum_left_gradient, sum_left_hessian, p)
+                + leaf_gain(sum_right_gradient, sum_right_hessian, p)
+        };
         if !(current_gain > min_gain_shift) {
             continue;
         }
