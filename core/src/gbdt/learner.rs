@@ -14,7 +14,7 @@ use super::tree::Tree;
 
 /// Smallest leaf (rows) whose histograms are built in parallel over features.
 #[cfg(feature = "parallel")]
-const PARALLEL_MIN_ROWS: usize = 4096;
+const PARALLEL_MIN_ROWS: usize = 16384;
 
 /// One feature's best splits in the smaller and (if any) larger leaf, each with its
 /// "splittable" flag; `None` for a feature not searched.
