@@ -245,11 +245,11 @@ fn json_and_text_formats() {
 
 #[test]
 fn large_leaves_split_on_the_informative_feature() {
-    // 6000 rows (above the parallel threshold), a step in feature 1, two uninformative
+    // 20000 rows (above the parallel threshold of 16384), a step in feature 1, two uninformative
     // features; one split at learning rate 1 must cut feature 1 at the step (midpoint of
     // 0.25 and 0.375, one ulp up) and predict
     // the two group means.
-    let n = 6000;
+    let n = 20000;
     let mut x = Vec::with_capacity(3 * n);
     let mut y = Vec::with_capacity(n);
     for i in 0..n {
