@@ -1,12 +1,27 @@
 //! Observing a measured galaxy in projection (galaxy-model.md Section 4): projected
-//! coordinates of each line of sight, the SPH kernel of the light maps ([`kernel`]) and the
-//! NGP stellar kinematic grid ([`kinematics`]).
+//! coordinates of each line of sight, smoothing lengths ([`smoothing`]), the SPH kernel
+//! ([`kernel`]) and the level-scheme light-map renderer ([`sph`]), block-sum rebinning and
+//! the g−r map ([`rebin`]), the NGP stellar kinematic grid ([`kinematics`]), all maps of a
+//! projection ([`maps`]: [`observe`], [`observe_all`]) and the CNN normalisations
+//! ([`mod@normalise`]).
 
 // `!(x > 0.0)` is used on purpose: it also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod kernel;
 pub mod kinematics;
+pub mod maps;
+pub mod normalise;
+pub mod rebin;
+pub mod smoothing;
+pub mod sph;
+
+#[cfg(test)]
+mod tests_mock;
+
+pub use maps::{ObserveError, ObserveOptions, ProjectionMaps, observe, observe_all};
+pub use normalise::{MapKind, MinMax, Norm, normalise};
+pub use smoothing::Hsml;
 
 use crate::galaxy::Axis;
 

@@ -1,0 +1,198 @@
+//! Normalisations of the maps for the CNN (galaxy-model.md 4.4), applied when a model reads
+//! maps; the dataset stores physical maps.
+//!
+//! * [`Norm::Physical`] (default): fixed transforms, the same for every galaxy —
+//!   surface brightness S (L☉ kpc⁻²): x = clip((log10 S − 5)/5, 0, 1) (0 where S ≤ 0);
+//!   g−r: x = clip((c + 0.2)/1.4, 0, 1); V: x = clip(0.5 + V/1000 km/s, 0, 1);
+//!   σ: x = clip(σ/500 km/s, 0, 1).
+//! * [`Norm::PerMapMinMax`]: x = (p − min)/(max − min) over the map's unmasked pixels; masked
+//!   pixels are excluded from min/max and set to 0.
+//! * [`Norm::DatasetMinMax`]: the same with min and max taken over the training set
+//!   ([`MinMax`]), clipped to [0, 1] for values outside that range.
+//!
+//! A constant map (max = min) normalises to 0 under both min–max variants.
+
+use serde::{Deserialize, Serialize};
+
+/// What a map holds, which fixes its physical transform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapKind {
+    /// Surface brightness in L☉ kpc⁻² (r or g band).
+    SurfaceBrightness,
+    /// g−r colour in mag.
+    Colour,
+    /// Mean line-of-sight velocity V in km/s.
+    Velocity,
+    /// Line-of-sight velocity dispersion σ in km/s.
+    Dispersion,
+}
+
+/// Running minimum and maximum of a map kind over a set of maps (e.g. the training split),
+/// for [`Norm::DatasetMinMax`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MinMax {
+    /// Smallest unmasked finite value seen.
+    pub min: f64,
+    /// Largest unmasked finite value seen.
+    pub max: f64,
+}
+
+impl Default for MinMax {
+    fn default() -> Self {
+        MinMax {
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl MinMax {
+    /// Extends the range with the finite values of `map` whose `mask` is 1 (all values when
+    /// `mask` is `None`).
+    pub fn update(&mut self, map: &[f32], mask: Option<&[u8]>) {
+        for (k, &v) in map.iter().enumerate() {
+            if mask.is_some_and(|m| m.get(k) != Some(&1)) || !v.is_finite() {
+                continue;
+            }
+            self.min = self.min.min(v as f64);
+            self.max = self.max.max(v as f64);
+        }
+    }
+
+    /// The range of one map (see [`MinMax::update`]).
+    pub fn of(map: &[f32], mask: Option<&[u8]>) -> Self {
+        let mut mm = MinMax::default();
+        mm.update(map, mask);
+        mm
+    }
+
+    /// (p − min)/(max − min) clipped to [0, 1]; 0 when the range is empty or degenerate.
+    pub fn scale(&self, p: f64) -> f64 {
+        let span = self.max - self.min;
+        if span > 0.0 && span.is_finite() && p.is_finite() {
+            ((p - self.min) / span).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Which normalisation a model applies to the maps it reads (4.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Norm {
+    /// Fixed physical transforms (recommended default).
+    #[default]
+    Physical,
+    /// Min–max over each map's unmasked pixels.
+    PerMapMinMax,
+    /// Min–max over the training set, given.
+    DatasetMinMax(MinMax),
+}
+
+/// Fixed physical transform of one value `p` of a map of `kind` (see the module docs).
+pub fn physical(kind: MapKind, p: f64) -> f64 {
+    let x = match kind {
+        MapKind::SurfaceBrightness => {
+            if p > 0.0 {
+                (p.log10() - 5.0) / 5.0
+            } else {
+                0.0
+            }
+        }
+        MapKind::Colour => (p + 0.2) / 1.4,
+        MapKind::Velocity => 0.5 + p / 1000.0,
+        MapKind::Dispersion => p / 500.0,
+    };
+    if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// Normalises `map` of `kind` with `norm`; `mask` (1 = valid) excludes pixels from the
+/// min–max ranges and sets them to 0 there (the physical transform ignores it: masked V and
+/// σ are stored as 0 and the mask is a separate channel). Values in [0, 1].
+pub fn normalise(map: &[f32], kind: MapKind, mask: Option<&[u8]>, norm: &Norm) -> Vec<f32> {
+    let masked = |k: usize| mask.is_some_and(|m| m.get(k) != Some(&1));
+    let minmax = |mm: MinMax| -> Vec<f32> {
+        map.iter()
+            .enumerate()
+            .map(|(k, &p)| {
+                if masked(k) {
+                    0.0
+                } else {
+                    mm.scale(p as f64) as f32
+                }
+            })
+            .collect()
+    };
+    match norm {
+        Norm::Physical => map
+            .iter()
+            .map(|&p| physical(kind, p as f64) as f32)
+            .collect(),
+        Norm::PerMapMinMax => minmax(MinMax::of(map, mask)),
+        Norm::DatasetMinMax(mm) => minmax(*mm),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 4.4 physical: 10⁵ and 10¹⁰ L☉ kpc⁻² map to 0 and 1, 10^7.5 to ½; g−r −0.2 → 0,
+    /// 1.2 → 1; V = 0 → ½, ±500 km/s → 1 and 0; σ = 250 → ½; out-of-range values clip.
+    #[test]
+    fn physical_transforms() {
+        let sb = MapKind::SurfaceBrightness;
+        assert!(physical(sb, 1e5).abs() < 1e-12);
+        assert!((physical(sb, 1e10) - 1.0).abs() < 1e-12);
+        assert!((physical(sb, 10f64.powf(7.5)) - 0.5).abs() < 1e-12);
+        assert_eq!(physical(sb, 1e12), 1.0);
+        assert_eq!(physical(sb, 0.0), 0.0);
+        assert!(physical(MapKind::Colour, -0.2).abs() < 1e-12);
+        assert!((physical(MapKind::Colour, 1.2) - 1.0).abs() < 1e-12);
+        assert!((physical(MapKind::Velocity, 0.0) - 0.5).abs() < 1e-12);
+        assert!((physical(MapKind::Velocity, 500.0) - 1.0).abs() < 1e-12);
+        assert!(physical(MapKind::Velocity, -500.0).abs() < 1e-12);
+        assert!((physical(MapKind::Dispersion, 250.0) - 0.5).abs() < 1e-12);
+        assert_eq!(physical(MapKind::Dispersion, 900.0), 1.0);
+        let out = normalise(&[1e5, 1e10], sb, None, &Norm::Physical);
+        assert_eq!(out, vec![0.0, 1.0]);
+    }
+
+    /// 4.4 per_map_minmax: x = (p − min)/(max − min) over unmasked pixels, masked pixels
+    /// excluded (a masked extreme does not stretch the range) and set to 0.
+    #[test]
+    fn per_map_minmax_excludes_masked_pixels() {
+        let map = [10.0f32, 20.0, 30.0, -500.0, 1000.0];
+        let mask = [1u8, 1, 1, 0, 0];
+        let x = normalise(&map, MapKind::Velocity, Some(&mask), &Norm::PerMapMinMax);
+        assert_eq!(x, vec![0.0, 0.5, 1.0, 0.0, 0.0]);
+        let x = normalise(&map[..3], MapKind::Velocity, None, &Norm::PerMapMinMax);
+        assert_eq!(x, vec![0.0, 0.5, 1.0]);
+        // Constant map → 0.
+        let x = normalise(&[3.0, 3.0], MapKind::Dispersion, None, &Norm::PerMapMinMax);
+        assert_eq!(x, vec![0.0, 0.0]);
+    }
+
+    /// 4.4 dataset_minmax: min/max accumulated over several (training) maps, then applied to
+    /// any map, values outside the training range clipped to [0, 1].
+    #[test]
+    fn dataset_minmax_uses_the_training_range() {
+        let mut mm = MinMax::default();
+        mm.update(&[0.0, 50.0], None);
+        mm.update(&[100.0, -1e9], Some(&[1, 0]));
+        assert_eq!((mm.min, mm.max), (0.0, 100.0));
+        let x = normalise(
+            &[25.0, 150.0, -10.0, 40.0],
+            MapKind::Dispersion,
+            Some(&[1, 1, 1, 0]),
+            &Norm::DatasetMinMax(mm),
+        );
+        assert_eq!(x, vec![0.25, 1.0, 0.0, 0.0]);
+    }
+}
