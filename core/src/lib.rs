@@ -11,6 +11,7 @@
 //! kinematic grid).
 
 pub mod galaxy;
+pub mod gbdt;
 pub mod measure;
 pub mod mock;
 pub mod observe;
