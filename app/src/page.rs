@@ -95,7 +95,7 @@ pub fn HernquistSection() -> impl IntoView {
             <p class="lede">
                 "Galaxy bulges and elliptical galaxies are often described by a Hernquist (1990) profile, \
                  whose mass inside radius r is M(<r) = M r² / (r + a)². Half of the mass lies within \
-                 r½ = (1 + √2) a. Below, galmass-core evaluates the profile and finds r½ by bisection — \
+                 r½ = (1 + √2) a. Below, galmass-core evaluates the profile and the page finds r½ by bisection on it — \
                  compiled from the same Rust code as the command-line tool."
             </p>
             <div class="controls">
@@ -124,7 +124,7 @@ pub fn HernquistSection() -> impl IntoView {
             </div>
             <div class="results">
                 <div class="result">
-                    <div class="result-label">"Half-mass radius (bisection in galmass-core)"</div>
+                    <div class="result-label">"Half-mass radius (bisection on galmass-core's M(<r))"</div>
                     <div class="result-value" data-testid="half-mass-radius"
                         data-value=move || format!("{:e}", r_half.get())>
                         {move || format!("{:.4} kpc", r_half.get())}
