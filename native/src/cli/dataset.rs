@@ -28,7 +28,7 @@ const BATCH: usize = 64;
 #[derive(Subcommand, Debug)]
 pub enum DatasetCommand {
     /// Mock galaxies or TNG cutouts → dataset file (maps, targets, features, meta)
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
     /// Shards of one build → one file sorted by (galaxy_id, projection)
     Merge(MergeArgs),
     /// Counts per split, value ranges, schema version and source of a dataset file
@@ -66,8 +66,14 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     let (i, n) = s
         .split_once('/')
         .ok_or_else(|| format!("`{s}` is not of the form i/n"))?;
-    let i: usize = i.trim().parse().map_err(|_| format!("`{i}` is not a number"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?;
+    let i: usize = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{i}` is not a number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
     if n == 0 || i >= n {
         return Err(format!("need 0 ≤ i < n, got {i}/{n}"));
     }
@@ -185,9 +191,9 @@ fn list_cutouts(dir: &Path) -> Result<Vec<(u64, PathBuf)>> {
 fn source(a: &BuildArgs) -> Result<GalaxySource> {
     match a.source {
         SourceArg::Mock => {
-            let n = a.galaxies.ok_or_else(|| {
-                BadInput("--source mock needs --galaxies N".into())
-            })?;
+            let n = a
+                .galaxies
+                .ok_or_else(|| BadInput("--source mock needs --galaxies N".into()))?;
             if a.cutouts.is_some() {
                 return Err(BadInput("--cutouts is for --source tng".into()).into());
             }
@@ -387,7 +393,10 @@ fn run_info(path: &Path) -> Result<()> {
             i.galaxies_in_several_splits
         );
     }
-    println!("\n{:<22}{:>12}{:>12}{:>12}", "column", "min", "median", "max");
+    println!(
+        "\n{:<22}{:>12}{:>12}{:>12}",
+        "column", "min", "median", "max"
+    );
     for r in &i.ranges {
         let nf = if r.non_finite > 0 {
             format!("  ({} non-finite)", r.non_finite)

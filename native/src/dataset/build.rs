@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
-use anyhow::Result;
 use crate::tng::{CentreSource, ReadOptions, TngError, read_cutout};
+use anyhow::Result;
 use galmass_core::galaxy::Galaxy;
 use galmass_core::mock::{MockOptions, generate};
 use rayon::prelude::*;

@@ -30,7 +30,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
         for (what, x, y) in [
             ("source", a.source.clone(), a0.source.clone()),
             ("seed", a.seed.to_string(), a0.seed.to_string()),
-            ("image size", a.image_size.to_string(), a0.image_size.to_string()),
+            (
+                "image size",
+                a.image_size.to_string(),
+                a0.image_size.to_string(),
+            ),
             ("kin size", a.kin_size.to_string(), a0.kin_size.to_string()),
             ("split_by", a.split_by.clone(), a0.split_by.clone()),
         ] {
@@ -57,7 +61,10 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
         );
     }
     rows.sort_unstable();
-    if let Some(w) = rows.windows(2).find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1)) {
+    if let Some(w) = rows
+        .windows(2)
+        .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+    {
         return Err(BadInput(format!(
             "galaxy {} projection {} is in both {} and {}",
             w[0].0,

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use crate::BadInput;
+use anyhow::{Context, Result};
 use hdf5::types::VarLenUnicode;
 use hdf5::{File, H5Type};
 use ndarray::s;
@@ -52,10 +52,12 @@ impl DatasetReader {
             .map_err(|e| BadInput(format!("{name}: not a readable HDF5 file: {e}")))?;
         let bad = |what: &str, why: String| BadInput(format!("{name}: {what}: {why}"));
         let str_attr = |a: &str| -> Result<String> {
-            let v: VarLenUnicode = file
-                .attr(a)
-                .and_then(|x| x.read_scalar())
-                .map_err(|e| bad(&format!("attribute `{a}`"), format!("missing or not a string ({e})")))?;
+            let v: VarLenUnicode = file.attr(a).and_then(|x| x.read_scalar()).map_err(|e| {
+                bad(
+                    &format!("attribute `{a}`"),
+                    format!("missing or not a string ({e})"),
+                )
+            })?;
             Ok(v.as_str().to_string())
         };
         let schema = str_attr("schema")?;
@@ -70,7 +72,12 @@ impl DatasetReader {
             Ok(file
                 .attr(a)
                 .and_then(|x| x.read_scalar::<u64>())
-                .map_err(|e| bad(&format!("attribute `{a}`"), format!("missing or not an integer ({e})")))?)
+                .map_err(|e| {
+                    bad(
+                        &format!("attribute `{a}`"),
+                        format!("missing or not an integer ({e})"),
+                    )
+                })?)
         };
         let n = u64_attr("n")?;
         let shape = |d: &str| -> Result<Vec<usize>> {
@@ -83,10 +90,18 @@ impl DatasetReader {
         let m = shape("maps/vel_mask")?;
         let n_us = n as usize;
         if r.len() != 3 || r[0] != n_us || r[1] != r[2] {
-            return Err(bad("dataset `/maps/r`", format!("shape {r:?}, expected ({n}, S, S)")).into());
+            return Err(bad(
+                "dataset `/maps/r`",
+                format!("shape {r:?}, expected ({n}, S, S)"),
+            )
+            .into());
         }
         if m.len() != 3 || m[0] != n_us || m[1] != m[2] {
-            return Err(bad("dataset `/maps/vel_mask`", format!("shape {m:?}, expected ({n}, K, K)")).into());
+            return Err(bad(
+                "dataset `/maps/vel_mask`",
+                format!("shape {m:?}, expected ({n}, K, K)"),
+            )
+            .into());
         }
         let (sz, k) = (r[1], m[1]);
         for (d, want) in [
@@ -94,8 +109,16 @@ impl DatasetReader {
             ("maps/vel".to_string(), vec![n_us, 2, k, k]),
         ]
         .into_iter()
-        .chain(TARGET_NAMES.iter().map(|t| (format!("targets/{t}"), vec![n_us])))
-        .chain(FEATURE_NAMES.iter().map(|t| (format!("features/{t}"), vec![n_us])))
+        .chain(
+            TARGET_NAMES
+                .iter()
+                .map(|t| (format!("targets/{t}"), vec![n_us])),
+        )
+        .chain(
+            FEATURE_NAMES
+                .iter()
+                .map(|t| (format!("features/{t}"), vec![n_us])),
+        )
         .chain(
             ["galaxy_id", "projection", "rhsm_kpc", "split"]
                 .iter()
@@ -103,7 +126,11 @@ impl DatasetReader {
         ) {
             let got = shape(&d)?;
             if got != want {
-                return Err(bad(&format!("dataset `/{d}`"), format!("shape {got:?}, expected {want:?}")).into());
+                return Err(bad(
+                    &format!("dataset `/{d}`"),
+                    format!("shape {got:?}, expected {want:?}"),
+                )
+                .into());
             }
         }
         let attrs = FileAttrs {
@@ -155,7 +182,9 @@ impl DatasetReader {
             Ok(f.dataset(d)?.read_slice_1d::<f64, _>(s![i..i + 1])?[0])
         };
         let flat3 = |d: &str| -> Result<Vec<f32>> {
-            let a = f.dataset(d)?.read_slice::<f32, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
+            let a = f
+                .dataset(d)?
+                .read_slice::<f32, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
             Ok(a.iter().copied().collect())
         };
         let body = || -> Result<Sample> {
@@ -174,10 +203,16 @@ impl DatasetReader {
                 .dataset("maps/vel_mask")?
                 .read_slice::<u8, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
             Ok(Sample {
-                galaxy_id: f.dataset("meta/galaxy_id")?.read_slice_1d::<u64, _>(s![i..i + 1])?[0],
-                projection: f.dataset("meta/projection")?.read_slice_1d::<u8, _>(s![i..i + 1])?[0],
+                galaxy_id: f
+                    .dataset("meta/galaxy_id")?
+                    .read_slice_1d::<u64, _>(s![i..i + 1])?[0],
+                projection: f
+                    .dataset("meta/projection")?
+                    .read_slice_1d::<u8, _>(s![i..i + 1])?[0],
                 rhsm_kpc: one_f64("meta/rhsm_kpc")?,
-                split: f.dataset("meta/split")?.read_slice_1d::<u8, _>(s![i..i + 1])?[0],
+                split: f
+                    .dataset("meta/split")?
+                    .read_slice_1d::<u8, _>(s![i..i + 1])?[0],
                 targets,
                 features,
                 r: flat3("maps/r")?,

@@ -58,7 +58,8 @@ pub fn samples_of(
         return Err("no star particles".into());
     }
     let m = measure(galaxy, &opts.measure).map_err(|e| format!("measure: {e}"))?;
-    let maps = observe_all(galaxy, m.rhsm_kpc, &opts.observe).map_err(|e| format!("observe: {e}"))?;
+    let maps =
+        observe_all(galaxy, m.rhsm_kpc, &opts.observe).map_err(|e| format!("observe: {e}"))?;
     if !m.rhsm_kpc.is_finite() {
         return Err("non-finite rhsm_kpc".into());
     }

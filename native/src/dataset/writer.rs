@@ -86,7 +86,8 @@ impl DatasetWriter {
     /// Creates `<path>.partial` with every group and empty dataset of the schema.
     pub fn create(path: &Path, attrs: WriteAttrs) -> Result<Self> {
         let tmp = partial_path(path);
-        let file = File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+        let file =
+            File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
         let (sz, k) = (attrs.image_size, attrs.kin_size);
         let w = DatasetWriter {
             file: Some(file),
@@ -166,15 +167,24 @@ impl DatasetWriter {
         let r = cat_f32(|x| &x.r);
         let g = cat_f32(|x| &x.g);
         let vel = cat_f32(|x| &x.vel);
-        let mask: Vec<u8> = batch.iter().flat_map(|x| x.vel_mask.iter().copied()).collect();
+        let mask: Vec<u8> = batch
+            .iter()
+            .flat_map(|x| x.vel_mask.iter().copied())
+            .collect();
         for (name, data) in [("maps/r", &r), ("maps/g", &g)] {
             let ds = f.dataset(name)?;
             ds.resize((b, sz, sz))?;
-            ds.write_slice(ArrayView3::from_shape((nb, sz, sz), data)?, s![a..b, .., ..])?;
+            ds.write_slice(
+                ArrayView3::from_shape((nb, sz, sz), data)?,
+                s![a..b, .., ..],
+            )?;
         }
         let ds = f.dataset("maps/vel")?;
         ds.resize((b, 2, k, k))?;
-        ds.write_slice(ArrayView4::from_shape((nb, 2, k, k), &vel)?, s![a..b, .., .., ..])?;
+        ds.write_slice(
+            ArrayView4::from_shape((nb, 2, k, k), &vel)?,
+            s![a..b, .., .., ..],
+        )?;
         let ds = f.dataset("maps/vel_mask")?;
         ds.resize((b, k, k))?;
         ds.write_slice(ArrayView3::from_shape((nb, k, k), &mask)?, s![a..b, .., ..])?;
@@ -216,11 +226,7 @@ impl DatasetWriter {
             f.close()?;
         }
         std::fs::rename(&self.tmp, &self.path).with_context(|| {
-            format!(
-                "renaming {} to {}",
-                self.tmp.display(),
-                self.path.display()
-            )
+            format!("renaming {} to {}", self.tmp.display(), self.path.display())
         })?;
         Ok(self.path.clone())
     }
