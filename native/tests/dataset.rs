@@ -492,7 +492,19 @@ fn interrupted_build_leaves_no_final_file() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Wait until the build is writing (its temporary file exists), then kill it.
+    let partial = dir.path().join("big.h5.partial");
+    for _ in 0..600 {
+        if partial.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "5000 galaxies built too fast"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(!out.exists());
