@@ -405,6 +405,20 @@ fn bad_input_and_skipped_cutouts() {
         ],
         &["--kin-size 32"],
     );
+    let nodir = p("no/such/dir/x.h5");
+    exit2(
+        &[
+            "dataset",
+            "build",
+            "--source",
+            "mock",
+            "--galaxies",
+            "1",
+            "--out",
+            &nodir,
+        ],
+        &["no/such/dir"],
+    );
     std::fs::create_dir(p("empty")).unwrap();
     exit2(
         &[

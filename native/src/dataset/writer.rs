@@ -17,6 +17,7 @@ use ndarray::{ArrayView1, ArrayView2, ArrayView3, ArrayView4, s};
 
 use super::sample::Sample;
 use super::schema::{FEATURE_NAMES, GENERATOR_VERSION, SCHEMA, TARGET_NAMES};
+use crate::BadInput;
 
 /// Samples per chunk of the 1-D columns.
 const COLUMN_CHUNK: usize = 4096;
@@ -86,8 +87,8 @@ impl DatasetWriter {
     /// Creates `<path>.partial` with every group and empty dataset of the schema.
     pub fn create(path: &Path, attrs: WriteAttrs) -> Result<Self> {
         let tmp = partial_path(path);
-        let file =
-            File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+        let file = File::create(&tmp)
+            .map_err(|e| BadInput(format!("{}: cannot create: {e}", tmp.display())))?;
         let (sz, k) = (attrs.image_size, attrs.kin_size);
         let w = DatasetWriter {
             file: Some(file),
