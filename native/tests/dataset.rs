@@ -337,6 +337,36 @@ fn merged_shards_equal_a_single_build() {
         &["in both"],
     );
     assert!(!p("dup.h5").exists());
+    // A file of another schema version is refused by info and merge, naming file and attribute.
+    let other = p("other.h5");
+    std::fs::copy(p("s1.h5"), &other).unwrap();
+    {
+        let f = hdf5::File::open_rw(&other).unwrap();
+        f.delete_attr("schema").unwrap();
+        let v: VarLenUnicode = "galmass-dataset/2".parse().unwrap();
+        f.new_attr::<VarLenUnicode>()
+            .create("schema")
+            .unwrap()
+            .write_scalar(&v)
+            .unwrap();
+    }
+    let o = other.display().to_string();
+    exit2(
+        &["dataset", "info", &o],
+        &[&o, "`schema`", "galmass-dataset/2"],
+    );
+    exit2(
+        &[
+            "dataset",
+            "merge",
+            &s0,
+            &o,
+            "--out",
+            &p("bad.h5").display().to_string(),
+        ],
+        &[&o, "`schema`"],
+    );
+    assert!(!p("bad.h5").exists());
     // info shows the counts per split and the schema.
     let info = ok(&["dataset", "info", &m]);
     assert!(

@@ -162,33 +162,34 @@ impl DatasetWriter {
         let (a, b) = (self.n, self.n + batch.len());
         let nb = batch.len();
         let f = self.file()?;
-        let cat_f32 = |get: fn(&Sample) -> &[f32]| -> Vec<f32> {
-            batch.iter().flat_map(|x| get(x).iter().copied()).collect()
-        };
-        let r = cat_f32(|x| &x.r);
-        let g = cat_f32(|x| &x.g);
-        let vel = cat_f32(|x| &x.vel);
-        let mask: Vec<u8> = batch
-            .iter()
-            .flat_map(|x| x.vel_mask.iter().copied())
-            .collect();
-        for (name, data) in [("maps/r", &r), ("maps/g", &g)] {
-            let ds = f.dataset(name)?;
-            ds.resize((b, sz, sz))?;
-            ds.write_slice(
-                ArrayView3::from_shape((nb, sz, sz), data)?,
-                s![a..b, .., ..],
+        // Maps: one hyperslab (= one chunk) per sample, no copy of the batch.
+        let ds_r = f.dataset("maps/r")?;
+        let ds_g = f.dataset("maps/g")?;
+        let ds_v = f.dataset("maps/vel")?;
+        let ds_m = f.dataset("maps/vel_mask")?;
+        ds_r.resize((b, sz, sz))?;
+        ds_g.resize((b, sz, sz))?;
+        ds_v.resize((b, 2, k, k))?;
+        ds_m.resize((b, k, k))?;
+        for (j, smp) in batch.iter().enumerate() {
+            let row = a + j;
+            ds_r.write_slice(
+                ArrayView3::from_shape((1, sz, sz), &smp.r)?,
+                s![row..row + 1, .., ..],
+            )?;
+            ds_g.write_slice(
+                ArrayView3::from_shape((1, sz, sz), &smp.g)?,
+                s![row..row + 1, .., ..],
+            )?;
+            ds_v.write_slice(
+                ArrayView4::from_shape((1, 2, k, k), &smp.vel)?,
+                s![row..row + 1, .., .., ..],
+            )?;
+            ds_m.write_slice(
+                ArrayView3::from_shape((1, k, k), &smp.vel_mask)?,
+                s![row..row + 1, .., ..],
             )?;
         }
-        let ds = f.dataset("maps/vel")?;
-        ds.resize((b, 2, k, k))?;
-        ds.write_slice(
-            ArrayView4::from_shape((nb, 2, k, k), &vel)?,
-            s![a..b, .., .., ..],
-        )?;
-        let ds = f.dataset("maps/vel_mask")?;
-        ds.resize((b, k, k))?;
-        ds.write_slice(ArrayView3::from_shape((nb, k, k), &mask)?, s![a..b, .., ..])?;
 
         fn column<T: H5Type>(f: &File, name: &str, a: usize, v: &[T]) -> Result<()> {
             let ds = f.dataset(name)?;
