@@ -31,6 +31,9 @@ fn every_verb_has_help_and_there_is_a_version() {
         vec!["--help"],
         vec!["generate", "--help"],
         vec!["measure", "--help"],
+        vec!["dataset", "build", "--help"],
+        vec!["dataset", "merge", "--help"],
+        vec!["dataset", "info", "--help"],
         vec!["bench", "--help"],
         vec!["bench", "generate", "--help"],
     ] {
@@ -50,7 +53,11 @@ fn every_verb_has_help_and_there_is_a_version() {
         .take_while(|l| l.starts_with("  "))
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(verbs, ["generate", "measure", "bench", "help"], "{help}");
+    assert_eq!(
+        verbs,
+        ["generate", "measure", "dataset", "bench", "help"],
+        "{help}"
+    );
     // Generator options are flags of generate and bench.
     for verb in [
         vec!["generate", "--help"],

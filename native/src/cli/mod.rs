@@ -2,6 +2,7 @@
 
 mod bench;
 mod cutout_args;
+mod dataset;
 mod generate;
 mod measure;
 mod measure_opts;
@@ -28,6 +29,9 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// One cutout (mock or TNG) → R_hsm, every target and feature per projection
     Measure(measure::MeasureArgs),
+    /// Dataset files: build (mock or TNG, sharded), merge shards, info
+    #[command(subcommand)]
+    Dataset(dataset::DatasetCommand),
     /// Speed benchmarks
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -38,6 +42,7 @@ pub fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Generate(a) => generate::run(a),
         Command::Measure(a) => measure::run(a),
+        Command::Dataset(c) => dataset::run(c),
         Command::Bench(c) => bench::run(c),
     }
 }

@@ -1,0 +1,98 @@
+//! Merging shards: several dataset files of the same build (same source, seed, map sizes and
+//! split unit) → one file with every sample sorted by (galaxy_id, projection), which is the
+//! order of a single build. Samples are copied in batches, so memory stays bounded.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::reader::DatasetReader;
+use super::writer::{DatasetWriter, WriteAttrs};
+use crate::BadInput;
+
+/// Samples copied per batch.
+const BATCH: usize = 192;
+
+/// Merges `inputs` into `out` (written as `out.partial`, then renamed). `created` is the
+/// new file's creation time. Files of another schema, of different source, seed, map sizes
+/// or split unit, and samples present twice are [`BadInput`].
+pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
+    let readers = inputs
+        .iter()
+        .map(|p| DatasetReader::open(p))
+        .collect::<Result<Vec<_>>>()?;
+    let Some(first) = readers.first() else {
+        return Err(BadInput("dataset merge: no input files".into()).into());
+    };
+    let a0 = first.attrs.clone();
+    for r in &readers[1..] {
+        let a = &r.attrs;
+        for (what, x, y) in [
+            ("source", a.source.clone(), a0.source.clone()),
+            ("seed", a.seed.to_string(), a0.seed.to_string()),
+            (
+                "image size",
+                a.image_size.to_string(),
+                a0.image_size.to_string(),
+            ),
+            ("kin size", a.kin_size.to_string(), a0.kin_size.to_string()),
+            ("split_by", a.split_by.clone(), a0.split_by.clone()),
+        ] {
+            if x != y {
+                return Err(BadInput(format!(
+                    "{}: {what} `{x}` differs from `{y}` of {}",
+                    r.path().display(),
+                    first.path().display()
+                ))
+                .into());
+            }
+        }
+    }
+    // (galaxy_id, projection, file, row), sorted.
+    let mut rows: Vec<(u64, u8, usize, usize)> = Vec::new();
+    for (f, r) in readers.iter().enumerate() {
+        let ids: Vec<u64> = r.column("meta/galaxy_id")?;
+        let proj: Vec<u8> = r.column("meta/projection")?;
+        rows.extend(
+            ids.into_iter()
+                .zip(proj)
+                .enumerate()
+                .map(|(i, (g, p))| (g, p, f, i)),
+        );
+    }
+    rows.sort_unstable();
+    if let Some(w) = rows
+        .windows(2)
+        .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+    {
+        return Err(BadInput(format!(
+            "galaxy {} projection {} is in both {} and {}",
+            w[0].0,
+            w[0].1,
+            readers[w[0].2].path().display(),
+            readers[w[1].2].path().display()
+        ))
+        .into());
+    }
+    let mut writer = DatasetWriter::create(
+        out,
+        WriteAttrs {
+            source: a0.source.clone(),
+            seed: a0.seed,
+            created,
+            image_size: a0.image_size,
+            kin_size: a0.kin_size,
+            split_by: a0.split_by.clone(),
+        },
+    )?;
+    for chunk in rows.chunks(BATCH) {
+        let batch = chunk
+            .iter()
+            .map(|&(_, _, f, i)| readers[f].sample(i))
+            .collect::<Result<Vec<_>>>()?;
+        writer.append(&batch)?;
+    }
+    let n = writer.len();
+    writer.finish()?;
+    Ok(n)
+}

@@ -1,0 +1,226 @@
+//! Reading a dataset file: schema check (exit 2 naming the file and attribute on mismatch),
+//! root attributes, 1-D columns and single samples.
+
+use std::path::{Path, PathBuf};
+
+use crate::BadInput;
+use anyhow::{Context, Result};
+use hdf5::types::VarLenUnicode;
+use hdf5::{File, H5Type};
+use ndarray::s;
+
+use super::sample::Sample;
+use super::schema::{FEATURE_NAMES, SCHEMA, TARGET_NAMES};
+
+/// Root attributes of a dataset file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileAttrs {
+    /// Schema version (`galmass-dataset/1`).
+    pub schema: String,
+    /// `"mock"` or `"tng"`.
+    pub source: String,
+    /// Seed of the sample and of the split.
+    pub seed: u64,
+    /// Version of the program that wrote the file.
+    pub generator_version: String,
+    /// Creation time, ISO 8601 UTC.
+    pub created: String,
+    /// Number of samples.
+    pub n: u64,
+    /// Light-map side S (from the shape of `/maps/r`).
+    pub image_size: usize,
+    /// Kinematic-map side K (from the shape of `/maps/vel_mask`).
+    pub kin_size: usize,
+    /// Unit of the split (`galaxy` or `sample`; empty if absent).
+    pub split_by: String,
+}
+
+/// An open dataset file whose schema was checked.
+pub struct DatasetReader {
+    file: File,
+    path: PathBuf,
+    /// Its root attributes.
+    pub attrs: FileAttrs,
+}
+
+impl DatasetReader {
+    /// Opens `path` and checks the `schema` attribute and the presence and shapes of every
+    /// dataset of the schema. Problems are [`BadInput`] naming the file and attribute/dataset.
+    pub fn open(path: &Path) -> Result<Self> {
+        let name = path.display().to_string();
+        let file = File::open(path)
+            .map_err(|e| BadInput(format!("{name}: not a readable HDF5 file: {e}")))?;
+        let bad = |what: &str, why: String| BadInput(format!("{name}: {what}: {why}"));
+        let str_attr = |a: &str| -> Result<String> {
+            let v: VarLenUnicode = file.attr(a).and_then(|x| x.read_scalar()).map_err(|e| {
+                bad(
+                    &format!("attribute `{a}`"),
+                    format!("missing or not a string ({e})"),
+                )
+            })?;
+            Ok(v.as_str().to_string())
+        };
+        let schema = str_attr("schema")?;
+        if schema != SCHEMA {
+            return Err(bad(
+                "attribute `schema`",
+                format!("is `{schema}`, this program reads `{SCHEMA}`"),
+            )
+            .into());
+        }
+        let u64_attr = |a: &str| -> Result<u64> {
+            Ok(file
+                .attr(a)
+                .and_then(|x| x.read_scalar::<u64>())
+                .map_err(|e| {
+                    bad(
+                        &format!("attribute `{a}`"),
+                        format!("missing or not an integer ({e})"),
+                    )
+                })?)
+        };
+        let n = u64_attr("n")?;
+        let shape = |d: &str| -> Result<Vec<usize>> {
+            Ok(file
+                .dataset(d)
+                .map_err(|e| bad(&format!("dataset `/{d}`"), format!("missing ({e})")))?
+                .shape())
+        };
+        let r = shape("maps/r")?;
+        let m = shape("maps/vel_mask")?;
+        let n_us = n as usize;
+        if r.len() != 3 || r[0] != n_us || r[1] != r[2] {
+            return Err(bad(
+                "dataset `/maps/r`",
+                format!("shape {r:?}, expected ({n}, S, S)"),
+            )
+            .into());
+        }
+        if m.len() != 3 || m[0] != n_us || m[1] != m[2] {
+            return Err(bad(
+                "dataset `/maps/vel_mask`",
+                format!("shape {m:?}, expected ({n}, K, K)"),
+            )
+            .into());
+        }
+        let (sz, k) = (r[1], m[1]);
+        for (d, want) in [
+            ("maps/g".to_string(), vec![n_us, sz, sz]),
+            ("maps/vel".to_string(), vec![n_us, 2, k, k]),
+        ]
+        .into_iter()
+        .chain(
+            TARGET_NAMES
+                .iter()
+                .map(|t| (format!("targets/{t}"), vec![n_us])),
+        )
+        .chain(
+            FEATURE_NAMES
+                .iter()
+                .map(|t| (format!("features/{t}"), vec![n_us])),
+        )
+        .chain(
+            ["galaxy_id", "projection", "rhsm_kpc", "split"]
+                .iter()
+                .map(|t| (format!("meta/{t}"), vec![n_us])),
+        ) {
+            let got = shape(&d)?;
+            if got != want {
+                return Err(bad(
+                    &format!("dataset `/{d}`"),
+                    format!("shape {got:?}, expected {want:?}"),
+                )
+                .into());
+            }
+        }
+        let attrs = FileAttrs {
+            schema,
+            source: str_attr("source")?,
+            seed: u64_attr("seed")?,
+            generator_version: str_attr("generator_version")?,
+            created: str_attr("created")?,
+            n,
+            image_size: sz,
+            kin_size: k,
+            split_by: str_attr("split_by").unwrap_or_default(),
+        };
+        Ok(DatasetReader {
+            file,
+            path: path.to_path_buf(),
+            attrs,
+        })
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.attrs.n as usize
+    }
+
+    /// Whether the file holds no sample.
+    pub fn is_empty(&self) -> bool {
+        self.attrs.n == 0
+    }
+
+    /// A whole 1-D dataset, e.g. `"targets/mstar"` or `"meta/galaxy_id"`.
+    pub fn column<T: H5Type>(&self, name: &str) -> Result<Vec<T>> {
+        self.file
+            .dataset(name)
+            .and_then(|d| d.read_raw::<T>())
+            .with_context(|| format!("{}: reading /{name}", self.path.display()))
+    }
+
+    /// Sample `i` (maps, targets, features, meta).
+    pub fn sample(&self, i: usize) -> Result<Sample> {
+        let ctx = || format!("{}: reading sample {i}", self.path.display());
+        let f = &self.file;
+        let one_f64 = |d: &str| -> Result<f64> {
+            Ok(f.dataset(d)?.read_slice_1d::<f64, _>(s![i..i + 1])?[0])
+        };
+        let flat3 = |d: &str| -> Result<Vec<f32>> {
+            let a = f
+                .dataset(d)?
+                .read_slice::<f32, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
+            Ok(a.iter().copied().collect())
+        };
+        let body = || -> Result<Sample> {
+            let mut targets = [0.0; 10];
+            for (t, name) in targets.iter_mut().zip(TARGET_NAMES) {
+                *t = one_f64(&format!("targets/{name}"))?;
+            }
+            let mut features = [0.0; 10];
+            for (t, name) in features.iter_mut().zip(FEATURE_NAMES) {
+                *t = one_f64(&format!("features/{name}"))?;
+            }
+            let vel = f
+                .dataset("maps/vel")?
+                .read_slice::<f32, _, ndarray::Ix4>(s![i..i + 1, .., .., ..])?;
+            let mask = f
+                .dataset("maps/vel_mask")?
+                .read_slice::<u8, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
+            Ok(Sample {
+                galaxy_id: f
+                    .dataset("meta/galaxy_id")?
+                    .read_slice_1d::<u64, _>(s![i..i + 1])?[0],
+                projection: f
+                    .dataset("meta/projection")?
+                    .read_slice_1d::<u8, _>(s![i..i + 1])?[0],
+                rhsm_kpc: one_f64("meta/rhsm_kpc")?,
+                split: f
+                    .dataset("meta/split")?
+                    .read_slice_1d::<u8, _>(s![i..i + 1])?[0],
+                targets,
+                features,
+                r: flat3("maps/r")?,
+                g: flat3("maps/g")?,
+                vel: vel.iter().copied().collect(),
+                vel_mask: mask.iter().copied().collect(),
+            })
+        };
+        body().with_context(ctx)
+    }
+}

@@ -1,0 +1,244 @@
+//! Streaming writer of the dataset file. Every dataset is created empty and resizable along
+//! the sample axis, chunked one sample per chunk for the maps (a reader loading one sample
+//! touches one chunk per map) and 4096 samples per chunk for the 1-D columns; each batch is
+//! appended by resizing and writing a hyperslab, so memory holds one batch, whatever `n`.
+//!
+//! Storage: maps are f32 (the schema allows f16; f32 is kept for now), uncompressed. The
+//! file is written as `<path>.partial` and renamed to `<path>` by [`DatasetWriter::finish`];
+//! a writer dropped before that (error or interruption) removes the partial file, and an
+//! interrupted process leaves at most the `.partial` file, never one under the final name.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use hdf5::types::VarLenUnicode;
+use hdf5::{Extent, File, H5Type, SimpleExtents};
+use ndarray::{ArrayView1, ArrayView2, ArrayView3, ArrayView4, s};
+
+use super::sample::Sample;
+use super::schema::{FEATURE_NAMES, GENERATOR_VERSION, SCHEMA, TARGET_NAMES};
+use crate::BadInput;
+
+/// Samples per chunk of the 1-D columns.
+const COLUMN_CHUNK: usize = 4096;
+
+/// Root attributes of a dataset file besides `schema`, `generator_version` and `n`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriteAttrs {
+    /// `"mock"` or `"tng"`.
+    pub source: String,
+    /// Seed of the mock sample and of the split hash.
+    pub seed: u64,
+    /// Creation time, ISO 8601 UTC.
+    pub created: String,
+    /// Light-map side S in pixels.
+    pub image_size: usize,
+    /// Kinematic-map side K in pixels.
+    pub kin_size: usize,
+    /// Unit of the split: `"galaxy"` or `"sample"`.
+    pub split_by: String,
+}
+
+/// Appends samples to a new dataset file; see the module documentation.
+pub struct DatasetWriter {
+    file: Option<File>,
+    tmp: PathBuf,
+    path: PathBuf,
+    attrs: WriteAttrs,
+    n: usize,
+}
+
+/// `<path>.partial`.
+pub fn partial_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".partial");
+    PathBuf::from(s)
+}
+
+fn string_attr(loc: &hdf5::Location, name: &str, value: &str) -> Result<()> {
+    let v: VarLenUnicode = value
+        .parse()
+        .map_err(|e| anyhow::anyhow!("attribute {name}: {e:?}"))?;
+    loc.new_attr::<VarLenUnicode>()
+        .create(name)?
+        .write_scalar(&v)?;
+    Ok(())
+}
+
+fn u64_attr(loc: &hdf5::Location, name: &str, value: u64) -> Result<()> {
+    loc.new_attr::<u64>().create(name)?.write_scalar(&value)?;
+    Ok(())
+}
+
+fn new_resizable<T: H5Type>(g: &hdf5::Group, name: &str, dims: &[usize]) -> Result<()> {
+    let mut ext = vec![Extent::resizable(0)];
+    ext.extend(dims.iter().map(|&d| Extent::fixed(d)));
+    let mut chunk = vec![if dims.is_empty() { COLUMN_CHUNK } else { 1 }];
+    chunk.extend_from_slice(dims);
+    g.new_dataset::<T>()
+        .chunk(chunk)
+        .shape(SimpleExtents::from_vec(ext))
+        .create(name)
+        .with_context(|| format!("creating {}/{name}", g.name()))?;
+    Ok(())
+}
+
+impl DatasetWriter {
+    /// Creates `<path>.partial` with every group and empty dataset of the schema.
+    pub fn create(path: &Path, attrs: WriteAttrs) -> Result<Self> {
+        let tmp = partial_path(path);
+        let file = File::create(&tmp)
+            .map_err(|e| BadInput(format!("{}: cannot create: {e}", tmp.display())))?;
+        let (sz, k) = (attrs.image_size, attrs.kin_size);
+        let w = DatasetWriter {
+            file: Some(file),
+            tmp,
+            path: path.to_path_buf(),
+            attrs,
+            n: 0,
+        };
+        let f = w.file()?;
+        string_attr(f, "schema", SCHEMA)?;
+        string_attr(f, "source", &w.attrs.source)?;
+        u64_attr(f, "seed", w.attrs.seed)?;
+        string_attr(f, "generator_version", GENERATOR_VERSION)?;
+        string_attr(f, "created", &w.attrs.created)?;
+        u64_attr(f, "image_size", sz as u64)?;
+        u64_attr(f, "kin_size", k as u64)?;
+        string_attr(f, "split_by", &w.attrs.split_by)?;
+        let maps = f.create_group("maps")?;
+        new_resizable::<f32>(&maps, "r", &[sz, sz])?;
+        new_resizable::<f32>(&maps, "g", &[sz, sz])?;
+        new_resizable::<f32>(&maps, "vel", &[2, k, k])?;
+        new_resizable::<u8>(&maps, "vel_mask", &[k, k])?;
+        let t = f.create_group("targets")?;
+        for name in TARGET_NAMES {
+            new_resizable::<f64>(&t, name, &[])?;
+        }
+        let ft = f.create_group("features")?;
+        for name in FEATURE_NAMES {
+            new_resizable::<f64>(&ft, name, &[])?;
+        }
+        let m = f.create_group("meta")?;
+        new_resizable::<u64>(&m, "galaxy_id", &[])?;
+        new_resizable::<u8>(&m, "projection", &[])?;
+        new_resizable::<f64>(&m, "rhsm_kpc", &[])?;
+        new_resizable::<u8>(&m, "split", &[])?;
+        Ok(w)
+    }
+
+    fn file(&self) -> Result<&File> {
+        self.file
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("dataset writer already finished"))
+    }
+
+    /// Samples written so far.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether no sample was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Appends `batch` (in order). Every sample must have the file's map sizes.
+    pub fn append(&mut self, batch: &[Sample]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (sz, k) = (self.attrs.image_size, self.attrs.kin_size);
+        for smp in batch {
+            anyhow::ensure!(
+                smp.r.len() == sz * sz
+                    && smp.g.len() == sz * sz
+                    && smp.vel.len() == 2 * k * k
+                    && smp.vel_mask.len() == k * k,
+                "sample of galaxy {} has map sizes other than {sz}² and {k}²",
+                smp.galaxy_id
+            );
+        }
+        let (a, b) = (self.n, self.n + batch.len());
+        let nb = batch.len();
+        let f = self.file()?;
+        // Maps: one hyperslab (= one chunk) per sample, no copy of the batch.
+        let ds_r = f.dataset("maps/r")?;
+        let ds_g = f.dataset("maps/g")?;
+        let ds_v = f.dataset("maps/vel")?;
+        let ds_m = f.dataset("maps/vel_mask")?;
+        ds_r.resize((b, sz, sz))?;
+        ds_g.resize((b, sz, sz))?;
+        ds_v.resize((b, 2, k, k))?;
+        ds_m.resize((b, k, k))?;
+        for (j, smp) in batch.iter().enumerate() {
+            let row = a + j;
+            ds_r.write_slice(
+                ArrayView3::from_shape((1, sz, sz), &smp.r)?,
+                s![row..row + 1, .., ..],
+            )?;
+            ds_g.write_slice(
+                ArrayView3::from_shape((1, sz, sz), &smp.g)?,
+                s![row..row + 1, .., ..],
+            )?;
+            ds_v.write_slice(
+                ArrayView4::from_shape((1, 2, k, k), &smp.vel)?,
+                s![row..row + 1, .., .., ..],
+            )?;
+            ds_m.write_slice(
+                ArrayView3::from_shape((1, k, k), &smp.vel_mask)?,
+                s![row..row + 1, .., ..],
+            )?;
+        }
+
+        fn column<T: H5Type>(f: &File, name: &str, a: usize, v: &[T]) -> Result<()> {
+            let ds = f.dataset(name)?;
+            ds.resize(a + v.len())?;
+            ds.write_slice(ArrayView1::from(v), s![a..a + v.len()])?;
+            Ok(())
+        }
+        let tv: Vec<f64> = batch.iter().flat_map(|x| x.targets).collect();
+        let tv = ArrayView2::from_shape((nb, 10), &tv)?;
+        for (j, name) in TARGET_NAMES.iter().enumerate() {
+            column(f, &format!("targets/{name}"), a, &tv.column(j).to_vec())?;
+        }
+        let fv: Vec<f64> = batch.iter().flat_map(|x| x.features).collect();
+        let fv = ArrayView2::from_shape((nb, 10), &fv)?;
+        for (j, name) in FEATURE_NAMES.iter().enumerate() {
+            column(f, &format!("features/{name}"), a, &fv.column(j).to_vec())?;
+        }
+        let ids: Vec<u64> = batch.iter().map(|x| x.galaxy_id).collect();
+        column(f, "meta/galaxy_id", a, &ids)?;
+        let proj: Vec<u8> = batch.iter().map(|x| x.projection).collect();
+        column(f, "meta/projection", a, &proj)?;
+        let rh: Vec<f64> = batch.iter().map(|x| x.rhsm_kpc).collect();
+        column(f, "meta/rhsm_kpc", a, &rh)?;
+        let sp: Vec<u8> = batch.iter().map(|x| x.split).collect();
+        column(f, "meta/split", a, &sp)?;
+        self.n = b;
+        Ok(())
+    }
+
+    /// Writes the root attribute `n`, closes the file and renames it to its final name.
+    pub fn finish(mut self) -> Result<PathBuf> {
+        let f = self.file()?;
+        u64_attr(f, "n", self.n as u64)?;
+        f.flush()?;
+        if let Some(f) = self.file.take() {
+            f.close()?;
+        }
+        std::fs::rename(&self.tmp, &self.path).with_context(|| {
+            format!("renaming {} to {}", self.tmp.display(), self.path.display())
+        })?;
+        Ok(self.path.clone())
+    }
+}
+
+impl Drop for DatasetWriter {
+    fn drop(&mut self) {
+        if let Some(f) = self.file.take() {
+            drop(f);
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}

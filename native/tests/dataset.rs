@@ -1,0 +1,557 @@
+//! End-to-end tests of `galmass dataset build|merge|info` (ARCHITECTURE.md "Dataset file").
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use hdf5::types::VarLenUnicode;
+use serde_json::Value;
+
+/// Small mocks so the tests stay fast.
+const SMALL: [&str; 6] = ["--n-star", "2000", "--n-dm", "2000", "--n-gas", "400"];
+
+const TARGETS: [&str; 10] = [
+    "mstar",
+    "mtot",
+    "mdm",
+    "fstar",
+    "fdm",
+    "ml_r",
+    "mstar_2d",
+    "mstar_2r",
+    "mtot_2r",
+    "mstar_2d_2r",
+];
+const FEATURES: [&str; 10] = [
+    "mr", "g_r", "sfr", "n_ser", "c_over_a", "sigma_v", "lambda_r", "bt", "f_cold", "f_hot",
+];
+
+fn galmass(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_galmass"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = galmass(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn exit2(args: &[&str], names: &[&str]) {
+    let o = galmass(args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    for n in names {
+        assert!(err.contains(n), "{args:?}: stderr should name {n}: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn mock_build(out: &Path, extra: &[&str]) {
+    let out = out.display().to_string();
+    let mut args = vec![
+        "dataset",
+        "build",
+        "--source",
+        "mock",
+        "--galaxies",
+        "6",
+        "--seed",
+        "3",
+        "--image-size",
+        "60",
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(&SMALL);
+    args.extend_from_slice(extra);
+    ok(&args);
+}
+
+fn str_attr(f: &hdf5::File, name: &str) -> String {
+    f.attr(name)
+        .unwrap()
+        .read_scalar::<VarLenUnicode>()
+        .unwrap()
+        .as_str()
+        .to_string()
+}
+
+fn u64_attr(f: &hdf5::File, name: &str) -> u64 {
+    f.attr(name).unwrap().read_scalar::<u64>().unwrap()
+}
+
+/// Every dataset of the schema with its shape and element type.
+fn check_schema(f: &hdf5::File, n: usize, s: usize) {
+    assert_eq!(str_attr(f, "schema"), "galmass-dataset/1");
+    assert_eq!(u64_attr(f, "n"), n as u64);
+    assert!(str_attr(f, "generator_version").contains(env!("CARGO_PKG_VERSION")));
+    let created = str_attr(f, "created");
+    assert!(
+        created.len() == 20 && created.ends_with('Z') && &created[10..11] == "T",
+        "{created}"
+    );
+    let shape = |d: &str| f.dataset(d).unwrap().shape();
+    let dtype = |d: &str| {
+        f.dataset(d)
+            .unwrap()
+            .dtype()
+            .unwrap()
+            .to_descriptor()
+            .unwrap()
+    };
+    use hdf5::types::{FloatSize, IntSize, TypeDescriptor as T};
+    for (d, sh, ty) in [
+        ("maps/r", vec![n, s, s], T::Float(FloatSize::U4)),
+        ("maps/g", vec![n, s, s], T::Float(FloatSize::U4)),
+        ("maps/vel", vec![n, 2, 48, 48], T::Float(FloatSize::U4)),
+        ("maps/vel_mask", vec![n, 48, 48], T::Unsigned(IntSize::U1)),
+        ("meta/galaxy_id", vec![n], T::Unsigned(IntSize::U8)),
+        ("meta/projection", vec![n], T::Unsigned(IntSize::U1)),
+        ("meta/rhsm_kpc", vec![n], T::Float(FloatSize::U8)),
+        ("meta/split", vec![n], T::Unsigned(IntSize::U1)),
+    ] {
+        assert_eq!(shape(d), sh, "{d}");
+        assert_eq!(dtype(d), ty, "{d}");
+    }
+    // Maps are chunked one sample per chunk.
+    assert_eq!(f.dataset("maps/r").unwrap().chunk(), Some(vec![1, s, s]));
+    for t in TARGETS {
+        let d = format!("targets/{t}");
+        assert_eq!(shape(&d), vec![n], "{d}");
+        assert_eq!(dtype(&d), T::Float(FloatSize::U8), "{d}");
+    }
+    for t in FEATURES {
+        let d = format!("features/{t}");
+        assert_eq!(shape(&d), vec![n], "{d}");
+        assert_eq!(dtype(&d), T::Float(FloatSize::U8), "{d}");
+    }
+}
+
+fn col<T: hdf5::H5Type>(f: &hdf5::File, d: &str) -> Vec<T> {
+    f.dataset(d).unwrap().read_raw::<T>().unwrap()
+}
+
+/// `measure --json` of every cutout of `dir` (with its catalogue), by galaxy id.
+fn measured(dir: &Path, ids: &[u64]) -> Vec<(u64, Value)> {
+    let cat = dir.join("catalog.csv").display().to_string();
+    ids.iter()
+        .map(|&id| {
+            let file = dir.join(format!("cutout_{id}.hdf5")).display().to_string();
+            let out = ok(&["measure", &file, "--json", "--catalog", &cat]);
+            (id, serde_json::from_str(&out).unwrap())
+        })
+        .collect()
+}
+
+/// Compares the file's targets/features with the `measure --json` documents; `tol(name)`
+/// is the allowed absolute difference.
+fn compare(f: &hdf5::File, docs: &[(u64, Value)], tol: &dyn Fn(&str) -> f64) {
+    let ids: Vec<u64> = col(f, "meta/galaxy_id");
+    let proj: Vec<u8> = col(f, "meta/projection");
+    let rhsm: Vec<f64> = col(f, "meta/rhsm_kpc");
+    assert_eq!(ids.len(), 3 * docs.len());
+    for (i, (&id, &p)) in ids.iter().zip(&proj).enumerate() {
+        let doc = &docs.iter().find(|(d, _)| *d == id).unwrap().1;
+        let rh = doc["rhsm_kpc"].as_f64().unwrap();
+        assert!(
+            (rhsm[i] - rh).abs() <= 1e-6 * rh,
+            "rhsm {} vs {rh}",
+            rhsm[i]
+        );
+        let pj = &doc["projections"][p as usize];
+        assert_eq!(pj["axis"].as_str().unwrap(), ["x", "y", "z"][p as usize]);
+        for (group, names) in [("targets", &TARGETS), ("features", &FEATURES)] {
+            for name in names.iter() {
+                let v: Vec<f64> = col(f, &format!("{group}/{name}"));
+                let want = pj[group][name].as_f64().unwrap();
+                assert!(
+                    (v[i] - want).abs() <= tol(name),
+                    "galaxy {id} projection {p} {group}/{name}: {} vs measure {want}",
+                    v[i]
+                );
+            }
+        }
+    }
+}
+
+/// A 6-galaxy mock build has every dataset and attribute of the schema, three projections
+/// per galaxy in (galaxy_id, projection) order, splits shared by a galaxy's projections,
+/// physical maps (r flux inside the field, velocity masked where empty); its targets and
+/// features equal `galmass measure --json` of the same galaxies written by `generate`.
+/// Built from those cutouts (`--source tng --catalog`) they agree to 1e-6; the in-memory
+/// mock build agrees to the precision of the TNG-layout round trip (f32 values, the reader's
+/// own systemic velocity; test 22): 1e-6 for the targets and photometric/kinematic features
+/// (1e-4 for the fitted n_ser and σ_v in km/s), and 0.02 (≈ 40 of 2000 particles, seen up
+/// to 0.007) for the circularity fractions B/T, f_cold, f_hot, which count particles
+/// across thresholds and so move by whole particles when velocities shift slightly.
+#[test]
+fn mock_build_reads_back_and_matches_measure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mock.h5");
+    mock_build(&out, &[]);
+    assert!(!dir.path().join("mock.h5.partial").exists());
+    let f = hdf5::File::open(&out).unwrap();
+    check_schema(&f, 18, 60);
+    assert_eq!(str_attr(&f, "source"), "mock");
+    assert_eq!(u64_attr(&f, "seed"), 3);
+    let ids: Vec<u64> = col(&f, "meta/galaxy_id");
+    let proj: Vec<u8> = col(&f, "meta/projection");
+    let split: Vec<u8> = col(&f, "meta/split");
+    for k in 0..6 {
+        assert_eq!(&proj[3 * k..3 * k + 3], &[0, 1, 2]);
+        assert!(ids[3 * k..3 * k + 3].iter().all(|&x| x == ids[3 * k]));
+        assert!(
+            split[3 * k..3 * k + 3]
+                .iter()
+                .all(|&x| x == split[3 * k] && x < 3)
+        );
+    }
+    assert!(ids.windows(2).all(|w| w[0] <= w[1]));
+    // Maps: non-negative surface brightness; velocity and dispersion zero where masked.
+    let r: Vec<f32> = col(&f, "maps/r");
+    assert!(r.iter().all(|&x| x >= 0.0 && x.is_finite()));
+    let vel: Vec<f32> = col(&f, "maps/vel");
+    let mask: Vec<u8> = col(&f, "maps/vel_mask");
+    for s in 0..18 {
+        let m = &mask[s * 2304..(s + 1) * 2304];
+        assert!(m.contains(&1));
+        for c in 0..2 {
+            let v = &vel[(2 * s + c) * 2304..(2 * s + c + 1) * 2304];
+            assert!(v.iter().zip(m).all(|(&x, &k)| k == 1 || x == 0.0));
+        }
+    }
+
+    // The same galaxies written by `generate` and measured by `measure`.
+    let cut = dir.path().join("cutouts");
+    let cut_s = cut.display().to_string();
+    let mut args = vec![
+        "generate",
+        "--galaxies",
+        "6",
+        "--seed",
+        "3",
+        "--out",
+        &cut_s,
+    ];
+    args.extend_from_slice(&SMALL);
+    ok(&args);
+    let mut uniq = ids.clone();
+    uniq.dedup();
+    let docs = measured(&cut, &uniq);
+    compare(&f, &docs, &|name| match name {
+        "bt" | "f_cold" | "f_hot" => 2e-2,
+        "n_ser" | "sigma_v" => 1e-4,
+        _ => 1e-6,
+    });
+
+    // From the cutouts themselves: equal to 1e-6.
+    let tng = dir.path().join("tng.h5");
+    let cat = cut.join("catalog.csv").display().to_string();
+    ok(&[
+        "dataset",
+        "build",
+        "--source",
+        "tng",
+        "--cutouts",
+        &cut_s,
+        "--catalog",
+        &cat,
+        "--seed",
+        "3",
+        "--image-size",
+        "60",
+        "--out",
+        &tng.display().to_string(),
+    ]);
+    let g = hdf5::File::open(&tng).unwrap();
+    check_schema(&g, 18, 60);
+    assert_eq!(str_attr(&g, "source"), "tng");
+    assert_eq!(col::<u64>(&g, "meta/galaxy_id"), ids);
+    assert_eq!(
+        col::<u8>(&g, "meta/split"),
+        split,
+        "split depends on id and seed only"
+    );
+    compare(&g, &docs, &|_| 1e-6);
+}
+
+/// Shards 0/2 and 1/2 merged equal a single build in content (every dataset, every root
+/// attribute but the creation time).
+#[test]
+fn merged_shards_equal_a_single_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    mock_build(&p("all.h5"), &[]);
+    mock_build(&p("s0.h5"), &["--shard", "0/2"]);
+    mock_build(&p("s1.h5"), &["--shard", "1/2"]);
+    let (s0, s1, m) = (
+        p("s0.h5").display().to_string(),
+        p("s1.h5").display().to_string(),
+        p("merged.h5").display().to_string(),
+    );
+    // Order of the inputs does not matter.
+    ok(&["dataset", "merge", &s1, &s0, "--out", &m]);
+    let a = hdf5::File::open(p("all.h5")).unwrap();
+    let b = hdf5::File::open(p("merged.h5")).unwrap();
+    let shard0 = hdf5::File::open(p("s0.h5")).unwrap();
+    assert_eq!(u64_attr(&shard0, "n"), 9, "3 of 6 galaxies");
+    check_schema(&b, 18, 60);
+    for at in ["schema", "source", "generator_version", "split_by"] {
+        assert_eq!(str_attr(&a, at), str_attr(&b, at), "{at}");
+    }
+    for at in ["seed", "n", "image_size", "kin_size"] {
+        assert_eq!(u64_attr(&a, at), u64_attr(&b, at), "{at}");
+    }
+    for d in ["maps/r", "maps/g", "maps/vel"] {
+        assert_eq!(col::<f32>(&a, d), col::<f32>(&b, d), "{d}");
+    }
+    for d in ["maps/vel_mask", "meta/projection", "meta/split"] {
+        assert_eq!(col::<u8>(&a, d), col::<u8>(&b, d), "{d}");
+    }
+    assert_eq!(
+        col::<u64>(&a, "meta/galaxy_id"),
+        col::<u64>(&b, "meta/galaxy_id")
+    );
+    let mut f64s = vec!["meta/rhsm_kpc".to_string()];
+    f64s.extend(TARGETS.iter().map(|t| format!("targets/{t}")));
+    f64s.extend(FEATURES.iter().map(|t| format!("features/{t}")));
+    for d in &f64s {
+        assert_eq!(col::<f64>(&a, d), col::<f64>(&b, d), "{d}");
+    }
+    // The same shard twice is refused.
+    exit2(
+        &[
+            "dataset",
+            "merge",
+            &s0,
+            &s0,
+            "--out",
+            &p("dup.h5").display().to_string(),
+        ],
+        &["in both"],
+    );
+    assert!(!p("dup.h5").exists());
+    // A file of another schema version is refused by info and merge, naming file and attribute.
+    let other = p("other.h5");
+    std::fs::copy(p("s1.h5"), &other).unwrap();
+    {
+        let f = hdf5::File::open_rw(&other).unwrap();
+        f.delete_attr("schema").unwrap();
+        let v: VarLenUnicode = "galmass-dataset/2".parse().unwrap();
+        f.new_attr::<VarLenUnicode>()
+            .create("schema")
+            .unwrap()
+            .write_scalar(&v)
+            .unwrap();
+    }
+    let o = other.display().to_string();
+    exit2(
+        &["dataset", "info", &o],
+        &[&o, "`schema`", "galmass-dataset/2"],
+    );
+    exit2(
+        &[
+            "dataset",
+            "merge",
+            &s0,
+            &o,
+            "--out",
+            &p("bad.h5").display().to_string(),
+        ],
+        &[&o, "`schema`"],
+    );
+    assert!(!p("bad.h5").exists());
+    // info shows the counts per split and the schema.
+    let info = ok(&["dataset", "info", &m]);
+    assert!(
+        info.contains("galmass-dataset/1") && info.contains("mock"),
+        "{info}"
+    );
+    let split: Vec<u8> = col(&b, "meta/split");
+    for (k, name) in ["train", "validation", "test"].iter().enumerate() {
+        let n = split.iter().filter(|&&s| s as usize == k).count();
+        let line = info
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap();
+        assert!(line.contains(&format!(" {n} samples")), "{line}");
+    }
+}
+
+/// Bad input exits with status 2 and names what is wrong; nothing appears under the output
+/// name. A cutout that cannot be read is skipped with its reason; the build fails only
+/// when nothing usable is left.
+#[test]
+fn bad_input_and_skipped_cutouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let out = p("x.h5");
+    exit2(
+        &[
+            "dataset",
+            "build",
+            "--source",
+            "sph",
+            "--galaxies",
+            "2",
+            "--out",
+            &out,
+        ],
+        &["sph"],
+    );
+    exit2(
+        &[
+            "dataset",
+            "build",
+            "--source",
+            "mock",
+            "--galaxies",
+            "2",
+            "--image-size",
+            "77",
+            "--out",
+            &out,
+        ],
+        &["77"],
+    );
+    exit2(
+        &[
+            "dataset",
+            "build",
+            "--source",
+            "mock",
+            "--galaxies",
+            "2",
+            "--kin-size",
+            "32",
+            "--out",
+            &out,
+        ],
+        &["--kin-size 32"],
+    );
+    let nodir = p("no/such/dir/x.h5");
+    exit2(
+        &[
+            "dataset",
+            "build",
+            "--source",
+            "mock",
+            "--galaxies",
+            "1",
+            "--out",
+            &nodir,
+        ],
+        &["no/such/dir"],
+    );
+    std::fs::create_dir(p("empty")).unwrap();
+    exit2(
+        &[
+            "dataset",
+            "build",
+            "--source",
+            "tng",
+            "--cutouts",
+            &p("empty"),
+            "--out",
+            &out,
+        ],
+        &[&p("empty")],
+    );
+    // Only an unreadable cutout: nothing usable, exit 2, no file.
+    std::fs::create_dir(p("broken")).unwrap();
+    std::fs::write(dir.path().join("broken/cutout_7.hdf5"), "not hdf5").unwrap();
+    exit2(
+        &[
+            "dataset",
+            "build",
+            "--source",
+            "tng",
+            "--cutouts",
+            &p("broken"),
+            "--out",
+            &out,
+        ],
+        &["no usable galaxy"],
+    );
+    assert!(!Path::new(&out).exists());
+    assert!(!Path::new(&format!("{out}.partial")).exists());
+    // One good cutout beside the broken one: built, the broken one skipped with its reason.
+    let mut args = vec!["generate", "--galaxies", "1", "--seed", "5", "--out"];
+    let broken = p("broken");
+    args.push(&broken);
+    args.extend_from_slice(&SMALL);
+    ok(&args);
+    let summary = ok(&[
+        "dataset",
+        "build",
+        "--source",
+        "tng",
+        "--cutouts",
+        &broken,
+        "--image-size",
+        "60",
+        "--out",
+        &out,
+    ]);
+    assert!(summary.contains("unreadable cutout"), "{summary}");
+    assert!(
+        summary.contains("written 1 (3 samples), skipped 1"),
+        "{summary}"
+    );
+    // info refuses a file of another schema, naming the file and the attribute.
+    let cutout = std::fs::read_dir(&broken)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|q| q.extension().is_some_and(|e| e == "hdf5") && q.metadata().unwrap().len() > 100)
+        .unwrap();
+    let c = cutout.display().to_string();
+    exit2(&["dataset", "info", &c], &[&c, "schema"]);
+}
+
+/// A build killed part-way leaves no file under the final name.
+#[test]
+fn interrupted_build_leaves_no_final_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big.h5");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_galmass"))
+        .args([
+            "dataset",
+            "build",
+            "--source",
+            "mock",
+            "--galaxies",
+            "5000",
+            "--image-size",
+            "60",
+            "--out",
+            &out.display().to_string(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the build is writing (its temporary file exists), then kill it.
+    let partial = dir.path().join("big.h5.partial");
+    for _ in 0..600 {
+        if partial.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "5000 galaxies built too fast"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!out.exists());
+    // It was killed mid-build: only the temporary file is there.
+    assert!(dir.path().join("big.h5.partial").exists());
+}
