@@ -400,30 +400,3 @@ fn options_and_serialisation() {
     ));
     assert_eq!(back.projections[2].axis, Axis::Z);
 }
-
-/// Speed (no assertion): all three projections of a 1e4-star, 1e4-DM, 2e3-gas galaxy.
-/// Run with `cargo test --release -p galmass-core measure_timing -- --nocapture`.
-#[test]
-fn measure_timing() {
-    let g = full_galaxy(7, 10_000, 10_000, 2_000);
-    let reps = 5;
-    let t0 = std::time::Instant::now();
-    for _ in 0..reps {
-        measure(&g, &MeasureOptions::default()).unwrap();
-    }
-    let dt = t0.elapsed().as_secs_f64() / reps as f64;
-    println!(
-        "measure(): {:.2} ms per galaxy (3 projections, 1e4/1e4/2e3 particles)",
-        dt * 1e3
-    );
-    let opts = MeasureOptions {
-        circularity: Circularity::JcircE,
-        ..Default::default()
-    };
-    let t0 = std::time::Instant::now();
-    for _ in 0..reps {
-        measure(&g, &opts).unwrap();
-    }
-    let dt = t0.elapsed().as_secs_f64() / reps as f64;
-    println!("measure() with jcirc_E: {:.2} ms per galaxy", dt * 1e3);
-}
