@@ -8,14 +8,17 @@
 //!
 //! Data flow, in module order: [`units`] → [`galaxy`] (particles) → [`mock`] (generator) →
 //! [`measure`] (half-mass radius, targets, features) → [`observe`] (projections, kernel,
-//! kinematic grid).
+//! kinematic grid). Around the models: [`upload`] (FITS/NPY/PNG maps from bytes, checked and
+//! resampled to a model's grid) and [`bundle`] (the exported-model file format).
 
+pub mod bundle;
 pub mod galaxy;
 pub mod gbdt;
 pub mod measure;
 pub mod mock;
 pub mod observe;
 pub mod units;
+pub mod upload;
 
 /// Version of galmass-core (the crate version), shown by the CLI and the web app.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
