@@ -289,7 +289,8 @@ pub fn read_fits(bytes: &[u8], limits: &Limits) -> Result<Map2d, UploadError> {
         return Err(unsupported("random groups or PCOUNT/GCOUNT in an image"));
     }
     let elem = h.bitpix.unsigned_abs() / 8;
-    let present = (bytes.len() - data_start) as u64;
+    // The header's last block may be cut short: then no data are present.
+    let present = bytes.len().saturating_sub(data_start) as u64;
     let (n, _) = check_declared(planes, height, width, elem, present, limits)?;
 
     let values = decode_with_fitsrs(bytes, index, &h, n)?;
