@@ -112,7 +112,12 @@ fn run(
     seed: u64,
     parse: impl Fn(&[u8]) -> bool,
 ) -> (usize, usize) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // `GALMASS_FUZZ_SEED` shifts every stream, for further runs.
+    let shift: u64 = std::env::var("GALMASS_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(shift.wrapping_mul(1000)));
     let t0 = std::time::Instant::now();
     let mut ok = 0;
     for s in seeds {

@@ -101,6 +101,52 @@ fn parse_float(key: &str, v: &str) -> Result<f64, UploadError> {
     }
 }
 
+/// True when `field` (a card's value field) does not start a string, or starts one that is
+/// closed (`''` inside a string is an escaped quote).
+fn string_closed(field: &[u8]) -> bool {
+    let t = field.trim_ascii_start();
+    if t.first() != Some(&b'\'') {
+        return true;
+    }
+    let mut i = 1;
+    while i < t.len() {
+        if t[i] == b'\'' {
+            if t.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Checks a card the way fitsrs will read it: FITS headers hold printable ASCII only
+/// (FITS 4.0 §4.1), and a string value must be closed (fitsrs 0.3.4 panics on a value that is
+/// a lone quote, in value, XTENSION and CONTINUE cards).
+fn check_card(card: &[u8]) -> Result<(), UploadError> {
+    if let Some(c) = card.iter().find(|&&c| !(0x20..=0x7e).contains(&c)) {
+        return Err(bad(format!(
+            "byte 0x{c:02x} in a header card (headers hold printable ASCII only)"
+        )));
+    }
+    let field = match &card[..8] {
+        b"CONTINUE" => &card[8..],
+        b"XTENSION" => &card[10..],
+        _ if &card[8..10] == b"= " => &card[10..],
+        _ => return Ok(()),
+    };
+    if string_closed(field) {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "unterminated string in card {:?}",
+            String::from_utf8_lossy(&card[..8]).trim_end()
+        )))
+    }
+}
+
 /// Scans the header starting at `start` (a block boundary) up to its END card.
 fn scan_header(bytes: &[u8], start: usize, primary: bool) -> Result<Header, UploadError> {
     let mut h = Header {
@@ -126,6 +172,7 @@ fn scan_header(bytes: &[u8], start: usize, primary: bool) -> Result<Header, Uplo
                 bad("the header ends without an END card (truncated file?)")
             });
         };
+        check_card(card)?;
         let key = std::str::from_utf8(&card[..8])
             .map_err(|_| bad("a keyword is not ASCII"))?
             .trim_end();
@@ -472,6 +519,23 @@ mod tests {
             read_fits(&fits_file(&neg, &[0; 64]), &Limits::default()),
             Err(UploadError::BadHeader { .. })
         ));
+        // A lone quote as a value (fitsrs 0.3.4 panics on it) and a control byte.
+        for c in [
+            "OBJECT  = '",
+            "XTENSION  '",
+            "CONTINUE  '   ",
+            "OBJECT  = 'a\u{7}'",
+        ] {
+            let mut cards = cards.to_vec();
+            cards.push(c.to_owned());
+            assert!(
+                matches!(
+                    read_fits(&fits_file(&cards, &[0u8; 6400]), &Limits::default()),
+                    Err(UploadError::BadHeader { .. })
+                ),
+                "{c}"
+            );
+        }
         assert!(matches!(
             read_fits(b"SIMPLE  =                    T", &Limits::default()),
             Err(UploadError::BadHeader { .. })
