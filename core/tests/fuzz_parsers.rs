@@ -156,10 +156,12 @@ fn upload(bytes: &[u8], format: MapFormat) -> bool {
                 let p = m.plane(0).unwrap();
                 resample_surface_brightness(p, m.width, 8).unwrap();
             }
-            if (m.planes == 2 || m.planes == 3) && m.width == m.height && m.width > 0 {
-                if let Ok(k) = KinematicMaps::from_map(&m) {
-                    resample_kinematic(&k, 5).unwrap();
-                }
+            if (m.planes == 2 || m.planes == 3)
+                && m.width == m.height
+                && m.width > 0
+                && let Ok(k) = KinematicMaps::from_map(&m)
+            {
+                resample_kinematic(&k, 5).unwrap();
             }
             true
         }

@@ -26,7 +26,7 @@ pub fn encode_f16(values: &[f32]) -> Result<Vec<u8>, BundleError> {
 
 /// Little-endian f16 bytes back to f32 (exact: every f16 is an f32).
 pub fn decode_f16(bytes: &[u8]) -> Result<Vec<f32>, BundleError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(BundleError::Payload(format!(
             "{} bytes is not a whole number of f16 values",
             bytes.len()
@@ -45,7 +45,7 @@ pub fn encode_f32(values: &[f32]) -> Vec<u8> {
 
 /// Little-endian f32 bytes back to values.
 pub fn decode_f32(bytes: &[u8]) -> Result<Vec<f32>, BundleError> {
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(BundleError::Payload(format!(
             "{} bytes is not a whole number of f32 values",
             bytes.len()

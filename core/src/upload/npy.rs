@@ -355,7 +355,7 @@ mod tests {
     /// An NPY 1.0 file with header dict `dict` (padded to 64 bytes as numpy does) and `data`.
     pub(crate) fn npy_file(dict: &str, data: &[u8]) -> Vec<u8> {
         let mut h = dict.to_owned();
-        while (10 + h.len() + 1) % 64 != 0 {
+        while !(10 + h.len() + 1).is_multiple_of(64) {
             h.push(' ');
         }
         h.push('\n');

@@ -38,10 +38,10 @@ fn overlaps(n: usize, m: usize) -> Vec<Vec<(usize, f64)>> {
 
 /// Applies the flux operator F'_J = Σ_i f_iJ F_i to a row-major n² image, giving m².
 fn apply(img: &[f64], n: usize, m: usize) -> Vec<f64> {
-    if n % m == 0 {
-        if let Ok(v) = rebin_sum(img, n, n / m) {
-            return v;
-        }
+    if n.is_multiple_of(m)
+        && let Ok(v) = rebin_sum(img, n, n / m)
+    {
+        return v;
     }
     let w = overlaps(n, m);
     // Along each row: n columns → m columns.
