@@ -4,7 +4,7 @@
 
 use galmass_core::upload::{
     KinematicMaps, Limits, Map2d, MapFormat, UploadError, check_kinematic_shape, check_light_shape,
-    read_map,
+    kinematic_input, light_input, read_map,
 };
 use serde_json::Value;
 
@@ -158,4 +158,48 @@ fn bad_files() {
         assert!(matches!(err, UploadError::TooLarge { .. }), "{name}: {err}");
         assert!(err.to_string().contains("31623 × 31623"), "{err}");
     }
+}
+
+fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{DIR}{name}")).unwrap()
+}
+
+/// From file to model grid: the 40² r image on a 20² and a 48² grid keeps its luminosity
+/// (Σ S·A with A ∝ 1/n²); the 16² velocity cube on a 48² grid (3× upsampling) has every
+/// valid V inside the input's range, 0 where masked, and exactly 9 valid output pixels per
+/// valid input pixel.
+#[test]
+fn inputs_on_the_model_grid() {
+    let l = Limits::default();
+    let r = load("r_f32.fits").unwrap();
+    let lum = |img: &[f32], n: usize| img.iter().map(|&v| v as f64).sum::<f64>() / (n * n) as f64;
+    let l40 = lum(&r.data, 40);
+    for m in [20, 48] {
+        let out = light_input(&bytes("r_f32.fits"), MapFormat::Fits, &l, m).unwrap();
+        assert_eq!(out.len(), m * m);
+        assert!(((lum(&out, m) - l40) / l40).abs() < 1e-6, "{m}");
+    }
+    let k = kinematic_input(&bytes("vel_cube.fits"), MapFormat::Fits, &l, 48).unwrap();
+    let cube = KinematicMaps::from_map(&load("vel_cube.fits").unwrap()).unwrap();
+    let (lo, hi) = cube
+        .v
+        .iter()
+        .zip(&cube.mask)
+        .filter(|(_, m)| **m == 1)
+        .fold((f32::MAX, f32::MIN), |(a, b), (&v, _)| (a.min(v), b.max(v)));
+    for (v, m) in k.v.iter().zip(&k.mask) {
+        if *m == 1 {
+            assert!(*v >= lo - 1e-3 && *v <= hi + 1e-3);
+        } else {
+            assert_eq!(*v, 0.0);
+        }
+    }
+    // 48 = 3 × 16: each input pixel maps onto exactly 3 × 3 output pixels.
+    let n_in: usize = cube.mask.iter().map(|&m| m as usize).sum();
+    let n_out: usize = k.mask.iter().map(|&m| m as usize).sum();
+    assert_eq!(n_out, 9 * n_in);
+    assert!(matches!(
+        light_input(&bytes("vel_be.npy"), MapFormat::Npy, &l, 60),
+        Err(UploadError::Shape { .. })
+    ));
 }

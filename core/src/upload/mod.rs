@@ -241,3 +241,32 @@ pub fn read_map(bytes: &[u8], format: MapFormat, limits: &Limits) -> Result<Map2
     check_finite(&map)?;
     Ok(map)
 }
+
+/// A light-map input ready for a model whose grid is `size`² pixels: reads the file,
+/// refuses anything but one square plane, and resamples the surface brightness (L☉ kpc⁻², or
+/// relative brightness for a PNG) to `size`² conserving the luminosity
+/// ([`resample_surface_brightness`]). Row-major, f32.
+pub fn light_input(
+    bytes: &[u8],
+    format: MapFormat,
+    limits: &Limits,
+    size: usize,
+) -> Result<Vec<f32>, UploadError> {
+    let map = read_map(bytes, format, limits)?;
+    check_light_shape(&map, size)?;
+    resample_surface_brightness(&map.data, map.width, size)
+}
+
+/// A kinematic input ready for a model whose grid is `size`² pixels: reads the file, refuses
+/// anything but 2 or 3 square planes (V, σ in km/s, [mask 0/1]) and resamples by masked
+/// area-weighted means ([`resample_kinematic`]).
+pub fn kinematic_input(
+    bytes: &[u8],
+    format: MapFormat,
+    limits: &Limits,
+    size: usize,
+) -> Result<KinematicMaps, UploadError> {
+    let map = read_map(bytes, format, limits)?;
+    check_kinematic_shape(&map, size)?;
+    resample_kinematic(&KinematicMaps::from_map(&map)?, size)
+}

@@ -38,13 +38,25 @@ pub fn read_png(bytes: &[u8], limits: &Limits) -> Result<Map2d, UploadError> {
         },
     );
     dec.set_transformations(Transformations::EXPAND);
-    let (w, h) = {
+    let (w, h, px_bytes) = {
         let info = dec.read_header_info().map_err(|e| bad(e.to_string()))?;
-        (info.width as u64, info.height as u64)
+        // Decoded bytes a pixel after EXPAND (palette → RGB(A), < 8 bits → 8 bits).
+        let channels: u64 = match info.color_type {
+            ColorType::Grayscale => 1,
+            ColorType::GrayscaleAlpha => 2,
+            ColorType::Rgb => 3,
+            ColorType::Rgba | ColorType::Indexed => 4,
+        };
+        let bps: u64 = if info.bit_depth == BitDepth::Sixteen {
+            2
+        } else {
+            1
+        };
+        (info.width as u64, info.height as u64, channels * bps)
     };
-    // Decoded size: up to 4 channels of 2 bytes. Compressed data cannot be compared with
-    // the declared size, so "present" is not limited here; the decoder reports a short file.
-    check_declared(1, h, w, 8, u64::MAX, limits)?;
+    // Compressed data cannot be compared with the declared size, so "present" is not limited
+    // here (the decoder reports a short file); the decoded buffer is what is limited.
+    check_declared(1, h, w, px_bytes, u64::MAX, limits)?;
     let mut reader = dec.read_info().map_err(|e| bad(e.to_string()))?;
     let size = reader
         .output_buffer_size()
