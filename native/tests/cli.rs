@@ -36,6 +36,8 @@ fn every_verb_has_help_and_there_is_a_version() {
         vec!["dataset", "info", "--help"],
         vec!["bench", "--help"],
         vec!["bench", "generate", "--help"],
+        vec!["train", "--help"],
+        vec!["train", "gbdt", "--help"],
     ] {
         let o = galmass(&args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -55,7 +57,7 @@ fn every_verb_has_help_and_there_is_a_version() {
         .collect();
     assert_eq!(
         verbs,
-        ["generate", "measure", "dataset", "bench", "help"],
+        ["generate", "measure", "dataset", "bench", "train", "help"],
         "{help}"
     );
     // Generator options are flags of generate and bench.

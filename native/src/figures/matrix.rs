@@ -23,7 +23,10 @@ pub fn draw(path: &Path, names: &[String], r: &[Vec<f64>], title: &str) -> Resul
     }
     let side = (GUTTER + CELL * k as i32 + 20) as u32;
     render_png(path, (side, side + 50), |root| {
-        let root = root.titled(title, font(22.0)).map_err(plot_err)?;
+        let root = root
+            .margin(8, 0, 0, 0)
+            .titled(title, font(22.0))
+            .map_err(plot_err)?;
         let centred = |px: f64| font(px).pos(Pos::new(HPos::Center, VPos::Center));
         for (i, name) in names.iter().enumerate() {
             let c = GUTTER + CELL * i as i32 + CELL / 2;
