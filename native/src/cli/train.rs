@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use galmass::BadInput;
-use galmass::train::gbdt::{default_figures_dir, train_table, write_figures, write_outputs};
+use galmass::train::gbdt::{
+    default_figures_dir, model_txt_path, train_table, write_figures, write_outputs,
+};
 use galmass::train::{FeatureSet, load};
 use galmass_core::gbdt::{GbdtParams, Objective};
 
@@ -167,8 +169,13 @@ fn run_gbdt(a: &GbdtArgs) -> Result<()> {
     params
         .validate()
         .map_err(|e| BadInput(format!("GBDT parameters: {e}")))?;
-    if a.out == a.metrics {
-        return Err(BadInput("--out and --metrics name the same file".into()).into());
+    if a.out == a.metrics || (!a.no_model_txt && model_txt_path(&a.out) == a.metrics) {
+        return Err(BadInput(format!(
+            "--metrics {} would overwrite the model or its model.txt (--out {})",
+            a.metrics.display(),
+            a.out.display()
+        ))
+        .into());
     }
     let table = load(&a.data, &a.target, &set)?;
 
