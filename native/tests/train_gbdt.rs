@@ -14,11 +14,22 @@ const FEATURES: [&str; 10] = [
     "mr", "g_r", "sfr", "n_ser", "c_over_a", "sigma_v", "lambda_r", "bt", "f_cold", "f_hot",
 ];
 
+/// Runs galmass without HDF5 file locking: a child forked by one test thread inherits the
+/// descriptors (and flock locks) of files another thread has open, which would make a
+/// locking HDF5 open of those files fail.
 fn galmass(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_galmass"))
         .args(args)
+        .env("HDF5_USE_FILE_LOCKING", "FALSE")
         .output()
         .unwrap()
+}
+
+/// The tests of this file open HDF5 files in-process (with locks) while spawning galmass:
+/// run them one at a time so that no child inherits a lock a later open would hit.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn ok(args: &[&str]) -> String {
@@ -31,14 +42,17 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A 30-galaxy mock dataset (90 samples, small particle counts, 60² maps), built once.
+/// A 30-galaxy mock dataset (90 samples, small particle counts, 60² maps), built once per
+/// test process under a name of its own and renamed into place, so that test runners with
+/// one process per test (nextest) never see a half-written file (the build is seeded, so
+/// every process writes the same content).
 fn small_dataset() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("train_gbdt");
         std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join("small.h5");
-        let _ = std::fs::remove_file(&p);
+        let mine = dir.join(format!("small-{}.h5", std::process::id()));
+        let _ = std::fs::remove_file(&mine);
         ok(&[
             "dataset",
             "build",
@@ -57,8 +71,10 @@ fn small_dataset() -> &'static Path {
             "--n-gas",
             "400",
             "--out",
-            p.to_str().unwrap(),
+            mine.to_str().unwrap(),
         ]);
+        let p = dir.join("small.h5");
+        std::fs::rename(&mine, &p).unwrap();
         p
     })
 }
@@ -91,6 +107,7 @@ fn assert_png(p: &Path) {
 
 #[test]
 fn metrics_follow_the_contract_and_the_model_reproduces_them() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("cut.h5");
     // Plant one train row with n_ser > 100 and one test row with B/T > 1: the paper's cut
@@ -236,6 +253,7 @@ fn metrics_follow_the_contract_and_the_model_reproduces_them() {
 
 #[test]
 fn no_mr_drops_the_magnitude_and_l1_trains() {
+    let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let metrics = dir.path().join("m.json");
     let fig = dir.path().join("figs");
@@ -314,6 +332,7 @@ fn refused(data: &Path, extra: &[&str], names: &[&str]) {
 
 #[test]
 fn bad_input_exits_2_naming_the_problem() {
+    let _serial = serial();
     let data = small_dataset();
     let file = data.to_str().unwrap();
     // Unknown target: the file, the name and the valid names.
