@@ -22,4 +22,5 @@ gz=$(gzip -9 -c "$wasm" | wc -c)
 awk -v w="$wasm" -v r="$raw" -v g="$gz" 'BEGIN {
   printf "wasm: %s\n  raw  %9d bytes (%.1f KiB)\n  gzip %9d bytes (%.1f KiB)\n", w, r, r / 1024, g, g / 1024 }'
 
+(cd tests/e2e && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; })
 GALMASS_DIST=www/dist-release node tests/e2e/home.test.mjs

@@ -1,7 +1,9 @@
 //! GBDT behaviour that follows from the algorithm's definition (analytic cases), typed
 //! errors on bad input, the paper preset and the serde/text model formats.
 
-use galmass_core::gbdt::{GbdtError, GbdtModel, GbdtParams, Objective, Samples, train};
+use galmass_core::gbdt::{
+    GbdtError, GbdtModel, GbdtParams, Objective, Samples, train, train_observed,
+};
 
 /// x uniform on a grid, y a step at x = 0.5 with a group-dependent spread.
 fn step_data() -> (Vec<f64>, Vec<f64>) {
@@ -267,4 +269,25 @@ fn large_leaves_split_on_the_informative_feature() {
     assert_eq!(m.trees[0].threshold[0], 0.3125f64.next_up());
     assert!((m.predict_row(&[0.5, 0.1, 3.0]).unwrap() + 1.0).abs() < 1e-9);
     assert!((m.predict_row(&[0.5, 0.9, 3.0]).unwrap() - 2.0).abs() < 1e-9);
+}
+
+#[test]
+fn observed_training_reports_every_round_and_trains_the_same() {
+    let (x, y) = step_data();
+    let s = Samples::new(&x, 1, &y).unwrap();
+    let p = GbdtParams {
+        num_iterations: 7,
+        min_data_in_leaf: 5,
+        ..GbdtParams::default()
+    };
+    let mut seen = Vec::new();
+    let observed = train_observed(&p, &s, Some(&s), &[], &mut |k| seen.push(k)).unwrap();
+    assert_eq!(seen, (0..=7).collect::<Vec<_>>());
+    assert_eq!(observed, train(&p, &s, Some(&s), &[]).unwrap());
+    // A model that cannot split stops early but still reports the last round.
+    let flat = vec![2.0; 200];
+    let s = Samples::new(&x, 1, &flat).unwrap();
+    let mut last = 0;
+    train_observed(&p, &s, None, &[], &mut |k| last = k).unwrap();
+    assert_eq!(last, 7);
 }

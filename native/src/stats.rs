@@ -56,6 +56,20 @@ pub fn fit_line(x: &[f64], y: &[f64]) -> Option<LineFit> {
     })
 }
 
+/// Mean and standard deviation (population, 1/N) of the offsets pred − true, the paper's
+/// metric "mean ± 1σ of log10(pred/true)" when both are log10 quantities (dex). `None`
+/// when empty, of unequal lengths or when any value is not finite.
+pub fn offset_mean_sigma(pred: &[f64], truth: &[f64]) -> Option<(f64, f64)> {
+    let n = pred.len();
+    if n == 0 || truth.len() != n || pred.iter().chain(truth).any(|v| !v.is_finite()) {
+        return None;
+    }
+    let d: Vec<f64> = pred.iter().zip(truth).map(|(p, t)| p - t).collect();
+    let mean = d.iter().sum::<f64>() / n as f64;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+    Some((mean, var.sqrt()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +101,19 @@ mod tests {
         assert!((f.slope - 2.0).abs() < 1e-12 && f.intercept.abs() < 1e-12);
         assert!((f.scatter - 0.1).abs() < 1e-12);
         assert!(fit_line(&[1.0, 1.0], &[0.0, 1.0]).is_none());
+    }
+
+    #[test]
+    fn offsets_of_plus_minus_one_have_sigma_one() {
+        // Offsets +1, −1, +1, −1 around a shift of 0.5: mean 0.5, σ exactly 1 (1/N).
+        let truth = [0.0, 1.0, 2.0, 3.0];
+        let pred = [1.5, 0.5, 3.5, 2.5];
+        let (m, s) = offset_mean_sigma(&pred, &truth).unwrap();
+        assert!(
+            (m - 0.5).abs() < 1e-15 && (s - 1.0).abs() < 1e-15,
+            "{m} {s}"
+        );
+        assert!(offset_mean_sigma(&[], &[]).is_none());
+        assert!(offset_mean_sigma(&[f64::NAN], &[0.0]).is_none());
     }
 }

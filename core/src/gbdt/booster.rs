@@ -114,6 +114,19 @@ pub fn train(
     test: Option<&Samples>,
     feature_names: &[String],
 ) -> Result<Trained, GbdtError> {
+    train_observed(params, train, test, feature_names, &mut |_| {})
+}
+
+/// [`train`], calling `on_round(k)` with the number `k` of finished boosting rounds (0
+/// before the first, `num_iterations` at the end, also after an early stop) — for progress
+/// bars. The callback does not influence training.
+pub fn train_observed(
+    params: &GbdtParams,
+    train: &Samples,
+    test: Option<&Samples>,
+    feature_names: &[String],
+    on_round: &mut dyn FnMut(usize),
+) -> Result<Trained, GbdtError> {
     params.validate()?;
     // The fields are public: check again whatever way the samples were built.
     let train = &Samples::new(train.x, train.n_features, train.y)?;
@@ -172,7 +185,8 @@ pub fn train(
     let mut curves = Curves::default();
     let mut residuals: Vec<f64> = Vec::new();
 
-    for _ in 0..params.num_iterations {
+    for round in 0..params.num_iterations {
+        on_round(round);
         objective::gradients(obj, &score, &label, &mut grad);
         let mut tree = if data.used.is_empty() {
             Tree::new(params.num_leaves, 0.0)
@@ -250,6 +264,7 @@ pub fn train(
             test.map(|_| (&test_score[..], &test_label[..])),
         );
     }
+    on_round(params.num_iterations);
     Ok(Trained {
         model: GbdtModel {
             params: params.clone(),

@@ -46,7 +46,7 @@ pub mod params;
 pub mod split;
 pub mod tree;
 
-pub use booster::{Curves, GbdtModel, Samples, Trained, train};
+pub use booster::{Curves, GbdtModel, Samples, Trained, train, train_observed};
 pub use correlation::pearson_matrix;
 pub use params::{GbdtParams, Objective};
 pub use tree::Tree;

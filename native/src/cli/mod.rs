@@ -8,6 +8,7 @@ mod measure;
 mod measure_opts;
 mod mock_args;
 mod progress;
+mod train;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -35,6 +36,9 @@ pub enum Command {
     /// Speed benchmarks
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Train a model on a dataset file (gbdt)
+    #[command(subcommand)]
+    Train(train::TrainCommand),
 }
 
 /// Runs the verb.
@@ -44,5 +48,6 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Measure(a) => measure::run(a),
         Command::Dataset(c) => dataset::run(c),
         Command::Bench(c) => bench::run(c),
+        Command::Train(c) => train::run(c),
     }
 }

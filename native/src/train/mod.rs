@@ -1,0 +1,12 @@
+//! Training models on a dataset file.
+//!
+//! - [`table`]: the GBDT's tabular view of a dataset (feature sets, the paper's quality cut,
+//!   train = splits 0 + 1, test = split 2);
+//! - [`gbdt`]: training, the METRICS.json contract, model files and figures of
+//!   `galmass train gbdt`.
+
+pub mod gbdt;
+pub mod table;
+
+pub use gbdt::{GbdtMetrics, GbdtRun, train_table};
+pub use table::{FeatureSet, Table, load};
