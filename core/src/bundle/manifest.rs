@@ -47,7 +47,7 @@ pub enum PlaneKind {
 }
 
 impl PlaneKind {
-    /// The map kind whose normalisation applies ([`crate::observe::normalise`]); `None` for
+    /// The map kind whose normalisation applies ([`mod@crate::observe::normalise`]); `None` for
     /// the mask.
     pub fn map_kind(self) -> Option<MapKind> {
         match self {

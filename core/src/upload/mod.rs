@@ -86,7 +86,7 @@ impl MapFormat {
 /// of the file (see the module docs for what each input must hold).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Map2d {
-    /// Number of planes (1 for an image; 2 or 3 for V, σ, [mask]).
+    /// Number of planes (1 for an image; 2 or 3 for V, σ and optionally the mask).
     pub planes: usize,
     /// Rows per plane.
     pub height: usize,

@@ -130,7 +130,7 @@ pub struct KinematicMaps {
 }
 
 impl KinematicMaps {
-    /// From an uploaded 2- or 3-plane square map (V, σ, [mask]; check the shape first with
+    /// From an uploaded 2- or 3-plane square map (V, σ and optionally the mask; check the shape first with
     /// [`super::check_kinematic_shape`]). Without a mask plane a pixel is valid where V ≠ 0
     /// or σ ≠ 0; masked pixels get V = σ = 0.
     pub fn from_map(map: &Map2d) -> Result<Self, UploadError> {
