@@ -5,6 +5,7 @@
 //! interface itself is `src/main.rs`; the physics lives in `galmass-core`.
 
 pub mod atomic;
+pub mod bundle_io;
 pub mod dataset;
 pub mod error;
 pub mod figures;

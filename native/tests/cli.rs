@@ -40,6 +40,8 @@ fn every_verb_has_help_and_there_is_a_version() {
         vec!["bench", "generate", "--help"],
         vec!["train", "--help"],
         vec!["train", "gbdt", "--help"],
+        vec!["export", "--help"],
+        vec!["predict", "--help"],
     ] {
         let o = galmass(&args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -59,7 +61,9 @@ fn every_verb_has_help_and_there_is_a_version() {
         .collect();
     assert_eq!(
         verbs,
-        ["generate", "measure", "dataset", "bench", "train", "help"],
+        [
+            "generate", "measure", "dataset", "bench", "train", "export", "predict", "help"
+        ],
         "{help}"
     );
     // Generator options are flags of generate and bench.

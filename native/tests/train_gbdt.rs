@@ -380,3 +380,138 @@ fn bad_input_exits_2_naming_the_problem() {
         &[no_test.to_str().unwrap(), "/meta/split", "test (split 2)"],
     );
 }
+
+/// `galmass export` of two GBDTs → `galmass predict` on the test split: the CSV holds the
+/// models' own predictions (recomputed here with galmass-core from the file's features),
+/// the quoted σ equals each METRICS σ, fdm_derived = log10(1 − M*/Mtot), and the command
+/// recorded in the manifest retrains a model identical to the exported one.
+#[test]
+fn export_then_predict_reproduces_the_models() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let data = small_dataset().to_str().unwrap();
+    for t in ["mstar", "mtot"] {
+        ok(&[
+            "train",
+            "gbdt",
+            "--data",
+            data,
+            "--target",
+            t,
+            "--rounds",
+            "20",
+            "--min-data-in-leaf",
+            "5",
+            "--no-figures",
+            "--out",
+            &p(&format!("{t}.json")),
+            "--metrics",
+            &p(&format!("{t}_m.json")),
+        ]);
+    }
+    #[rustfmt::skip]
+    ok(&["export", "--model", &p("mstar.json"), "--model", &p("mtot.json"),
+        "--metrics", &p("mstar_m.json"), "--metrics", &p("mtot_m.json"),
+        "--data", data, "--out", &p("b.galmass")]);
+    ok(&[
+        "predict",
+        "--bundle",
+        &p("b.galmass"),
+        "--data",
+        data,
+        "--split",
+        "test",
+        "--out",
+        &p("pred.csv"),
+    ]);
+
+    let f = hdf5::File::open(small_dataset()).unwrap();
+    let split: Vec<u8> = read(&f, "meta/split");
+    let cols: Vec<Vec<f64>> = FEATURES
+        .iter()
+        .map(|n| {
+            let v: Vec<f64> = read(&f, &format!("features/{n}"));
+            v.into_iter()
+                .map(|x| if *n == "sfr" { (x + 1e-3).log10() } else { x })
+                .collect()
+        })
+        .collect();
+    let csv = std::fs::read_to_string(dir.path().join("pred.csv")).unwrap();
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), split.iter().filter(|&&s| s == 2).count());
+    for t in ["mstar", "mtot"] {
+        let model: GbdtModel =
+            serde_json::from_slice(&std::fs::read(p(&format!("{t}.json"))).unwrap()).unwrap();
+        let m: Value =
+            serde_json::from_slice(&std::fs::read(p(&format!("{t}_m.json"))).unwrap()).unwrap();
+        let truth: Vec<f64> = read(&f, &format!("targets/{t}"));
+        for r in &rows {
+            let i: usize = r[0].parse().unwrap();
+            assert_eq!(split[i], 2);
+            let x: Vec<f64> = cols.iter().map(|c| c[i]).collect();
+            let want = model.predict(&x).unwrap()[0];
+            let got: f64 = r[col(&format!("{t}_pred"))].parse().unwrap();
+            assert!((got - want).abs() < 1e-6, "{t} row {i}: {got} vs {want}");
+            let s: f64 = r[col(&format!("{t}_sigma_dex"))].parse().unwrap();
+            assert!((s - m["sigma_dex"].as_f64().unwrap()).abs() < 1e-4);
+            let tr: f64 = r[col(&format!("{t}_true"))].parse().unwrap();
+            assert!((tr - truth[i]).abs() < 1e-6);
+        }
+    }
+    for r in &rows {
+        let ms: f64 = r[col("mstar_pred")].parse().unwrap();
+        let mt: f64 = r[col("mtot_pred")].parse().unwrap();
+        let fdm = r[col("fdm_derived")];
+        if ms < mt {
+            let want = (1.0 - 10f64.powf(ms - mt)).log10();
+            assert!((fdm.parse::<f64>().unwrap() - want).abs() < 1e-5);
+        } else {
+            assert!(fdm.is_empty());
+        }
+    }
+
+    // The manifest's command retrains the first model exactly.
+    let bytes = std::fs::read(p("b.galmass")).unwrap();
+    let b = galmass_core::bundle::Bundle::from_bytes(&bytes).unwrap();
+    assert_eq!(b.gbdt_models().unwrap().len(), 2);
+    let cmd = b.manifest.training.command.split(" && ").next().unwrap();
+    let mut args: Vec<String> = cmd.split(' ').skip(1).map(String::from).collect();
+    let out = args.iter().position(|a| a == "--out").unwrap();
+    args[out + 1] = p("again.json");
+    args.extend(["--metrics".into(), p("again_m.json"), "--no-figures".into()]);
+    ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        std::fs::read(p("again.json")).unwrap(),
+        std::fs::read(p("mstar.json")).unwrap()
+    );
+
+    // A truncated bundle, a model without its metrics, and a non-bundle are refused (exit 2).
+    std::fs::write(p("cut.galmass"), &bytes[..bytes.len() / 2]).unwrap();
+    let [cut, mstar, mtot, mstar_m, x, y] = [
+        "cut.galmass",
+        "mstar.json",
+        "mtot.json",
+        "mstar_m.json",
+        "x.csv",
+        "y.galmass",
+    ]
+    .map(p);
+    #[rustfmt::skip]
+    let bad: [(Vec<&str>, &str); 3] = [
+        (vec!["predict", "--bundle", &cut, "--data", data, "--out", &x], "cut.galmass"),
+        (vec!["predict", "--bundle", &mstar, "--data", data, "--out", &x], "mstar.json"),
+        (vec!["export", "--model", &mstar, "--model", &mtot, "--metrics", &mstar_m,
+              "--data", data, "--out", &y], "--metrics"),
+    ];
+    for (args, name) in bad {
+        let o = galmass(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(name), "{err}");
+    }
+    assert!(!dir.path().join("x.csv").exists() && !dir.path().join("y.galmass").exists());
+}

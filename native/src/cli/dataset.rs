@@ -2,14 +2,14 @@
 //! galaxies or TNG cutouts (streamed, sharded), merging shards, and a summary of a file.
 
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use galmass::BadInput;
 use galmass::dataset::{
     BuildReport, DatasetWriter, GalaxySource, SampleOptions, Split, SplitBy, WriteAttrs, build,
-    info, iso8601_utc, merge, partial_path,
+    info, merge, partial_path,
 };
 use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, cutout_id, read_catalog};
 use galmass_core::mock::selected_indices;
@@ -19,7 +19,7 @@ use galmass_core::observe::kinematics::KIN_SIZE;
 use super::cutout_args::CutoutArgs;
 use super::measure_opts::MeasureOptArgs;
 use super::mock_args::MockArgs;
-use super::progress;
+use super::{now, progress};
 
 /// Galaxies measured and observed per batch (then appended to the file).
 const BATCH: usize = 64;
@@ -152,14 +152,6 @@ pub fn run(c: &DatasetCommand) -> Result<()> {
         DatasetCommand::Merge(a) => run_merge(a),
         DatasetCommand::Info(a) => run_info(&a.file),
     }
-}
-
-fn now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    iso8601_utc(secs)
 }
 
 /// The cutouts `cutout_<id>.hdf5` (or `.h5`) of `dir`, sorted by id.

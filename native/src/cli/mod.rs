@@ -3,10 +3,12 @@
 mod bench;
 mod cutout_args;
 mod dataset;
+mod export;
 mod generate;
 mod measure;
 mod measure_opts;
 mod mock_args;
+mod predict;
 mod progress;
 mod train;
 
@@ -39,6 +41,10 @@ pub enum Command {
     /// Train a model on a dataset file (gbdt)
     #[command(subcommand)]
     Train(train::TrainCommand),
+    /// Trained models → one bundle file (for `predict` and the web app)
+    Export(export::ExportArgs),
+    /// A bundle's predictions for the samples of a dataset file → CSV with uncertainties
+    Predict(predict::PredictArgs),
 }
 
 /// Runs the verb.
@@ -49,5 +55,16 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Dataset(c) => dataset::run(c),
         Command::Bench(c) => bench::run(c),
         Command::Train(c) => train::run(c),
+        Command::Export(a) => export::run(a),
+        Command::Predict(a) => predict::run(a),
     }
+}
+
+/// The current time, ISO 8601 UTC (for `created` attributes and manifests).
+fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    galmass::dataset::iso8601_utc(secs)
 }
