@@ -190,6 +190,21 @@ fn shape_unchecked(q: f64) -> f64 {
     if q <= 0.5 { inner } else { outer }
 }
 
+/// ⌊v⌋ as an integer without a libm call (the baseline x86-64 target has no rounding
+/// instruction); `v` finite and well inside the i64 range.
+#[inline]
+fn floor_i64(v: f64) -> i64 {
+    let t = v as i64;
+    if (t as f64) > v { t - 1 } else { t }
+}
+
+/// ⌈v⌉ as an integer without a libm call; `v` finite and well inside the i64 range.
+#[inline]
+fn ceil_i64(v: f64) -> i64 {
+    let t = v as i64;
+    if (t as f64) < v { t + 1 } else { t }
+}
+
 /// One square accumulation grid of a level: `n`² pixels, g and r flux.
 struct Grid {
     n: usize,
@@ -228,8 +243,8 @@ impl Grid {
             (i64::MIN, i64::MAX)
         };
         // Lattice centres c = j + 0.5 with |c − y| < h; per row, the centres |c − x| < half.
-        let j0 = ((y - h - 0.5).ceil() as i64).max(lo_clip);
-        let j1 = ((y + h - 0.5).floor() as i64).min(hi_clip);
+        let j0 = ceil_i64(y - h - 0.5).max(lo_clip);
+        let j1 = floor_i64(y + h - 0.5).min(hi_clip);
         for j in j0..=j1 {
             let dy = j as f64 + 0.5 - y;
             let dy2 = dy * dy;
@@ -238,8 +253,8 @@ impl Grid {
                 continue;
             }
             let half = rem.sqrt();
-            let i0 = ((x - half - 0.5).ceil() as i64).max(lo_clip);
-            let i1 = ((x + half - 0.5).floor() as i64).min(hi_clip);
+            let i0 = ceil_i64(x - half - 0.5).max(lo_clip);
+            let i1 = floor_i64(x + half - 0.5).min(hi_clip);
             if i1 < i0 {
                 continue;
             }
@@ -274,11 +289,9 @@ impl Grid {
             let ws = &scratch.weights[start + (lo - i0) as usize..start + (hi - i0) as usize];
             let row = j * self.n;
             let (a, b) = (row + lo as usize, row + hi as usize);
-            for (d, &wk) in self.g[a..b].iter_mut().zip(ws) {
-                *d += fg * wk;
-            }
-            for (d, &wk) in self.r[a..b].iter_mut().zip(ws) {
-                *d += fr * wk;
+            for ((dg, dr), &wk) in self.g[a..b].iter_mut().zip(&mut self.r[a..b]).zip(ws) {
+                *dg += fg * wk;
+                *dr += fr * wk;
             }
         }
     }
@@ -491,6 +504,23 @@ mod tests {
         let expect = 40.0 / (7.0 * std::f64::consts::PI * 1e12);
         let centre = img.r[150 * 300 + 150];
         assert!((centre / expect - 1.0).abs() < 1e-3, "{centre} vs {expect}");
+    }
+
+    /// The inline floor and ceil equal f64::floor and f64::ceil on integers, halves and
+    /// negative values.
+    #[test]
+    fn integer_floor_and_ceil() {
+        for k in -4000..=4000 {
+            let v = k as f64 * 0.37 - 0.5;
+            assert_eq!(floor_i64(v), v.floor() as i64, "{v}");
+            assert_eq!(ceil_i64(v), v.ceil() as i64, "{v}");
+        }
+        for v in [-3.0, -0.5, 0.0, -0.0, 0.5, 7.0, 1e9 + 0.25] {
+            assert_eq!(
+                (floor_i64(v), ceil_i64(v)),
+                (v.floor() as i64, v.ceil() as i64)
+            );
+        }
     }
 
     /// Level choice: smallest ℓ with h < 8·2^ℓ pixels, ℓ = 5 beyond.
