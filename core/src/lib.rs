@@ -8,8 +8,9 @@
 //!
 //! Data flow, in module order: [`units`] → [`galaxy`] (particles) → [`mock`] (generator) →
 //! [`measure`] (half-mass radius, targets, features) → [`observe`] (projections, kernel,
-//! kinematic grid).
+//! kinematic grid) → [`cnn`] (the multi-branch ResNet-18, Burn).
 
+pub mod cnn;
 pub mod galaxy;
 pub mod gbdt;
 pub mod measure;

@@ -1,6 +1,7 @@
 //! The command line: verbs of ARCHITECTURE.md (contract), one module per verb.
 
 mod bench;
+mod bench_cnn;
 mod cutout_args;
 mod dataset;
 mod generate;
@@ -8,6 +9,7 @@ mod measure;
 mod measure_opts;
 mod mock_args;
 mod progress;
+mod train_cnn;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -35,6 +37,9 @@ pub enum Command {
     /// Speed benchmarks
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Train a model on a dataset file
+    #[command(subcommand)]
+    Train(train_cnn::TrainCommand),
 }
 
 /// Runs the verb.
@@ -44,5 +49,6 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Measure(a) => measure::run(a),
         Command::Dataset(c) => dataset::run(c),
         Command::Bench(c) => bench::run(c),
+        Command::Train(c) => train_cnn::run(c),
     }
 }
