@@ -8,10 +8,12 @@
 //!
 //! Data flow, in module order: [`units`] → [`galaxy`] (particles) → [`mock`] (generator) →
 //! [`measure`] (half-mass radius, targets, features) → [`observe`] (projections, kernel,
-//! kinematic grid). Around the models: [`upload`] (FITS/NPY/PNG maps from bytes, checked and
-//! resampled to a model's grid) and [`bundle`] (the exported-model file format).
+//! kinematic grid) → [`cnn`] (the multi-branch ResNet-18, Burn). Around the models: [`upload`]
+//! (FITS/NPY/PNG maps from bytes, checked and resampled to a model's grid) and [`bundle`] (the
+//! exported-model file format).
 
 pub mod bundle;
+pub mod cnn;
 pub mod galaxy;
 pub mod gbdt;
 pub mod measure;

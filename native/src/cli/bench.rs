@@ -1,4 +1,4 @@
-//! `galmass bench generate`: the speed benchmark of mock generation plus the measurement of
+//! `galmass bench generate` (and `bench cnn-step`, in `bench_cnn`): the speed benchmark of mock generation plus the measurement of
 //! three projections, in parallel over galaxies as `generate` does (no files written).
 
 use std::time::Instant;
@@ -19,6 +19,8 @@ use super::progress;
 pub enum BenchCommand {
     /// Mock generation + measurement of 3 projections: galaxies/min and median time per galaxy
     Generate(BenchGenerateArgs),
+    /// One CNN training step (forward + backward + Adam): median seconds
+    CnnStep(super::bench_cnn::BenchCnnStepArgs),
 }
 
 /// Arguments of `galmass bench generate`.
@@ -40,6 +42,7 @@ pub struct BenchGenerateArgs {
 pub fn run(cmd: &BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Generate(a) => bench_generate(a),
+        BenchCommand::CnnStep(a) => super::bench_cnn::run(a),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line: verbs of ARCHITECTURE.md (contract), one module per verb.
 
 mod bench;
+mod bench_cnn;
 mod cutout_args;
 mod dataset;
 mod export;
@@ -11,6 +12,7 @@ mod mock_args;
 mod predict;
 mod progress;
 mod train;
+mod train_cnn;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -38,7 +40,7 @@ pub enum Command {
     /// Speed benchmarks
     #[command(subcommand)]
     Bench(bench::BenchCommand),
-    /// Train a model on a dataset file (gbdt)
+    /// Train a model on a dataset file (gbdt, cnn)
     #[command(subcommand)]
     Train(train::TrainCommand),
     /// Trained models → one bundle file (for `predict` and the web app)

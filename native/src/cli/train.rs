@@ -20,6 +20,8 @@ use super::progress;
 pub enum TrainCommand {
     /// Gradient-boosted trees (LightGBM-faithful) on the summary features
     Gbdt(Box<GbdtArgs>),
+    /// The multi-branch ResNet-18 on maps (Burn; wgpu on a GPU, else flex on CPU)
+    Cnn(Box<super::train_cnn::TrainCnnArgs>),
 }
 
 /// Parameter presets.
@@ -154,6 +156,7 @@ impl GbdtArgs {
 pub fn run(c: &TrainCommand) -> Result<()> {
     match c {
         TrainCommand::Gbdt(a) => run_gbdt(a),
+        TrainCommand::Cnn(a) => super::train_cnn::run_cnn(a),
     }
 }
 

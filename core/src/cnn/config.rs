@@ -1,0 +1,250 @@
+//! The serde configuration of the multi-branch ResNet-18 (Chu et al. 2024, Sec. 3.1): which
+//! maps feed which branch, at what size, the width multiplier, the number of outputs and the
+//! optional side input. A trained model's bundle carries this struct so the same network can
+//! be rebuilt (on any device) before its weights are loaded.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// The map a branch reads (one ResNet-18 trunk per input).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CnnInput {
+    /// r-band surface-brightness map, 1 channel, S × S (S = 300, 150 or 60).
+    R,
+    /// g-band surface-brightness map, 1 channel, S × S.
+    G,
+    /// g−r colour map (mag), 1 channel, S × S.
+    Gr,
+    /// Stellar kinematics, 3 channels on the 48 × 48 grid: line-of-sight mean velocity,
+    /// velocity dispersion (both normalised) and the 0/1 mask of populated pixels.
+    Vel,
+}
+
+impl CnnInput {
+    /// Every input, in the canonical order used in names and files.
+    pub const ALL: [CnnInput; 4] = [CnnInput::R, CnnInput::G, CnnInput::Gr, CnnInput::Vel];
+
+    /// Channels C of the branch's input tensor (N, C, H, W).
+    pub fn channels(self) -> usize {
+        match self {
+            CnnInput::Vel => 3,
+            _ => 1,
+        }
+    }
+
+    /// The command-line / file name of the input (`r`, `g`, `gr`, `vel`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CnnInput::R => "r",
+            CnnInput::G => "g",
+            CnnInput::Gr => "gr",
+            CnnInput::Vel => "vel",
+        }
+    }
+
+    /// Parses a name as written by [`CnnInput::name`].
+    pub fn from_name(name: &str) -> Option<CnnInput> {
+        CnnInput::ALL.into_iter().find(|i| i.name() == name)
+    }
+
+    /// Whether this is a light map (r, g, g−r) rather than the kinematic maps.
+    pub fn is_light_map(self) -> bool {
+        !matches!(self, CnnInput::Vel)
+    }
+}
+
+/// Map sizes (pixels per side) accepted for the light maps: the paper's 300² and its
+/// resolution-test rebinnings 150² and 60².
+pub const LIGHT_MAP_SIZES: [usize; 3] = [300, 150, 60];
+/// Side of the kinematic grid (8 px per R_hsm over ±3 R_hsm).
+pub const KIN_MAP_SIZE: usize = 48;
+
+/// One branch: the map it reads and the map's side in pixels (input H = W = `size`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchSpec {
+    /// The map.
+    pub input: CnnInput,
+    /// Pixels per side of the map.
+    pub size: usize,
+}
+
+/// Configuration of the multi-branch ResNet-18.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CnnConfig {
+    /// The branches, in the order their inputs are passed to the forward pass and their pooled
+    /// features are concatenated.
+    pub branches: Vec<BranchSpec>,
+    /// Width multiplier w: stage channels are round(64w), round(128w), round(256w),
+    /// round(512w), each at least 1. w = 1 is torchvision's ResNet-18.
+    pub width: f64,
+    /// Number of outputs of the final fully connected layer (1 or 2 log10 targets).
+    pub outputs: usize,
+    /// Whether the scalar log10(R_hsm / kpc) is concatenated to the pooled features before
+    /// the fully connected layer (off in paper-literal runs).
+    pub side_input: bool,
+}
+
+/// Why a [`CnnConfig`] cannot be built.
+#[derive(Debug, Error, PartialEq)]
+pub enum CnnConfigError {
+    /// No branch at all.
+    #[error("a CNN needs at least one input branch")]
+    NoBranch,
+    /// The same input named twice.
+    #[error("input `{0}` is given twice")]
+    DuplicateInput(&'static str),
+    /// A light map whose size is not 300, 150 or 60, or a kinematic map that is not 48².
+    #[error("input `{input}` cannot have size {size} (allowed: {allowed})")]
+    BadSize {
+        /// The input's name.
+        input: &'static str,
+        /// The size asked for.
+        size: usize,
+        /// The allowed sizes, written out.
+        allowed: String,
+    },
+    /// Width multiplier not finite and positive.
+    #[error("width multiplier must be finite and > 0, got {0}")]
+    BadWidth(f64),
+    /// Number of outputs not 1 or 2.
+    #[error("the network has 1 or 2 outputs, got {0}")]
+    BadOutputs(usize),
+}
+
+/// Channels of a stage of base width `base` (64, 128, 256, 512) at width multiplier `width`:
+/// round(base · w), at least 1.
+pub fn scaled_channels(base: usize, width: f64) -> usize {
+    ((base as f64 * width).round() as usize).max(1)
+}
+
+impl CnnConfig {
+    /// Checks the configuration: at least one branch, no input twice, light maps 300/150/60,
+    /// kinematic maps 48, w finite and positive, 1 or 2 outputs.
+    pub fn validate(&self) -> Result<(), CnnConfigError> {
+        if self.branches.is_empty() {
+            return Err(CnnConfigError::NoBranch);
+        }
+        for (k, b) in self.branches.iter().enumerate() {
+            if self.branches[..k].iter().any(|o| o.input == b.input) {
+                return Err(CnnConfigError::DuplicateInput(b.input.name()));
+            }
+            let ok = if b.input.is_light_map() {
+                LIGHT_MAP_SIZES.contains(&b.size)
+            } else {
+                b.size == KIN_MAP_SIZE
+            };
+            if !ok {
+                let allowed = if b.input.is_light_map() {
+                    "300, 150, 60".to_string()
+                } else {
+                    KIN_MAP_SIZE.to_string()
+                };
+                return Err(CnnConfigError::BadSize {
+                    input: b.input.name(),
+                    size: b.size,
+                    allowed,
+                });
+            }
+        }
+        if !(self.width.is_finite() && self.width > 0.0) {
+            return Err(CnnConfigError::BadWidth(self.width));
+        }
+        if !(1..=2).contains(&self.outputs) {
+            return Err(CnnConfigError::BadOutputs(self.outputs));
+        }
+        Ok(())
+    }
+
+    /// Channels of the four stages, [64w, 128w, 256w, 512w] rounded (see [`scaled_channels`]).
+    pub fn stage_channels(&self) -> [usize; 4] {
+        [64, 128, 256, 512].map(|c| scaled_channels(c, self.width))
+    }
+
+    /// Length of the feature vector entering the fully connected layer: branches × 512w, plus
+    /// 1 with the side input.
+    pub fn feature_len(&self) -> usize {
+        self.branches.len() * self.stage_channels()[3] + usize::from(self.side_input)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(branches: Vec<BranchSpec>) -> CnnConfig {
+        CnnConfig {
+            branches,
+            width: 1.0,
+            outputs: 1,
+            side_input: false,
+        }
+    }
+
+    #[test]
+    fn channel_rounding_keeps_at_least_one() {
+        assert_eq!(scaled_channels(64, 1.0), 64);
+        assert_eq!(scaled_channels(64, 0.125), 8);
+        assert_eq!(scaled_channels(512, 0.3), 154);
+        assert_eq!(scaled_channels(64, 0.001), 1);
+    }
+
+    #[test]
+    fn validation_names_what_is_wrong() {
+        let r = |size| BranchSpec {
+            input: CnnInput::R,
+            size,
+        };
+        let vel = |size| BranchSpec {
+            input: CnnInput::Vel,
+            size,
+        };
+        assert_eq!(cfg(vec![r(300), vel(48)]).validate(), Ok(()));
+        assert_eq!(cfg(vec![]).validate(), Err(CnnConfigError::NoBranch));
+        assert_eq!(
+            cfg(vec![r(60), r(60)]).validate(),
+            Err(CnnConfigError::DuplicateInput("r"))
+        );
+        assert!(matches!(
+            cfg(vec![r(64)]).validate(),
+            Err(CnnConfigError::BadSize { size: 64, .. })
+        ));
+        assert!(matches!(
+            cfg(vec![vel(60)]).validate(),
+            Err(CnnConfigError::BadSize { size: 60, .. })
+        ));
+        let mut c = cfg(vec![r(150)]);
+        c.outputs = 3;
+        assert_eq!(c.validate(), Err(CnnConfigError::BadOutputs(3)));
+        c.outputs = 2;
+        c.width = 0.0;
+        assert_eq!(c.validate(), Err(CnnConfigError::BadWidth(0.0)));
+    }
+
+    #[test]
+    fn feature_length_counts_branches_and_side_input() {
+        let mut c = cfg(vec![
+            BranchSpec {
+                input: CnnInput::R,
+                size: 60,
+            },
+            BranchSpec {
+                input: CnnInput::Vel,
+                size: 48,
+            },
+        ]);
+        assert_eq!(c.feature_len(), 1024);
+        c.side_input = true;
+        c.width = 0.25;
+        assert_eq!(c.feature_len(), 257);
+    }
+
+    #[test]
+    fn input_names_round_trip() {
+        for i in CnnInput::ALL {
+            assert_eq!(CnnInput::from_name(i.name()), Some(i));
+        }
+        assert_eq!(CnnInput::from_name("vel").map(CnnInput::channels), Some(3));
+        assert_eq!(CnnInput::from_name("u"), None);
+    }
+}

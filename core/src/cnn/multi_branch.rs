@@ -1,0 +1,147 @@
+//! The paper's multi-branch ResNet-18 (Chu et al. 2024, Sec. 3.1, Fig. 3): one ResNet-18
+//! trunk per input map, the pooled features of all branches concatenated (optionally with the
+//! scalar log10(R_hsm/kpc)), one fully connected layer to the log10 target(s).
+
+use burn::module::Module;
+use burn::nn::{Linear, LinearConfig};
+use burn::tensor::{Device, Tensor};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use thiserror::Error;
+
+use super::config::{CnnConfig, CnnConfigError};
+use super::init::linear_default;
+use super::resnet::ResNetTrunk;
+
+/// Why a forward pass cannot run on the given inputs.
+#[derive(Debug, Error, PartialEq)]
+pub enum CnnInputError {
+    /// Not one map tensor per branch.
+    #[error("expected {expected} input maps (one per branch), got {got}")]
+    BranchCount {
+        /// Branches of the network.
+        expected: usize,
+        /// Maps given.
+        got: usize,
+    },
+    /// A map tensor whose (C, H, W) is not the branch's.
+    #[error("branch {branch} (`{input}`) expects (N, {channels}, {size}, {size}), got {got:?}")]
+    Shape {
+        /// Branch index.
+        branch: usize,
+        /// The branch's input name.
+        input: &'static str,
+        /// Expected channels.
+        channels: usize,
+        /// Expected side.
+        size: usize,
+        /// The dimensions given.
+        got: [usize; 4],
+    },
+    /// Side input given to a network without one, or missing from a network with one.
+    #[error("side input: the network {0} a (N, 1) log10(R_hsm/kpc) tensor")]
+    SideInput(&'static str),
+    /// Batch sizes of the inputs differ.
+    #[error("inputs have different batch sizes")]
+    BatchMismatch,
+}
+
+/// The multi-branch ResNet-18.
+#[derive(Module, Debug)]
+pub struct MultiBranchResNet {
+    /// One trunk per branch, in the order of [`CnnConfig::branches`].
+    pub branches: Vec<ResNetTrunk>,
+    /// Fully connected layer: (N, branches·512w [+1]) → (N, outputs).
+    pub fc: Linear,
+    /// Channels and sizes expected per branch, (C, S) (checked by [`Self::try_forward`]).
+    #[module(skip)]
+    pub expected: Vec<[usize; 2]>,
+    /// Input names per branch, for error messages.
+    #[module(skip)]
+    pub names: Vec<&'static str>,
+    /// Whether the fc layer takes the side input.
+    #[module(skip)]
+    pub side_input: bool,
+}
+
+impl MultiBranchResNet {
+    /// Builds the network described by `config` on `device` with torchvision's initialisation
+    /// drawn from a ChaCha8 stream seeded by `seed` (same seed → same weights on every device).
+    pub fn new(config: &CnnConfig, seed: u64, device: &Device) -> Result<Self, CnnConfigError> {
+        config.validate()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let branches: Vec<ResNetTrunk> = config
+            .branches
+            .iter()
+            .map(|b| ResNetTrunk::new(&mut rng, b.input.channels(), config.width, device))
+            .collect();
+        let features = config.feature_len();
+        let mut fc = LinearConfig::new(features, config.outputs)
+            .with_initializer(burn::nn::Initializer::Zeros)
+            .init(device);
+        let (w, b) = linear_default(&mut rng, features, config.outputs, device);
+        fc.weight = w;
+        fc.bias = Some(b);
+        Ok(MultiBranchResNet {
+            branches,
+            fc,
+            expected: config
+                .branches
+                .iter()
+                .map(|b| [b.input.channels(), b.size])
+                .collect(),
+            names: config.branches.iter().map(|b| b.input.name()).collect(),
+            side_input: config.side_input,
+        })
+    }
+
+    /// Predictions (N, outputs) in the units of the targets (log10) from one map tensor per
+    /// branch, each (N, C, S, S) with the branch's C and S, and with the side input
+    /// log10(R_hsm/kpc) as (N, 1) when the network has one.
+    pub fn try_forward(
+        &self,
+        maps: Vec<Tensor<4>>,
+        side: Option<Tensor<2>>,
+    ) -> Result<Tensor<2>, CnnInputError> {
+        if maps.len() != self.branches.len() {
+            return Err(CnnInputError::BranchCount {
+                expected: self.branches.len(),
+                got: maps.len(),
+            });
+        }
+        let n = maps.first().map(|m| m.dims()[0]).unwrap_or(0);
+        for (k, (m, &[c, s])) in maps.iter().zip(&self.expected).enumerate() {
+            let got = m.dims();
+            if got[1] != c || got[2] != s || got[3] != s {
+                return Err(CnnInputError::Shape {
+                    branch: k,
+                    input: self.names.get(k).copied().unwrap_or("?"),
+                    channels: c,
+                    size: s,
+                    got,
+                });
+            }
+            if got[0] != n {
+                return Err(CnnInputError::BatchMismatch);
+            }
+        }
+        let mut features: Vec<Tensor<2>> = self
+            .branches
+            .iter()
+            .zip(maps)
+            .map(|(trunk, m)| trunk.forward(m))
+            .collect();
+        match (self.side_input, side) {
+            (true, Some(s)) => {
+                if s.dims() != [n, 1] {
+                    return Err(CnnInputError::BatchMismatch);
+                }
+                features.push(s);
+            }
+            (true, None) => return Err(CnnInputError::SideInput("needs")),
+            (false, Some(_)) => return Err(CnnInputError::SideInput("does not take")),
+            (false, None) => {}
+        }
+        Ok(self.fc.forward(Tensor::cat(features, 1)))
+    }
+}

@@ -1,0 +1,153 @@
+//! `galmass train cnn`: arguments and the printed summary.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use galmass::BadInput;
+use galmass::train::cnn::{DeviceChoice, NormChoice, Schedule, TrainCnnOptions, train_cnn};
+use galmass_core::cnn::CnnInput;
+
+/// Map normalisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NormArg {
+    /// Fixed physical transforms to [0, 1] (log surface brightness, colour, V, σ)
+    Physical,
+    /// Min–max of each map over its unmasked pixels
+    PerMapMinmax,
+    /// Min–max over the training split, per channel
+    DatasetMinmax,
+}
+
+/// Learning-rate schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScheduleArg {
+    /// Standard cosine annealing: lr·½(1 + cos(π n/E)) over the E epochs, → 0 at the end
+    Cosine,
+    /// The paper's formula literally: lr·cos(n/200), n in radians (only decays to 0.54·lr at n = 200)
+    Paper,
+}
+
+/// Device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DeviceArg {
+    /// wgpu/Vulkan if a real (non-CPU) GPU adapter exists, else cpu
+    Auto,
+    /// wgpu/Vulkan on a GPU; exit 2 when there is none
+    Gpu,
+    /// Burn's flex CPU backend
+    Cpu,
+}
+
+impl From<DeviceArg> for DeviceChoice {
+    fn from(d: DeviceArg) -> Self {
+        match d {
+            DeviceArg::Auto => DeviceChoice::Auto,
+            DeviceArg::Gpu => DeviceChoice::Gpu,
+            DeviceArg::Cpu => DeviceChoice::Cpu,
+        }
+    }
+}
+
+/// `galmass train cnn`.
+#[derive(Args, Debug)]
+pub struct TrainCnnArgs {
+    /// Dataset file (galmass dataset build)
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Input maps, one ResNet-18 branch each: r, g, gr (g−r colour), vel (V, σ, mask)
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub inputs: Vec<String>,
+    /// Targets (log10 columns of /targets), 1 or 2: mstar, mtot, mdm, fstar, fdm, ml_r, …
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub targets: Vec<String>,
+    /// Light-map side the network reads (300, 150, 60; must divide the file's); default: the file's
+    #[arg(long)]
+    pub image_size: Option<usize>,
+    /// Width multiplier w of the ResNet-18 channels (64w … 512w); 1 = the paper's
+    #[arg(long, default_value_t = 1.0)]
+    pub width: f64,
+    /// Concatenate log10(R_hsm/kpc) to the pooled features (off in the paper)
+    #[arg(long)]
+    pub side_input: bool,
+    /// Map normalisation
+    #[arg(long, value_enum, default_value_t = NormArg::Physical)]
+    pub norm: NormArg,
+    /// Epochs (with --resume: continue up to this many)
+    #[arg(long, default_value_t = 200)]
+    pub epochs: usize,
+    /// Mini-batch size
+    #[arg(long, default_value_t = 40)]
+    pub batch: usize,
+    /// Base learning rate of Adam
+    #[arg(long, default_value_t = 1e-4)]
+    pub lr: f64,
+    /// Learning-rate schedule
+    #[arg(long, value_enum, default_value_t = ScheduleArg::Cosine)]
+    pub schedule: ScheduleArg,
+    /// Where to train
+    #[arg(long, value_enum, default_value_t = DeviceArg::Auto)]
+    pub device: DeviceArg,
+    /// Seed of the initial weights and the per-epoch shuffles
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Continue the run checkpointed in --out
+    #[arg(long)]
+    pub resume: bool,
+    /// Output directory (model.bpk, model.json, checkpoint, curves.csv, METRICS.json)
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Runs `galmass train cnn`.
+pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
+    let mut inputs = Vec::new();
+    for name in &a.inputs {
+        let i = CnnInput::from_name(name).ok_or_else(|| {
+            BadInput(format!(
+                "--inputs: unknown input `{name}` (have r, g, gr, vel)"
+            ))
+        })?;
+        inputs.push(i);
+    }
+    let opts = TrainCnnOptions {
+        data: a.data.clone(),
+        inputs,
+        targets: a.targets.clone(),
+        image_size: a.image_size,
+        width: a.width,
+        side_input: a.side_input,
+        norm: match a.norm {
+            NormArg::Physical => NormChoice::Physical,
+            NormArg::PerMapMinmax => NormChoice::PerMapMinMax,
+            NormArg::DatasetMinmax => NormChoice::DatasetMinMax,
+        },
+        epochs: a.epochs,
+        batch: a.batch,
+        lr: a.lr,
+        schedule: match a.schedule {
+            ScheduleArg::Cosine => Schedule::Cosine,
+            ScheduleArg::Paper => Schedule::Paper,
+        },
+        device: a.device.into(),
+        seed: a.seed,
+        resume: a.resume,
+        out: a.out.clone(),
+    };
+    let m = train_cnn(&opts)?;
+    println!(
+        "trained cnn on {} ({}): inputs {}, {} epochs, best epoch {}, {:.1} s",
+        a.data.display(),
+        m.device,
+        m.inputs.join(","),
+        m.epochs,
+        m.best_epoch,
+        m.train_seconds
+    );
+    println!("test split ({} samples), log10(pred/true):", m.n_test);
+    for (t, r) in &m.per_target {
+        println!("  {t:<12} {:+.3} ± {:.3} dex", r.mean_dex, r.sigma_dex);
+    }
+    println!("wrote {}", a.out.join("METRICS.json").display());
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The checkpoint written after every epoch, so `--resume` continues an interrupted run:
+//! model and Adam state as Burn records (`ckpt-model-E.bpk`, `ckpt-optim-E.bpk`, each
+//! written to a scratch file and renamed by burn-pack), then `checkpoint.json` (temporary
+//! file + rename) naming epoch E, the curves so far, the best epoch and the shuffling RNG's
+//! position. Whatever instant a run is killed, `checkpoint.json` names a complete pair of
+//! records; older pairs are removed after it is replaced.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use galmass_core::cnn::CnnConfig;
+use serde::{Deserialize, Serialize};
+
+use super::data::Normalisation;
+use super::options::{NormChoice, Schedule};
+
+/// Name of the checkpoint manifest in the output directory.
+pub const CHECKPOINT_JSON: &str = "checkpoint.json";
+
+/// Per-epoch curves (index k = epoch k + 1).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    /// Mean training MSE over the epoch's batches, weighted by batch size (dex²).
+    pub train_loss: Vec<f64>,
+    /// Validation MSE after the epoch, eval mode (dex²).
+    pub val_loss: Vec<f64>,
+    /// Learning rate used in the epoch.
+    pub lr: Vec<f64>,
+    /// Wall seconds of the epoch (training + validation).
+    pub seconds: Vec<f64>,
+}
+
+/// The state of a run after `epochs_done` epochs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunState {
+    /// The network.
+    pub config: CnnConfig,
+    /// Target names, in output order.
+    pub targets: Vec<String>,
+    /// Normalisation choice and the resulting per-channel normalisation.
+    pub norm: NormChoice,
+    /// Per-channel normalisation (ranges for dataset min–max).
+    pub normalisation: Normalisation,
+    /// Light-map side read by the network.
+    pub image_size: usize,
+    /// Mini-batch size.
+    pub batch: usize,
+    /// Base learning rate.
+    pub lr: f64,
+    /// Schedule.
+    pub schedule: Schedule,
+    /// Seed of the initial weights and of the shuffling RNG.
+    pub seed: u64,
+    /// Word position of the shuffling ChaCha8 stream after the last completed epoch.
+    pub rng_word_pos: u128,
+    /// Completed epochs.
+    pub epochs_done: usize,
+    /// Curves so far.
+    pub curves: Curves,
+    /// 1-based epoch with the lowest validation loss so far (0 = none yet).
+    pub best_epoch: usize,
+    /// Its validation loss.
+    pub best_val_loss: f64,
+    /// Training wall time so far, seconds.
+    pub train_seconds: f64,
+}
+
+/// Path of the model record of epoch `e` in `dir`.
+pub fn model_path(dir: &Path, e: usize) -> PathBuf {
+    dir.join(format!("ckpt-model-{e}.bpk"))
+}
+
+/// Path of the optimiser record of epoch `e` in `dir`.
+pub fn optim_path(dir: &Path, e: usize) -> PathBuf {
+    dir.join(format!("ckpt-optim-{e}.bpk"))
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
+/// synced, then renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut f = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
+}
+
+/// Saves `state` as the checkpoint manifest (the records of `state.epochs_done` must already
+/// be on disk) and removes the records of earlier epochs.
+pub fn commit(dir: &Path, state: &RunState) -> Result<()> {
+    let json = serde_json::to_vec_pretty(state)?;
+    write_atomic(&dir.join(CHECKPOINT_JSON), &json)?;
+    for e in 0..state.epochs_done {
+        for p in [model_path(dir, e), optim_path(dir, e)] {
+            if p.exists() {
+                let _ = fs::remove_file(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the checkpoint manifest of `dir`, if any.
+pub fn load(dir: &Path) -> Result<Option<RunState>> {
+    let p = dir.join(CHECKPOINT_JSON);
+    if !p.exists() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+    let state = serde_json::from_str(&text).with_context(|| format!("parsing {}", p.display()))?;
+    Ok(Some(state))
+}

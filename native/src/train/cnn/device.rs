@@ -1,0 +1,76 @@
+//! Choosing the device: Burn's wgpu backend pinned to Vulkan on a real GPU, else the flex CPU
+//! backend. A CPU adapter (llvmpipe, SwiftShader) does not count as a GPU: training there is
+//! far slower than flex.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use anyhow::Result;
+use burn::tensor::wgpu::wgpu;
+use burn::tensor::{Device, DeviceKind};
+
+use super::options::DeviceChoice;
+use crate::BadInput;
+
+/// The chosen device and how to name it in METRICS.json.
+#[derive(Clone, Debug)]
+pub struct Chosen {
+    /// Where tensors live (plain, without autodiff).
+    pub device: Device,
+    /// `"cpu (flex)"` or `"gpu (wgpu/vulkan: <adapter>)"`.
+    pub label: String,
+}
+
+/// Names of the real (non-CPU) Vulkan adapters of this machine.
+pub fn gpu_adapters() -> Vec<String> {
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+        backends: wgpu::Backends::VULKAN,
+        ..wgpu::InstanceDescriptor::new_without_display_handle()
+    });
+    block_on(instance.enumerate_adapters(wgpu::Backends::VULKAN))
+        .into_iter()
+        .map(|a| a.get_info())
+        .filter(|i| i.device_type != wgpu::DeviceType::Cpu)
+        .map(|i| format!("{} ({:?})", i.name, i.device_type))
+        .collect()
+}
+
+/// Resolves `choice`: `cpu` → flex; `gpu` → Vulkan on the first real adapter or [`BadInput`];
+/// `auto` → Vulkan when a real adapter exists, else flex.
+pub fn choose(choice: DeviceChoice) -> Result<Chosen> {
+    let flex = || Chosen {
+        device: Device::flex(),
+        label: "cpu (flex)".to_string(),
+    };
+    if choice == DeviceChoice::Cpu {
+        return Ok(flex());
+    }
+    let gpus = gpu_adapters();
+    match (gpus.first(), choice) {
+        (Some(name), _) => Ok(Chosen {
+            device: Device::vulkan(DeviceKind::DefaultDevice),
+            label: format!("gpu (wgpu/vulkan: {name})"),
+        }),
+        (None, DeviceChoice::Gpu) => Err(BadInput(
+            "--device gpu: no GPU adapter found (wgpu/Vulkan sees only CPU adapters or none); \
+             use --device cpu or auto"
+                .to_string(),
+        )
+        .into()),
+        (None, _) => Ok(flex()),
+    }
+}
+
+/// Polls a future to completion on this thread (wgpu's native adapter enumeration is ready
+/// at once; this only unwraps it).
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::yield_now();
+    }
+}

@@ -1,0 +1,354 @@
+//! The training loop: Adam on the MSE of the log10 targets, one shuffled pass over the
+//! training split per epoch (seeded ChaCha8 stream), validation after each epoch in eval mode,
+//! the best epoch's model kept, a checkpoint every epoch, and the test-split evaluation of the
+//! best model at the end.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::store::ModuleRecord;
+use burn::tensor::{Device, Tensor, TensorData};
+use galmass_core::cnn::{BranchSpec, CnnConfig, MultiBranchResNet};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use super::checkpoint::{self, Curves, RunState, model_path, optim_path};
+use super::data::{Batch, CnnData};
+use super::device::{Chosen, choose};
+use super::metrics::{
+    CurvesOut, Metrics, residual, write_curves, write_metrics, write_predictions,
+};
+use super::options::TrainCnnOptions;
+use super::prefetch::Prefetcher;
+use crate::BadInput;
+
+/// File name of the best epoch's model record in the output directory.
+pub const BEST_MODEL: &str = "model.bpk";
+/// File name of the model description (config, targets, normalisation) beside it.
+pub const MODEL_JSON: &str = "model.json";
+/// Adam's ε: PyTorch's default (Burn's default is 1e-5).
+pub const ADAM_EPSILON: f32 = 1e-8;
+/// Offset mixed into the seed for the shuffling stream (the weights use the seed itself).
+const SHUFFLE_STREAM: u64 = 0x5348_5546_464c_4531;
+
+/// The tensors of one batch on `device`: one (N, C, S, S) map tensor per branch, the side input
+/// (N, 1) when the network has one, and the targets (N, T).
+fn to_tensors(
+    data: &CnnData,
+    b: Batch,
+    side_input: bool,
+    device: &Device,
+) -> (Vec<Tensor<4>>, Option<Tensor<2>>, Tensor<2>) {
+    let n = b.indices.len();
+    let maps = b
+        .maps
+        .into_iter()
+        .enumerate()
+        .map(|(k, m)| {
+            let (c, s) = data.branch_shape(k);
+            Tensor::from_data(TensorData::new(m, [n, c, s, s]), device)
+        })
+        .collect();
+    let side = side_input.then(|| Tensor::from_data(TensorData::new(b.side, [n, 1]), device));
+    let t = data.target_names.len();
+    let y = Tensor::from_data(TensorData::new(b.targets, [n, t]), device);
+    (maps, side, y)
+}
+
+/// Runs the network in eval mode over `indices` in batches of `batch`; returns the MSE (dex²,
+/// mean over samples and targets) and the predictions `pred[t][k]`.
+fn evaluate(
+    model: &MultiBranchResNet,
+    data: &Arc<CnnData>,
+    indices: &[usize],
+    batch: usize,
+    device: &Device,
+) -> Result<(f64, Vec<Vec<f64>>)> {
+    let t = data.target_names.len();
+    let batches: Vec<Vec<usize>> = indices.chunks(batch).map(<[usize]>::to_vec).collect();
+    let mut pf = Prefetcher::start(data.clone(), batches);
+    let mut pred = vec![Vec::with_capacity(indices.len()); t];
+    let mut sq = 0.0f64;
+    while let Some(b) = pf.next_batch() {
+        let b = b?;
+        let (maps, side, y) = to_tensors(data, b, model.side_input, device);
+        let p = model.try_forward(maps, side)?;
+        let p = p
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let y = y
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        for (k, (pv, yv)) in p.iter().zip(&y).enumerate() {
+            sq += (*pv as f64 - *yv as f64).powi(2);
+            pred[k % t].push(*pv as f64);
+        }
+    }
+    let n = (indices.len() * t).max(1) as f64;
+    Ok((sq / n, pred))
+}
+
+fn bar(n: u64, what: String) -> ProgressBar {
+    let pb = ProgressBar::new(n);
+    let style = ProgressStyle::with_template(
+        "{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} samples ({per_sec}, eta {eta})",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    pb.set_style(style);
+    pb.set_message(what);
+    pb
+}
+
+/// Checks that a checkpoint belongs to the run asked for (same network, targets, data
+/// handling); only `--epochs` may change.
+fn check_resume(state: &RunState, fresh: &RunState) -> Result<()> {
+    let same = state.config == fresh.config
+        && state.targets == fresh.targets
+        && state.norm == fresh.norm
+        && state.image_size == fresh.image_size
+        && state.batch == fresh.batch
+        && state.seed == fresh.seed
+        && state.schedule == fresh.schedule
+        && state.lr == fresh.lr;
+    if same {
+        Ok(())
+    } else {
+        Err(BadInput(
+            "--resume: the checkpoint was written by a run with other options (inputs, \
+             targets, width, side input, norm, image size, batch, lr, schedule or seed)"
+                .to_string(),
+        )
+        .into())
+    }
+}
+
+/// Trains the CNN as `opts` says, writing into `opts.out`: `model.bpk` (best epoch),
+/// `model.json`, `checkpoint.json` + records, `curves.csv`, `test_predictions.csv`,
+/// `METRICS.json`. Returns the metrics.
+pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
+    if opts.targets.is_empty() || opts.targets.len() > 2 {
+        return Err(BadInput("--targets: give 1 or 2 targets".to_string()).into());
+    }
+    if opts.epochs == 0 || opts.batch == 0 {
+        return Err(BadInput("--epochs and --batch must be at least 1".to_string()).into());
+    }
+    if !(opts.lr.is_finite() && opts.lr > 0.0) {
+        return Err(BadInput(format!("--lr must be > 0, got {}", opts.lr)).into());
+    }
+    let mut data = CnnData::open(&opts.data, &opts.inputs, &opts.targets, opts.image_size)?;
+    let config = CnnConfig {
+        branches: opts
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(b, &input)| BranchSpec {
+                input,
+                size: data.branch_shape(b).1,
+            })
+            .collect(),
+        width: opts.width,
+        outputs: opts.targets.len(),
+        side_input: opts.side_input,
+    };
+    config
+        .validate()
+        .map_err(|e| BadInput(format!("network: {e}")))?;
+    let Chosen { device, label } = choose(opts.device)?;
+    std::fs::create_dir_all(&opts.out)
+        .map_err(|e| BadInput(format!("--out {}: cannot create ({e})", opts.out.display())))?;
+    let dir = opts.out.as_path();
+
+    let previous = if opts.resume {
+        let s = checkpoint::load(dir)?;
+        if s.is_none() {
+            return Err(BadInput(format!(
+                "--resume: no {} in {}",
+                checkpoint::CHECKPOINT_JSON,
+                dir.display()
+            ))
+            .into());
+        }
+        s
+    } else {
+        None
+    };
+    match &previous {
+        Some(s) => data.normalisation = s.normalisation.clone(),
+        None => data.set_norm(opts.norm)?,
+    }
+    let data = Arc::new(data);
+    let mut state = RunState {
+        config: config.clone(),
+        targets: opts.targets.clone(),
+        norm: opts.norm,
+        normalisation: data.normalisation.clone(),
+        image_size: data.size,
+        batch: opts.batch,
+        lr: opts.lr,
+        schedule: opts.schedule,
+        seed: opts.seed,
+        rng_word_pos: 0,
+        epochs_done: 0,
+        curves: Curves::default(),
+        best_epoch: 0,
+        best_val_loss: f64::INFINITY,
+        train_seconds: 0.0,
+    };
+    let ad = device.clone().autodiff();
+    let mut model = MultiBranchResNet::new(&config, opts.seed, &ad)
+        .map_err(|e| BadInput(format!("network: {e}")))?;
+    let mut optim: ModuleOptimizer = AdamConfig::new().with_epsilon(ADAM_EPSILON).init();
+    if let Some(prev) = previous {
+        check_resume(&prev, &state)?;
+        let e = prev.epochs_done;
+        let rec = ModuleRecord::load(model_path(dir, e))
+            .map_err(|err| anyhow::anyhow!("loading the model checkpoint of epoch {e}: {err}"))?;
+        model = model
+            .try_load_record(rec)
+            .map_err(|err| anyhow::anyhow!("applying the model checkpoint: {err}"))?;
+        optim = optim
+            .load(optim_path(dir, e))
+            .map_err(|err| anyhow::anyhow!("loading the optimiser checkpoint: {err}"))?;
+        state = prev;
+    } else {
+        let desc = serde_json::json!({
+            "config": &config,
+            "targets": &opts.targets,
+            "norm": opts.norm,
+            "normalisation": &data.normalisation,
+            "image_size": data.size,
+            "weights": BEST_MODEL,
+        });
+        checkpoint::write_atomic(&dir.join(MODEL_JSON), &serde_json::to_vec_pretty(&desc)?)?;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ SHUFFLE_STREAM);
+    rng.set_word_pos(state.rng_word_pos);
+
+    let n_train = data.splits[0].len();
+    for epoch in state.epochs_done..opts.epochs {
+        let t0 = Instant::now();
+        let lr = opts.schedule.lr(opts.lr, epoch, opts.epochs);
+        let mut order = data.splits[0].clone();
+        order.shuffle(&mut rng);
+        let batches: Vec<Vec<usize>> = order.chunks(opts.batch).map(<[usize]>::to_vec).collect();
+        let pb = bar(
+            n_train as u64,
+            format!("epoch {}/{} lr {lr:.2e}", epoch + 1, opts.epochs),
+        );
+        let mut pf = Prefetcher::start(data.clone(), batches);
+        let mut loss_sum = 0.0f64;
+        while let Some(b) = pf.next_batch() {
+            let b = b?;
+            let n = b.indices.len();
+            let (maps, side, y) = to_tensors(&data, b, config.side_input, &ad);
+            let pred = model.try_forward(maps, side)?;
+            let d = pred - y;
+            let loss = (d.clone() * d).mean();
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            let l: f32 = loss.into_scalar();
+            loss_sum += l as f64 * n as f64;
+            model = optim.step(lr, model, grads);
+            pb.inc(n as u64);
+        }
+        pb.finish_and_clear();
+        let train_loss = loss_sum / n_train as f64;
+        let valid = model.valid();
+        let (val_loss, _) = evaluate(&valid, &data, &data.splits[1], opts.batch, &device)?;
+        let e = epoch + 1;
+        if val_loss < state.best_val_loss || state.best_epoch == 0 {
+            state.best_val_loss = val_loss;
+            state.best_epoch = e;
+            valid
+                .clone()
+                .into_record()
+                .save(dir.join(BEST_MODEL))
+                .map_err(|err| anyhow::anyhow!("saving the best model: {err}"))?;
+        }
+        valid
+            .into_record()
+            .save(model_path(dir, e))
+            .map_err(|err| anyhow::anyhow!("saving the model checkpoint: {err}"))?;
+        optim
+            .save(optim_path(dir, e))
+            .map_err(|err| anyhow::anyhow!("saving the optimiser checkpoint: {err}"))?;
+        let secs = t0.elapsed().as_secs_f64();
+        state.curves.train_loss.push(train_loss);
+        state.curves.val_loss.push(val_loss);
+        state.curves.lr.push(lr);
+        state.curves.seconds.push(secs);
+        state.train_seconds += secs;
+        state.epochs_done = e;
+        state.rng_word_pos = rng.get_word_pos();
+        checkpoint::commit(dir, &state)?;
+        write_curves(dir, &state.curves)?;
+        eprintln!(
+            "epoch {e}/{}: train {train_loss:.5} val {val_loss:.5} dex² ({:.0} samples/s){}",
+            opts.epochs,
+            n_train as f64 / secs.max(1e-9),
+            if state.best_epoch == e { " *best" } else { "" }
+        );
+    }
+
+    finish(dir, opts, &data, &config, &state, &device, label)
+}
+
+/// Evaluates the best model on the test split and writes the reports.
+fn finish(
+    dir: &Path,
+    opts: &TrainCnnOptions,
+    data: &Arc<CnnData>,
+    config: &CnnConfig,
+    state: &RunState,
+    device: &Device,
+    label: String,
+) -> Result<Metrics> {
+    let rec = ModuleRecord::load(dir.join(BEST_MODEL))
+        .map_err(|e| anyhow::anyhow!("loading {}: {e}", dir.join(BEST_MODEL).display()))?;
+    let best = MultiBranchResNet::new(config, opts.seed, device)
+        .map_err(|e| BadInput(format!("network: {e}")))?
+        .try_load_record(rec)
+        .map_err(|e| anyhow::anyhow!("applying {BEST_MODEL}: {e}"))?
+        .valid();
+    let test = &data.splits[2];
+    let (_, pred) = evaluate(&best, data, test, opts.batch, device)?;
+    let truth: Vec<Vec<f64>> = data
+        .targets
+        .iter()
+        .map(|col| test.iter().map(|&i| col[i]).collect())
+        .collect();
+    let per_target = data
+        .target_names
+        .iter()
+        .enumerate()
+        .map(|(t, name)| (name.clone(), residual(&pred[t], &truth[t])))
+        .collect();
+    write_predictions(dir, &data.target_names, test, &truth, &pred)?;
+    write_curves(dir, &state.curves)?;
+    let metrics = Metrics {
+        model: "cnn",
+        inputs: data.inputs.iter().map(|i| i.name().to_string()).collect(),
+        targets: data.target_names.clone(),
+        per_target,
+        n_train: data.splits[0].len(),
+        n_val: data.splits[1].len(),
+        n_test: test.len(),
+        epochs: state.epochs_done,
+        best_epoch: state.best_epoch,
+        train_seconds: state.train_seconds,
+        device: label,
+        curves: CurvesOut {
+            train_loss: state.curves.train_loss.clone(),
+            val_loss: state.curves.val_loss.clone(),
+        },
+    };
+    write_metrics(dir, &metrics).context("writing METRICS.json")?;
+    Ok(metrics)
+}
