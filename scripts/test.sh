@@ -33,7 +33,17 @@ stage() {
   echo "==> ${name}"
   local t0
   t0=$(date +%s)
-  if ! "$@"; then
+  # A subshell outside any `if`/`||`, so that `set -e` holds inside multi-command stages
+  # (bash ignores errexit in the whole body of a function called as an `if` condition).
+  local rc=0
+  set +e
+  (
+    set -e
+    "$@"
+  )
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
     echo >&2
     echo "FAILED at stage '${name}' after $(($(date +%s) - t0)) s: $*" >&2
     exit 1

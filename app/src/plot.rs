@@ -69,7 +69,8 @@ mod tests {
         let f = PAGE_FRAME;
         assert!((f.x(0.1) - f.left).abs() < 1e-12);
         assert!((f.x(100.0) - (f.left + f.width)).abs() < 1e-9);
-        assert!((f.x(10f64.powf(0.5)) - (f.left + f.width * 0.5 / 3.0 * 2.0)).abs() < 1e-9);
+        // log10 r = 0.5 sits (0.5 − (−1)) / 3 = half-way across the three decades 0.1–100 kpc.
+        assert!((f.x(10f64.powf(0.5)) - (f.left + f.width * 0.5)).abs() < 1e-9);
         assert!((f.y(0.0) - (f.top + f.height)).abs() < 1e-12);
         assert!((f.y(1.0) - f.top).abs() < 1e-12);
     }
