@@ -5,19 +5,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{HandCutout, write_hand_cutout};
-
-/// Small mocks so the end-to-end tests stay fast.
-const SMALL: [&str; 6] = ["--n-star", "2000", "--n-dm", "2000", "--n-gas", "400"];
-
-fn galmass(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_galmass"))
-        .args(args)
-        // Test threads hold HDF5 files open; a child inheriting their locks would fail.
-        .env("HDF5_USE_FILE_LOCKING", "FALSE")
-        .output()
-        .unwrap()
-}
+use common::{HandCutout, SMALL, galmass, write_hand_cutout};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -1,58 +1,13 @@
 //! End-to-end tests of `galmass dataset build|merge|info` (ARCHITECTURE.md "Dataset file").
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+use std::process::Command;
+
+use common::{FEATURES, SMALL, TARGETS, exit2, ok};
 use hdf5::types::VarLenUnicode;
 use serde_json::Value;
-
-/// Small mocks so the tests stay fast.
-const SMALL: [&str; 6] = ["--n-star", "2000", "--n-dm", "2000", "--n-gas", "400"];
-
-const TARGETS: [&str; 10] = [
-    "mstar",
-    "mtot",
-    "mdm",
-    "fstar",
-    "fdm",
-    "ml_r",
-    "mstar_2d",
-    "mstar_2r",
-    "mtot_2r",
-    "mstar_2d_2r",
-];
-const FEATURES: [&str; 10] = [
-    "mr", "g_r", "sfr", "n_ser", "c_over_a", "sigma_v", "lambda_r", "bt", "f_cold", "f_hot",
-];
-
-fn galmass(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_galmass"))
-        .args(args)
-        // Test threads hold HDF5 files open; a child inheriting their locks would fail.
-        .env("HDF5_USE_FILE_LOCKING", "FALSE")
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = galmass(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn exit2(args: &[&str], names: &[&str]) {
-    let o = galmass(args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    for n in names {
-        assert!(err.contains(n), "{args:?}: stderr should name {n}: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-}
 
 /// Galaxies in the read-back test (issue 4: the file written for 20 galaxies reads back).
 const READBACK_GALAXIES: usize = 20;

@@ -3,38 +3,13 @@
 //! the one of lowest validation loss, `--resume` continues the same run's curves, bad flags
 //! exit 2 naming what is wrong.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use common::{exit2, ok};
 use serde_json::Value;
-
-fn galmass(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_galmass"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = galmass(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn exit2(args: &[&str], names: &[&str]) {
-    let o = galmass(args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-    for n in names {
-        assert!(err.contains(n), "{args:?}: stderr should name {n}: {err}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-}
 
 /// A dataset of 8 small mock galaxies × 3 projections at 60², split per sample (every split
 /// non-empty), built once for all tests of this file.
@@ -269,4 +244,111 @@ fn bad_flags_exit_2() {
         ],
         &["nonexistent"],
     );
+}
+
+/// kill -9 while the second epoch runs, then `--resume`: the run finishes with the same curves
+/// and best epoch as an uninterrupted one (to 1e-4 relative: flex's multi-threaded
+/// reductions may sum in another order), because every file it relies on is replaced
+/// atomically and the checkpoint holds weights, batch-norm statistics, Adam moments and the
+/// shuffling stream (which also draws the augmentation transforms).
+#[test]
+fn kill_9_mid_epoch_then_resume_matches_an_uninterrupted_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let killed = dir.path().join("killed");
+    let ds = dataset().to_str().unwrap().to_string();
+    let epochs = "4";
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "train",
+            "cnn",
+            "--data",
+            &ds,
+            "--inputs",
+            "r,vel",
+            "--targets",
+            "mstar",
+            "--width",
+            "0.0625",
+            "--batch",
+            "4",
+            "--lr",
+            "1e-3",
+            "--augment",
+            "--device",
+            "cpu",
+            "--epochs",
+            epochs,
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_galmass"))
+        .args(args(&killed))
+        .env("HDF5_USE_FILE_LOCKING", "FALSE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until epoch 1 is committed, then kill during epoch 2 (its batches take a while).
+    let ckpt = killed.join("checkpoint.json");
+    let t0 = std::time::Instant::now();
+    loop {
+        let done = std::fs::read_to_string(&ckpt)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .and_then(|v| v["epochs_done"].as_u64());
+        if done == Some(1) {
+            break;
+        }
+        assert!(
+            t0.elapsed().as_secs() < 300,
+            "no checkpoint after 300 s (epochs_done {done:?})"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    // Killed inside epoch 2: epoch 2 never committed.
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(&ckpt).unwrap()).unwrap();
+    assert_eq!(after["epochs_done"], 1, "the kill came after epoch 2 ended");
+    assert!(
+        !killed.join("METRICS.json").exists(),
+        "the run finished before the kill"
+    );
+
+    let mut resume = args(&killed);
+    resume.push("--resume".into());
+    let r: Vec<&str> = resume.iter().map(String::as_str).collect();
+    ok(&r);
+    let fresh = dir.path().join("fresh");
+    let f: Vec<String> = args(&fresh);
+    let f: Vec<&str> = f.iter().map(String::as_str).collect();
+    ok(&f);
+
+    let (a, b) = (metrics(&killed), metrics(&fresh));
+    assert_eq!(a["epochs"], 4);
+    for curve in ["train_loss", "val_loss"] {
+        let x: Vec<f64> = serde_json::from_value(a["curves"][curve].clone()).unwrap();
+        let y: Vec<f64> = serde_json::from_value(b["curves"][curve].clone()).unwrap();
+        assert_eq!(x.len(), 4);
+        for k in 0..4 {
+            assert!(
+                (x[k] - y[k]).abs() <= 1e-4 * y[k].abs(),
+                "{curve}: {x:?} vs {y:?}"
+            );
+        }
+    }
+    assert_eq!(a["best_epoch"], b["best_epoch"]);
+    let (sa, sb) = (
+        a["per_target"]["mstar"]["sigma_dex"].as_f64().unwrap(),
+        b["per_target"]["mstar"]["sigma_dex"].as_f64().unwrap(),
+    );
+    assert!((sa - sb).abs() <= 1e-4 * sb, "{sa} vs {sb}");
 }

@@ -2,44 +2,21 @@
 //! train = splits 0 + 1, test = split 2, the paper's cut n_ser ≤ 100 and B/T ≤ 1, exit 2 on
 //! bad input without leaving outputs behind).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+use common::{FEATURES, galmass, ok};
 use galmass_core::gbdt::GbdtModel;
 use serde_json::Value;
-
-const FEATURES: [&str; 10] = [
-    "mr", "g_r", "sfr", "n_ser", "c_over_a", "sigma_v", "lambda_r", "bt", "f_cold", "f_hot",
-];
-
-/// Runs galmass without HDF5 file locking: a child forked by one test thread inherits the
-/// descriptors (and flock locks) of files another thread has open, which would make a
-/// locking HDF5 open of those files fail.
-fn galmass(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_galmass"))
-        .args(args)
-        .env("HDF5_USE_FILE_LOCKING", "FALSE")
-        .output()
-        .unwrap()
-}
 
 /// The tests of this file open HDF5 files in-process (with locks) while spawning galmass:
 /// run them one at a time so that no child inherits a lock a later open would hit.
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = galmass(args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// A 30-galaxy mock dataset (90 samples, small particle counts, 60² maps), built once per

@@ -54,9 +54,12 @@ impl CnnInput {
     }
 }
 
-/// Map sizes (pixels per side) accepted for the light maps: the paper's 300² and its
-/// resolution-test rebinnings 150² and 60².
+/// The paper's light-map sizes (pixels per side): 300² and its resolution-test rebinnings
+/// 150² and 60². `reproduce --scale quick` runs the same ladder scaled by 1/5 (60², 30², 12²).
 pub const LIGHT_MAP_SIZES: [usize; 3] = [300, 150, 60];
+/// Light-map sides the network accepts: any from 12 px (after the stem's two stride-2 steps
+/// the trunk still sees 3×3) up to the paper's 300 px.
+pub const LIGHT_MAP_SIDES: std::ops::RangeInclusive<usize> = 12..=300;
 /// Side of the kinematic grid (8 px per R_hsm over ±3 R_hsm).
 pub const KIN_MAP_SIZE: usize = 48;
 
@@ -119,8 +122,8 @@ pub fn scaled_channels(base: usize, width: f64) -> usize {
 }
 
 impl CnnConfig {
-    /// Checks the configuration: at least one branch, no input twice, light maps 300/150/60,
-    /// kinematic maps 48, w finite and positive, 1 or 2 outputs.
+    /// Checks the configuration: at least one branch, no input twice, light maps 12–300 px
+    /// ([`LIGHT_MAP_SIDES`]), kinematic maps 48, w finite and positive, 1 or 2 outputs.
     pub fn validate(&self) -> Result<(), CnnConfigError> {
         if self.branches.is_empty() {
             return Err(CnnConfigError::NoBranch);
@@ -130,13 +133,13 @@ impl CnnConfig {
                 return Err(CnnConfigError::DuplicateInput(b.input.name()));
             }
             let ok = if b.input.is_light_map() {
-                LIGHT_MAP_SIZES.contains(&b.size)
+                LIGHT_MAP_SIDES.contains(&b.size)
             } else {
                 b.size == KIN_MAP_SIZE
             };
             if !ok {
                 let allowed = if b.input.is_light_map() {
-                    "300, 150, 60".to_string()
+                    format!("{}–{}", LIGHT_MAP_SIDES.start(), LIGHT_MAP_SIDES.end())
                 } else {
                     KIN_MAP_SIZE.to_string()
                 };
@@ -205,9 +208,14 @@ mod tests {
             cfg(vec![r(60), r(60)]).validate(),
             Err(CnnConfigError::DuplicateInput("r"))
         );
+        assert_eq!(cfg(vec![r(12), vel(48)]).validate(), Ok(()));
         assert!(matches!(
-            cfg(vec![r(64)]).validate(),
-            Err(CnnConfigError::BadSize { size: 64, .. })
+            cfg(vec![r(11)]).validate(),
+            Err(CnnConfigError::BadSize { size: 11, .. })
+        ));
+        assert!(matches!(
+            cfg(vec![r(301)]).validate(),
+            Err(CnnConfigError::BadSize { size: 301, .. })
         ));
         assert!(matches!(
             cfg(vec![vel(60)]).validate(),

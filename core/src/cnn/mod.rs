@@ -17,6 +17,8 @@ mod init;
 pub mod multi_branch;
 pub mod resnet;
 
-pub use config::{BranchSpec, CnnConfig, CnnConfigError, CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIZES};
+pub use config::{
+    BranchSpec, CnnConfig, CnnConfigError, CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES, LIGHT_MAP_SIZES,
+};
 pub use multi_branch::{CnnInputError, MultiBranchResNet};
 pub use resnet::{BasicBlock, ResNetTrunk};

@@ -2,9 +2,9 @@
 //! trunk per input map, the pooled features of all branches concatenated (optionally with the
 //! scalar log10(R_hsm/kpc)), one fully connected layer to the log10 target(s).
 
-use burn::module::Module;
+use burn::module::{Module, Param};
 use burn::nn::{Linear, LinearConfig};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
@@ -93,6 +93,22 @@ impl MultiBranchResNet {
             names: config.branches.iter().map(|b| b.input.name()).collect(),
             side_input: config.side_input,
         })
+    }
+
+    /// Sets the output layer's bias to `values` (one per output, log10 units). Training
+    /// starts the outputs at the training-split mean of each target this way: a fresh
+    /// network's outputs are ≈ 0, far from log10 M* ≈ 10, and the first epochs would
+    /// otherwise be spent learning the mean. `None` when the count is not the outputs'.
+    pub fn with_output_bias(mut self, values: &[f32], device: &Device) -> Option<Self> {
+        let n = self.fc.weight.val().dims()[1];
+        if values.len() != n {
+            return None;
+        }
+        self.fc.bias = Some(Param::from_data(
+            TensorData::new(values.to_vec(), [n]),
+            device,
+        ));
+        Some(self)
     }
 
     /// Predictions (N, outputs) in the units of the targets (log10) from one map tensor per

@@ -4,6 +4,8 @@ mod bench;
 mod bench_cnn;
 mod cutout_args;
 mod dataset;
+mod demo;
+mod evaluate;
 mod export;
 mod generate;
 mod measure;
@@ -11,6 +13,7 @@ mod measure_opts;
 mod mock_args;
 mod predict;
 mod progress;
+mod reproduce;
 mod train;
 mod train_cnn;
 
@@ -30,6 +33,8 @@ pub struct Cli {
 /// The verbs.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// The whole method on a small mock sample in minutes: dataset, GBDT, CNN, evaluation, bundle
+    Demo(demo::DemoArgs),
     /// Mock galaxies → TNG-layout HDF5 cutouts + catalog.csv, and a population summary
     Generate(generate::GenerateArgs),
     /// One cutout (mock or TNG) → R_hsm, every target and feature per projection
@@ -43,6 +48,10 @@ pub enum Command {
     /// Train a model on a dataset file (gbdt, cnn)
     #[command(subcommand)]
     Train(train::TrainCommand),
+    /// Trained CNNs and bundles on a dataset's test split, with the power-law baseline
+    Evaluate(evaluate::EvaluateArgs),
+    /// The paper's Table 4 (CNN) and Table 6 (GBDT) grids → report/ (report.json, report.md, figures)
+    Reproduce(reproduce::ReproduceArgs),
     /// Trained models → one bundle file (for `predict` and the web app)
     Export(export::ExportArgs),
     /// A bundle's predictions for the samples of a dataset file → CSV with uncertainties
@@ -52,11 +61,14 @@ pub enum Command {
 /// Runs the verb.
 pub fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
+        Command::Demo(a) => demo::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Measure(a) => measure::run(a),
         Command::Dataset(c) => dataset::run(c),
         Command::Bench(c) => bench::run(c),
         Command::Train(c) => train::run(c),
+        Command::Evaluate(a) => evaluate::run(a),
+        Command::Reproduce(a) => reproduce::run(a),
         Command::Export(a) => export::run(a),
         Command::Predict(a) => predict::run(a),
     }

@@ -61,7 +61,7 @@ pub struct TrainCnnArgs {
     /// Targets (log10 columns of /targets), 1 or 2: mstar, mtot, mdm, fstar, fdm, ml_r, …
     #[arg(long, value_delimiter = ',', required = true)]
     pub targets: Vec<String>,
-    /// Light-map side the network reads (300, 150, 60; must divide the file's); default: the file's
+    /// Light-map side the network reads: the paper's 300, 150, 60, or any side ≥ 12 that divides the file's; default: the file's
     #[arg(long)]
     pub image_size: Option<usize>,
     /// Width multiplier w of the ResNet-18 channels (64w … 512w); 1 = the paper's
@@ -91,6 +91,10 @@ pub struct TrainCnnArgs {
     /// Seed of the initial weights and the per-epoch shuffles
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Augment the training maps: each sample rotated by a multiple of 90° and/or mirrored at
+    /// random every epoch (the masses do not change; 8× the views for small samples)
+    #[arg(long)]
+    pub augment: bool,
     /// Continue the run checkpointed in --out
     #[arg(long)]
     pub resume: bool,
@@ -131,6 +135,7 @@ pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
         },
         device: a.device.into(),
         seed: a.seed,
+        augment: a.augment,
         resume: a.resume,
         out: a.out.clone(),
     };

@@ -3,10 +3,66 @@
 #![allow(dead_code, clippy::needless_range_loop)]
 
 use std::path::Path;
+use std::process::{Command, Output};
 
 use galmass_core::galaxy::{
     AnalyticGas, BlackHoles, DarkMatter, Dust, Galaxy, Gas, SlabDust, Stars,
 };
+
+/// Small mocks so the end-to-end tests stay fast.
+pub const SMALL: [&str; 6] = ["--n-star", "2000", "--n-dm", "2000", "--n-gas", "400"];
+
+/// The dataset targets of the contract (ARCHITECTURE.md), written out independently of the
+/// code's own list so a schema change fails the tests.
+pub const TARGETS: [&str; 10] = [
+    "mstar",
+    "mtot",
+    "mdm",
+    "fstar",
+    "fdm",
+    "ml_r",
+    "mstar_2d",
+    "mstar_2r",
+    "mtot_2r",
+    "mstar_2d_2r",
+];
+
+/// The dataset features of the contract (Table 1), in column order.
+pub const FEATURES: [&str; 10] = [
+    "mr", "g_r", "sfr", "n_ser", "c_over_a", "sigma_v", "lambda_r", "bt", "f_cold", "f_hot",
+];
+
+/// Runs the galmass binary. Without HDF5 file locking: a child forked by one test thread
+/// inherits the descriptors (and flock locks) of files another thread has open.
+pub fn galmass(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_galmass"))
+        .args(args)
+        .env("HDF5_USE_FILE_LOCKING", "FALSE")
+        .output()
+        .unwrap()
+}
+
+/// Runs galmass, asserts success and returns its stdout.
+pub fn ok(args: &[&str]) -> String {
+    let o = galmass(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Runs galmass and asserts exit status 2, no panic, and a message naming each of `names`.
+pub fn exit2(args: &[&str], names: &[&str]) {
+    let o = galmass(args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    for n in names {
+        assert!(err.contains(n), "{args:?}: stderr should name {n}: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
 
 /// Deterministic pseudo-random numbers in [0, 1) (SplitMix64), so tests need no RNG crate.
 pub struct Seq(pub u64);

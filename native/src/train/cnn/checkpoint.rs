@@ -53,6 +53,9 @@ pub struct RunState {
     pub schedule: Schedule,
     /// Seed of the initial weights and of the shuffling RNG.
     pub seed: u64,
+    /// Random dihedral transforms of the training maps (drawn from the shuffling stream).
+    #[serde(default)]
+    pub augment: bool,
     /// Word position of the shuffling ChaCha8 stream after the last completed epoch.
     pub rng_word_pos: u128,
     /// Completed epochs.

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use galmass_core::cnn::{CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIZES};
+use galmass_core::cnn::{CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES};
 use galmass_core::observe::normalise::{MapKind, MinMax, Norm, normalise};
 use galmass_core::observe::rebin::colour_map;
 use hdf5::File;
@@ -105,11 +105,12 @@ impl CnnData {
         let file_size = reader.attrs.image_size;
         let size = image_size.unwrap_or(file_size);
         let light = inputs.iter().any(|i| i.is_light_map());
-        if light && (!LIGHT_MAP_SIZES.contains(&size) || size > file_size || file_size % size != 0)
+        if light && (!LIGHT_MAP_SIDES.contains(&size) || size > file_size || file_size % size != 0)
         {
             return Err(BadInput(format!(
-                "--image-size {size}: {name} holds {file_size}² light maps; the CNN reads one of \
-                 300, 150, 60 that divides it"
+                "--image-size {size}: {name} holds {file_size}² light maps; the CNN reads a side \
+                 of at least {} px that divides {file_size} (e.g. 300, 150, 60)",
+                LIGHT_MAP_SIDES.start()
             ))
             .into());
         }
@@ -275,24 +276,26 @@ impl CnnData {
         (input.channels(), s)
     }
 
-    /// Reads, rebins and normalises the samples `indices` from `file` into a [`Batch`].
-    pub fn read_batch(&self, file: &File, indices: &[usize]) -> Result<Batch> {
+    /// Reads, rebins and normalises the samples `indices` from `file` into a [`Batch`];
+    /// with `ops`, sample k's maps (every branch alike) get the dihedral transform `ops[k]`.
+    pub fn read_batch(&self, file: &File, indices: &[usize], ops: Option<&[u8]>) -> Result<Batch> {
         let mut maps: Vec<Vec<f32>> = (0..self.inputs.len())
             .map(|b| {
                 let (c, s) = self.branch_shape(b);
                 Vec::with_capacity(indices.len() * c * s * s)
             })
             .collect();
-        for &i in indices {
+        for (k, &i) in indices.iter().enumerate() {
+            let op = ops.and_then(|o| o.get(k)).copied().unwrap_or(0);
             for (b, (input, chans)) in self.normalisation.inputs.iter().enumerate() {
                 let (raw, mask) = self.raw_maps(file, *input, i)?;
+                let side = self.branch_shape(b).1;
                 for (ch, cn) in raw.iter().zip(chans) {
-                    match cn.kind {
-                        Some(kind) => {
-                            maps[b].extend(normalise(ch, kind, mask.as_deref(), &cn.norm))
-                        }
-                        None => maps[b].extend_from_slice(ch),
-                    }
+                    let x = match cn.kind {
+                        Some(kind) => normalise(ch, kind, mask.as_deref(), &cn.norm),
+                        None => ch.clone(),
+                    };
+                    maps[b].extend(dihedral(&x, side, op));
                 }
             }
         }
@@ -308,6 +311,33 @@ impl CnnData {
             targets,
         })
     }
+}
+
+/// The dihedral transform `op` (0–7) of a `side`² map (row-major, row j = image axis w):
+/// rotation by 90°·(op mod 4) counter-clockwise, then a transpose when op ≥ 4; op 0 is the
+/// identity. A galaxy seen rotated or mirrored on the sky is still a galaxy with the same
+/// masses, and a mirrored velocity field is that of a disc turning the other way, so the 8
+/// transforms are valid training samples (data augmentation).
+pub fn dihedral(img: &[f32], side: usize, op: u8) -> Vec<f32> {
+    if op == 0 {
+        return img.to_vec();
+    }
+    let n = side;
+    let mut out = vec![0.0f32; n * n];
+    for j in 0..n {
+        for i in 0..n {
+            // Rotation by 90° CCW maps (i, j) → (j, n − 1 − i).
+            let (mut x, mut y) = (i, j);
+            for _ in 0..op % 4 {
+                (x, y) = (y, n - 1 - x);
+            }
+            if op >= 4 {
+                (x, y) = (y, x);
+            }
+            out[y * n + x] = img[j * n + i];
+        }
+    }
+    out
 }
 
 /// Block mean of a `from`² surface-brightness map to `to`² (`to` divides `from`): the mean
@@ -344,5 +374,33 @@ mod tests {
         let mean_out: f32 = out.iter().sum::<f32>() / 9.0;
         assert!((mean_in - mean_out).abs() < 1e-5);
         assert_eq!(block_mean(&img, 6, 6), img);
+    }
+
+    /// The 8 transforms are distinct permutations of the pixels, rotation by 90° four times
+    /// and a transpose twice are the identity, and a 2×2 map rotates as a rotation should.
+    #[test]
+    fn dihedral_group() {
+        let img: Vec<f32> = (0..16).map(|k| k as f32).collect();
+        let mut seen = Vec::new();
+        for op in 0..8u8 {
+            let t = dihedral(&img, 4, op);
+            let mut sorted = t.clone();
+            sorted.sort_by(f32::total_cmp);
+            assert_eq!(sorted, img, "op {op} is a permutation");
+            assert!(!seen.contains(&t), "op {op} repeats another");
+            seen.push(t);
+        }
+        let mut r = img.clone();
+        for _ in 0..4 {
+            r = dihedral(&r, 4, 1);
+        }
+        assert_eq!(r, img);
+        assert_eq!(dihedral(&dihedral(&img, 4, 4), 4, 4), img);
+        // [[a, b], [c, d]] (rows top to bottom) rotated 90° CCW in (x right, y down) pixel
+        // order is [[b, d], [a, c]].
+        assert_eq!(
+            dihedral(&[1.0, 2.0, 3.0, 4.0], 2, 1),
+            vec![2.0, 4.0, 1.0, 3.0]
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! - [`device`]: wgpu/Vulkan on a real GPU, else the flex CPU backend;
 //! - [`checkpoint`]: per-epoch checkpoint and `--resume`;
 //! - [`metrics`]: test residuals, METRICS.json, curves.csv, predictions;
+//! - [`infer`]: model.json, loading a trained record, predictions for chosen samples;
 //! - [`run`]: the loop;
 //! - [`mod@bench`]: timing of one training step.
 
@@ -15,6 +16,7 @@ pub mod bench;
 pub mod checkpoint;
 pub mod data;
 pub mod device;
+pub mod infer;
 pub mod metrics;
 pub mod options;
 pub mod prefetch;

@@ -87,6 +87,8 @@ pub struct TrainCnnOptions {
     pub device: DeviceChoice,
     /// Seed of the initial weights and of the per-epoch shuffles.
     pub seed: u64,
+    /// Give each training sample one of the 8 rotations/reflections at random, per epoch.
+    pub augment: bool,
     /// Continue from `out/checkpoint.json`.
     pub resume: bool,
     /// Output directory.

@@ -20,8 +20,10 @@ pub struct Prefetcher {
 }
 
 impl Prefetcher {
-    /// Starts reading `batches` (lists of sample indices) from `data`'s file.
-    pub fn start(data: Arc<CnnData>, batches: Vec<Vec<usize>>) -> Self {
+    /// Starts reading `batches` (lists of sample indices) from `data`'s file; `ops`, when
+    /// given, holds per batch the dihedral transform of each sample (augmentation, see
+    /// [`super::data::dihedral`]).
+    pub fn start(data: Arc<CnnData>, batches: Vec<Vec<usize>>, ops: Option<Vec<Vec<u8>>>) -> Self {
         let (tx, rx) = sync_channel::<Result<Batch>>(DEPTH);
         let handle = std::thread::spawn(move || {
             let file = match data.open_file() {
@@ -31,8 +33,9 @@ impl Prefetcher {
                     return;
                 }
             };
-            for idx in batches {
-                let b = data.read_batch(&file, &idx);
+            for (k, idx) in batches.iter().enumerate() {
+                let op = ops.as_ref().and_then(|o| o.get(k)).map(Vec::as_slice);
+                let b = data.read_batch(&file, idx, op);
                 let failed = b.is_err();
                 // A closed channel means the consumer stopped: stop reading.
                 if tx.send(b).is_err() || failed {

@@ -11,90 +11,30 @@ use anyhow::{Context, Result};
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::store::ModuleRecord;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use galmass_core::cnn::{BranchSpec, CnnConfig, MultiBranchResNet};
 use indicatif::{ProgressBar, ProgressStyle};
-use rand::SeedableRng;
 use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::checkpoint::{self, Curves, RunState, model_path, optim_path};
-use super::data::{Batch, CnnData};
+use super::data::CnnData;
 use super::device::{Chosen, choose};
+use super::infer::{BEST_MODEL, MODEL_JSON, ModelDesc, load_record, predict, to_tensors};
 use super::metrics::{
     CurvesOut, Metrics, residual, write_curves, write_metrics, write_predictions,
 };
 use super::options::TrainCnnOptions;
 use super::prefetch::Prefetcher;
 use crate::BadInput;
+use crate::figures;
+use crate::train::gbdt::target_label;
 
-/// File name of the best epoch's model record in the output directory.
-pub const BEST_MODEL: &str = "model.bpk";
-/// File name of the model description (config, targets, normalisation) beside it.
-pub const MODEL_JSON: &str = "model.json";
 /// Adam's ε: PyTorch's default (Burn's default is 1e-5).
 pub const ADAM_EPSILON: f32 = 1e-8;
 /// Offset mixed into the seed for the shuffling stream (the weights use the seed itself).
 const SHUFFLE_STREAM: u64 = 0x5348_5546_464c_4531;
-
-/// The tensors of one batch on `device`: one (N, C, S, S) map tensor per branch, the side input
-/// (N, 1) when the network has one, and the targets (N, T).
-fn to_tensors(
-    data: &CnnData,
-    b: Batch,
-    side_input: bool,
-    device: &Device,
-) -> (Vec<Tensor<4>>, Option<Tensor<2>>, Tensor<2>) {
-    let n = b.indices.len();
-    let maps = b
-        .maps
-        .into_iter()
-        .enumerate()
-        .map(|(k, m)| {
-            let (c, s) = data.branch_shape(k);
-            Tensor::from_data(TensorData::new(m, [n, c, s, s]), device)
-        })
-        .collect();
-    let side = side_input.then(|| Tensor::from_data(TensorData::new(b.side, [n, 1]), device));
-    let t = data.target_names.len();
-    let y = Tensor::from_data(TensorData::new(b.targets, [n, t]), device);
-    (maps, side, y)
-}
-
-/// Runs the network in eval mode over `indices` in batches of `batch`; returns the MSE (dex²,
-/// mean over samples and targets) and the predictions `pred[t][k]`.
-fn evaluate(
-    model: &MultiBranchResNet,
-    data: &Arc<CnnData>,
-    indices: &[usize],
-    batch: usize,
-    device: &Device,
-) -> Result<(f64, Vec<Vec<f64>>)> {
-    let t = data.target_names.len();
-    let batches: Vec<Vec<usize>> = indices.chunks(batch).map(<[usize]>::to_vec).collect();
-    let mut pf = Prefetcher::start(data.clone(), batches);
-    let mut pred = vec![Vec::with_capacity(indices.len()); t];
-    let mut sq = 0.0f64;
-    while let Some(b) = pf.next_batch() {
-        let b = b?;
-        let (maps, side, y) = to_tensors(data, b, model.side_input, device);
-        let p = model.try_forward(maps, side)?;
-        let p = p
-            .into_data()
-            .try_to_vec::<f32>()
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let y = y
-            .into_data()
-            .try_to_vec::<f32>()
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        for (k, (pv, yv)) in p.iter().zip(&y).enumerate() {
-            sq += (*pv as f64 - *yv as f64).powi(2);
-            pred[k % t].push(*pv as f64);
-        }
-    }
-    let n = (indices.len() * t).max(1) as f64;
-    Ok((sq / n, pred))
-}
 
 fn bar(n: u64, what: String) -> ProgressBar {
     let pb = ProgressBar::new(n);
@@ -117,13 +57,14 @@ fn check_resume(state: &RunState, fresh: &RunState) -> Result<()> {
         && state.batch == fresh.batch
         && state.seed == fresh.seed
         && state.schedule == fresh.schedule
-        && state.lr == fresh.lr;
+        && state.lr == fresh.lr
+        && state.augment == fresh.augment;
     if same {
         Ok(())
     } else {
         Err(BadInput(
             "--resume: the checkpoint was written by a run with other options (inputs, \
-             targets, width, side input, norm, image size, batch, lr, schedule or seed)"
+             targets, width, side input, norm, image size, batch, lr, schedule, seed or augment)"
                 .to_string(),
         )
         .into())
@@ -131,8 +72,8 @@ fn check_resume(state: &RunState, fresh: &RunState) -> Result<()> {
 }
 
 /// Trains the CNN as `opts` says, writing into `opts.out`: `model.bpk` (best epoch),
-/// `model.json`, `checkpoint.json` + records, `curves.csv`, `test_predictions.csv`,
-/// `METRICS.json`. Returns the metrics.
+/// `model.json`, `checkpoint.json` + records, `curves.csv` + `curves.png` (Fig. 5),
+/// `test_predictions.csv`, `scatter_<target>.png`, `METRICS.json`. Returns the metrics.
 pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
     if opts.targets.is_empty() || opts.targets.len() > 2 {
         return Err(BadInput("--targets: give 1 or 2 targets".to_string()).into());
@@ -195,6 +136,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         lr: opts.lr,
         schedule: opts.schedule,
         seed: opts.seed,
+        augment: opts.augment,
         rng_word_pos: 0,
         epochs_done: 0,
         curves: Curves::default(),
@@ -205,6 +147,19 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
     let ad = device.clone().autodiff();
     let mut model = MultiBranchResNet::new(&config, opts.seed, &ad)
         .map_err(|e| BadInput(format!("network: {e}")))?;
+    if previous.is_none() {
+        let means: Vec<f32> = data
+            .targets
+            .iter()
+            .map(|col| {
+                let tr = &data.splits[0];
+                (tr.iter().map(|&i| col[i]).sum::<f64>() / tr.len() as f64) as f32
+            })
+            .collect();
+        model = model
+            .with_output_bias(&means, &ad)
+            .ok_or_else(|| anyhow::anyhow!("output bias: one value per target"))?;
+    }
     let mut optim: ModuleOptimizer = AdamConfig::new().with_epsilon(ADAM_EPSILON).init();
     if let Some(prev) = previous {
         check_resume(&prev, &state)?;
@@ -219,14 +174,14 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             .map_err(|err| anyhow::anyhow!("loading the optimiser checkpoint: {err}"))?;
         state = prev;
     } else {
-        let desc = serde_json::json!({
-            "config": &config,
-            "targets": &opts.targets,
-            "norm": opts.norm,
-            "normalisation": &data.normalisation,
-            "image_size": data.size,
-            "weights": BEST_MODEL,
-        });
+        let desc = ModelDesc {
+            config: config.clone(),
+            targets: opts.targets.clone(),
+            norm: opts.norm,
+            normalisation: data.normalisation.clone(),
+            image_size: data.size,
+            weights: BEST_MODEL.to_string(),
+        };
         checkpoint::write_atomic(&dir.join(MODEL_JSON), &serde_json::to_vec_pretty(&desc)?)?;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ SHUFFLE_STREAM);
@@ -239,11 +194,17 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         let mut order = data.splits[0].clone();
         order.shuffle(&mut rng);
         let batches: Vec<Vec<usize>> = order.chunks(opts.batch).map(<[usize]>::to_vec).collect();
+        let ops = opts.augment.then(|| {
+            batches
+                .iter()
+                .map(|b| b.iter().map(|_| rng.random_range(0..8u8)).collect())
+                .collect()
+        });
         let pb = bar(
             n_train as u64,
             format!("epoch {}/{} lr {lr:.2e}", epoch + 1, opts.epochs),
         );
-        let mut pf = Prefetcher::start(data.clone(), batches);
+        let mut pf = Prefetcher::start(data.clone(), batches, ops);
         let mut loss_sum = 0.0f64;
         while let Some(b) = pf.next_batch() {
             let b = b?;
@@ -261,7 +222,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         pb.finish_and_clear();
         let train_loss = loss_sum / n_train as f64;
         let valid = model.valid();
-        let (val_loss, _) = evaluate(&valid, &data, &data.splits[1], opts.batch, &device)?;
+        let (val_loss, _) = predict(&valid, &data, &data.splits[1], opts.batch, &device)?;
         let e = epoch + 1;
         if val_loss < state.best_val_loss || state.best_epoch == 0 {
             state.best_val_loss = val_loss;
@@ -310,15 +271,9 @@ fn finish(
     device: &Device,
     label: String,
 ) -> Result<Metrics> {
-    let rec = ModuleRecord::load(dir.join(BEST_MODEL))
-        .map_err(|e| anyhow::anyhow!("loading {}: {e}", dir.join(BEST_MODEL).display()))?;
-    let best = MultiBranchResNet::new(config, opts.seed, device)
-        .map_err(|e| BadInput(format!("network: {e}")))?
-        .try_load_record(rec)
-        .map_err(|e| anyhow::anyhow!("applying {BEST_MODEL}: {e}"))?
-        .valid();
+    let best = load_record(config, &dir.join(BEST_MODEL), device)?;
     let test = &data.splits[2];
-    let (_, pred) = evaluate(&best, data, test, opts.batch, device)?;
+    let (_, pred) = predict(&best, data, test, opts.batch, device)?;
     let truth: Vec<Vec<f64>> = data
         .targets
         .iter()
@@ -332,6 +287,29 @@ fn finish(
         .collect();
     write_predictions(dir, &data.target_names, test, &truth, &pred)?;
     write_curves(dir, &state.curves)?;
+    let inputs = data
+        .inputs
+        .iter()
+        .map(|i| i.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    figures::curves::draw_epochs(
+        &dir.join("curves.png"),
+        &state.curves.train_loss,
+        &state.curves.val_loss,
+        &format!("CNN ({inputs}) loss per epoch"),
+    )?;
+    for (t, name) in data.target_names.iter().enumerate() {
+        figures::scatter::draw(
+            &dir.join(format!("scatter_{name}.png")),
+            &truth[t],
+            &pred[t],
+            &figures::scatter::Labels {
+                quantity: target_label(name),
+                title: format!("CNN ({inputs}), test split (n = {})", test.len()),
+            },
+        )?;
+    }
     let metrics = Metrics {
         model: "cnn",
         inputs: data.inputs.iter().map(|i| i.name().to_string()).collect(),

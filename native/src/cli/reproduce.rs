@@ -1,0 +1,414 @@
+//! `galmass reproduce --scale quick|paper`: the paper's Table 4 (CNN) and Table 6 (GBDT)
+//! grids and the power-law baseline on one dataset, run through the same verbs a user would
+//! type (each command is recorded in the report), then `report/report.json`, `report.md` and
+//! the figures (ARCHITECTURE.md "Reports").
+//!
+//! Interrupted runs continue: a finished GBDT row or CNN run is reused, a CNN run with a
+//! checkpoint resumes, and an existing dataset file is read rather than rebuilt.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, ValueEnum};
+use galmass::BadInput;
+use galmass::atomic::write_atomic;
+use galmass::evaluate::{Evaluated, derived_fdm, power_law, read_cnn_predictions};
+use galmass::figures;
+use galmass::report::grid::{CnnRow, GbdtRow, TABLE6, cnn_rows};
+use galmass::report::{Report, Row, Settings, render};
+use galmass::train::GbdtMetrics;
+
+use super::train_cnn::DeviceArg;
+use super::{Cli, run as run_verb};
+
+/// Size of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Scale {
+    /// ≤ 60 min on a 2-core CPU: 1000 mock galaxies, 60² light maps (resolution rows 30², 12²),
+    /// w = 1/8, 20 epochs, lr 1e-3
+    Quick,
+    /// The paper's: 9370 mock galaxies, 300² (150², 60²), w = 1, 200 epochs, lr 1e-4 — for a GPU
+    Paper,
+}
+
+/// Arguments of `galmass reproduce`.
+#[derive(Args, Debug)]
+pub struct ReproduceArgs {
+    /// Size of the run
+    #[arg(long, value_enum)]
+    pub scale: Scale,
+    /// Output directory (report.json, report.md, figures/, data/, cnn/, gbdt/)
+    #[arg(long, default_value = "report")]
+    pub out: PathBuf,
+    /// Use this dataset file (e.g. built from TNG cutouts) instead of building a mock one
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Mock galaxies to build (default: 1000 quick, 9370 paper)
+    #[arg(long)]
+    pub galaxies: Option<u64>,
+    /// Seed of the mock sample and split
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// CNN epochs (default: 20 quick, 200 paper)
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// CNN width multiplier (default: 0.125 quick, 1 paper)
+    #[arg(long)]
+    pub width: Option<f64>,
+    /// Adam's base learning rate (default: 1e-3 quick, 1e-4 paper)
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// The paper's setup as written: no log10(R_hsm) side input, no augmentation (our maps are
+    /// drawn in units of R_hsm, so without the side input the CNN cannot know the galaxy's size)
+    #[arg(long)]
+    pub literal: bool,
+    /// Run only these rows (ids of report.md, e.g. r_vel-mstar,gbdt-mstar); default: all
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Where the CNNs train
+    #[arg(long, value_enum, default_value_t = DeviceArg::Auto)]
+    pub device: DeviceArg,
+}
+
+/// The settings of a scale, after the command-line overrides.
+struct Plan {
+    galaxies: u64,
+    image_size: usize,
+    width: f64,
+    epochs: usize,
+    batch: usize,
+    lr: f64,
+}
+
+fn plan(a: &ReproduceArgs) -> Plan {
+    let (galaxies, image_size, width, epochs, lr) = match a.scale {
+        Scale::Quick => (1000, 60, 0.125, 20, 1e-3),
+        Scale::Paper => (9370, 300, 1.0, 200, 1e-4),
+    };
+    Plan {
+        galaxies: a.galaxies.unwrap_or(galaxies),
+        image_size,
+        width: a.width.unwrap_or(width),
+        epochs: a.epochs.unwrap_or(epochs),
+        batch: 40,
+        lr: a.lr.unwrap_or(lr),
+    }
+}
+
+/// Runs one verb as if typed, recording the command line.
+pub(super) fn verb(args: &[String], log: &mut Vec<String>) -> Result<()> {
+    let line = std::iter::once("galmass")
+        .chain(args.iter().map(String::as_str))
+        .map(|s| {
+            if s.contains(' ') {
+                format!("'{s}'")
+            } else {
+                s.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    eprintln!("\n$ {line}");
+    log.push(line);
+    let cli =
+        Cli::try_parse_from(std::iter::once("galmass".to_string()).chain(args.iter().cloned()))
+            .map_err(|e| anyhow::anyhow!("internal command line: {e}"))?;
+    run_verb(&cli)
+}
+
+pub(super) fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn wanted(only: &[String], id: &str) -> bool {
+    only.is_empty() || only.iter().any(|o| o == id)
+}
+
+/// Runs `galmass reproduce`.
+pub fn run(a: &ReproduceArgs) -> Result<()> {
+    let t0 = Instant::now();
+    let p = plan(a);
+    let known: Vec<String> = cnn_rows()
+        .iter()
+        .map(|r| r.id.to_string())
+        .chain(TABLE6.iter().map(|r| format!("gbdt-{}", r.id)))
+        .collect();
+    if let Some(bad) = a.only.iter().find(|o| !known.contains(o)) {
+        return Err(BadInput(format!(
+            "--only: unknown row `{bad}` (rows: {})",
+            known.join(", ")
+        ))
+        .into());
+    }
+    std::fs::create_dir_all(a.out.join("figures"))
+        .map_err(|e| BadInput(format!("--out {}: cannot create ({e})", a.out.display())))?;
+    let mut commands = Vec::new();
+
+    let data = match &a.data {
+        Some(d) => d.clone(),
+        None => {
+            let d = a.out.join("data").join(format!("mock-{}.h5", p.galaxies));
+            if d.exists() {
+                eprintln!("reusing {}", d.display());
+            } else {
+                std::fs::create_dir_all(a.out.join("data"))?;
+                verb(
+                    &[
+                        "dataset",
+                        "build",
+                        "--source",
+                        "mock",
+                        "--galaxies",
+                        &p.galaxies.to_string(),
+                        "--seed",
+                        &a.seed.to_string(),
+                        "--image-size",
+                        &p.image_size.to_string(),
+                        "--out",
+                        &s(&d),
+                    ]
+                    .map(String::from),
+                    &mut commands,
+                )?;
+            }
+            d
+        }
+    };
+    let file_size = galmass::dataset::reader::DatasetReader::open(&data)?
+        .attrs
+        .image_size;
+
+    let mut rows = Vec::new();
+    let mut importance = BTreeMap::new();
+    let mut device = String::new();
+    for r in cnn_rows().iter().filter(|r| wanted(&a.only, r.id)) {
+        let (mut rs, dev) = cnn_row(a, &p, r, &data, file_size, &mut commands)?;
+        rows.append(&mut rs);
+        device = dev;
+    }
+    for r in TABLE6
+        .iter()
+        .filter(|r| wanted(&a.only, &format!("gbdt-{}", r.id)))
+    {
+        let (row, imp) = gbdt_row(a, r, &data, &mut commands)?;
+        importance.insert(row.id.clone(), imp);
+        rows.push(row);
+    }
+    let mut baselines = Vec::new();
+    for t in ["mstar", "mtot"] {
+        let (pl, ev) = power_law(&data, t)?;
+        ev.draw(
+            &a.out.join("figures").join(format!("power_law_{t}.png")),
+            "power law on L_r",
+        )?;
+        baselines.push(pl);
+    }
+    for (model, name) in [("cnn", "sigma_cnn.png"), ("gbdt", "sigma_gbdt.png")] {
+        let items: Vec<(String, f64)> = rows
+            .iter()
+            .filter(|r| r.row.model == model)
+            .map(|r| (format!("{} → {}", r.id, r.row.target), r.row.sigma_dex))
+            .collect();
+        if !items.is_empty() {
+            figures::bars::draw(
+                &a.out.join("figures").join(name),
+                &items,
+                &format!("{} test scatter per row", model.to_uppercase()),
+                "σ of log10(pred/true) [dex]",
+            )?;
+        }
+    }
+    let mut report = Report {
+        settings: Settings {
+            scale: format!("{:?}", a.scale).to_lowercase(),
+            data: s(&data),
+            galaxies: a.data.is_none().then_some(p.galaxies),
+            image_size: file_size,
+            width: p.width,
+            epochs: p.epochs,
+            batch: p.batch,
+            lr: p.lr,
+            device,
+            side_input: !a.literal,
+            augment: !a.literal,
+            wall_seconds: t0.elapsed().as_secs_f64(),
+        },
+        rows,
+        baselines,
+        importance,
+        checks: Vec::new(),
+        commands,
+    };
+    report.checks = report.ordering_checks();
+    let json = a.out.join("report.json");
+    write_atomic(&json, &serde_json::to_vec_pretty(&report)?)?;
+    let md = a.out.join("report.md");
+    write_atomic(&md, render(&report).as_bytes())?;
+
+    println!(
+        "\nreproduce --scale {}: {} rows in {:.1} min",
+        report.settings.scale,
+        report.rows.len(),
+        report.settings.wall_seconds / 60.0
+    );
+    for c in &report.checks {
+        let h = match c.holds {
+            Some(true) => "yes",
+            Some(false) => "NO ",
+            None => " - ",
+        };
+        println!("  [{h}] {}: {}", c.claim, c.detail);
+    }
+    println!("wrote {} and {}", md.display(), json.display());
+    Ok(())
+}
+
+/// Trains (or reuses) one CNN of the grid and returns its rows and the device label.
+fn cnn_row(
+    a: &ReproduceArgs,
+    p: &Plan,
+    r: &CnnRow,
+    data: &Path,
+    file_size: usize,
+    commands: &mut Vec<String>,
+) -> Result<(Vec<Row>, String)> {
+    let dir = a.out.join("cnn").join(r.id);
+    let size = file_size / r.downsample;
+    let mut args: Vec<String> = [
+        "train",
+        "cnn",
+        "--data",
+        &s(data),
+        "--inputs",
+        &r.inputs.join(","),
+        "--targets",
+        &r.targets.join(","),
+        "--image-size",
+        &size.to_string(),
+        "--width",
+        &p.width.to_string(),
+        "--epochs",
+        &p.epochs.to_string(),
+        "--batch",
+        &p.batch.to_string(),
+        "--lr",
+        &p.lr.to_string(),
+        "--device",
+        &format!("{:?}", a.device).to_lowercase(),
+        "--seed",
+        &a.seed.to_string(),
+        "--out",
+        &s(&dir),
+    ]
+    .map(String::from)
+    .to_vec();
+    if !a.literal {
+        args.push("--side-input".into());
+        args.push("--augment".into());
+    }
+    if dir.join("checkpoint.json").exists() {
+        args.push("--resume".into());
+    }
+    verb(&args, commands)?;
+    let metrics: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("METRICS.json")).context("reading the run's METRICS.json")?,
+    )?;
+    let secs = metrics["train_seconds"].as_f64().unwrap_or(f64::NAN);
+    let device = metrics["device"].as_str().unwrap_or_default().to_string();
+    let (idx, cols) = read_cnn_predictions(&dir)?;
+    let inputs = r.inputs.join(",");
+    let mut evs: Vec<Evaluated> = Vec::new();
+    for (name, truth, pred) in &cols {
+        evs.push(Evaluated::new(
+            "cnn",
+            &inputs,
+            name,
+            truth.clone(),
+            pred.clone(),
+        )?);
+    }
+    if r.targets == ["mstar", "mtot"] {
+        let fdm: Vec<f64> =
+            galmass::dataset::reader::DatasetReader::open(data)?.column("targets/fdm")?;
+        let true_fdm: Vec<f64> = idx.iter().map(|&i| fdm[i]).collect();
+        let (ev, dropped) = derived_fdm(&inputs, &cols[0].2, &cols[1].2, &true_fdm)?;
+        if dropped > 0 {
+            eprintln!(
+                "{}: {dropped} test samples with predicted M* ≥ Mtot have no derived f_DM",
+                r.id
+            );
+        }
+        evs.push(ev);
+    }
+    let rows = evs
+        .into_iter()
+        .zip(r.paper)
+        .map(|(ev, paper)| Row {
+            id: r.id.to_string(),
+            row: ev.row,
+            paper_mean_dex: Some(paper.mean),
+            paper_sigma_dex: Some(paper.sigma),
+            image_size: Some(size),
+            train_seconds: secs,
+        })
+        .collect();
+    Ok((rows, device))
+}
+
+/// Trains (or reuses) one GBDT of Table 6 with the paper's parameters.
+fn gbdt_row(
+    a: &ReproduceArgs,
+    r: &GbdtRow,
+    data: &Path,
+    commands: &mut Vec<String>,
+) -> Result<(Row, BTreeMap<String, f64>)> {
+    let dir = a.out.join("gbdt");
+    std::fs::create_dir_all(&dir)?;
+    let model = dir.join(format!("{}.json", r.id));
+    let metrics = dir.join(format!("{}.METRICS.json", r.id));
+    let args = [
+        "train",
+        "gbdt",
+        "--data",
+        &s(data),
+        "--target",
+        r.target,
+        "--features",
+        r.features,
+        "--preset",
+        "paper",
+        "--out",
+        &s(&model),
+        "--metrics",
+        &s(&metrics),
+        "--figures",
+        &s(&dir.join(format!("{}_figures", r.id))),
+    ]
+    .map(String::from);
+    if metrics.exists() && model.exists() {
+        eprintln!("reusing {}", metrics.display());
+    } else {
+        verb(&args, commands)?;
+    }
+    let m: GbdtMetrics = serde_json::from_slice(&std::fs::read(&metrics)?)
+        .with_context(|| format!("reading {}", metrics.display()))?;
+    let row = Row {
+        id: format!("gbdt-{}", r.id),
+        row: galmass::evaluate::ReportRow {
+            model: "gbdt".into(),
+            inputs: r.features.to_string(),
+            target: m.target.clone(),
+            split: "test".into(),
+            n_test: m.n_test,
+            mean_dex: m.mean_dex,
+            sigma_dex: m.sigma_dex,
+        },
+        paper_mean_dex: None,
+        paper_sigma_dex: Some(r.paper_sigma),
+        image_size: None,
+        train_seconds: m.train_seconds,
+    };
+    Ok((row, m.importance_gain))
+}
