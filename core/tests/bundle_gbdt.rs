@@ -49,6 +49,7 @@ fn manifest() -> Manifest {
             mean_dex: 0.001,
             sigma_dex: 0.12,
         }],
+        network: None,
         payload_encoding: PayloadEncoding::Json,
         created: "2026-11-22T06:00:00Z".into(),
     }
@@ -205,6 +206,21 @@ fn manifest_checks() {
             },
         ],
         features: vec![],
+        network: Some(galmass_core::cnn::CnnConfig {
+            branches: vec![
+                galmass_core::cnn::BranchSpec {
+                    input: galmass_core::cnn::CnnInput::R,
+                    size: 60,
+                },
+                galmass_core::cnn::BranchSpec {
+                    input: galmass_core::cnn::CnnInput::Vel,
+                    size: 48,
+                },
+            ],
+            width: 0.0625,
+            outputs: 2,
+            side_input: false,
+        }),
         payload_encoding: PayloadEncoding::F16,
         ..manifest()
     };

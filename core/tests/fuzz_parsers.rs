@@ -253,7 +253,7 @@ fn fuzz_bundle() {
         kind: galmass_core::bundle::ModelKind::Cnn,
         inputs: vec![galmass_core::bundle::InputSpec {
             name: "r".into(),
-            shape: vec![4, 4],
+            shape: vec![12, 12],
             units: String::new(),
             planes: vec![galmass_core::bundle::PlaneSpec {
                 quantity: galmass_core::bundle::PlaneKind::SurfaceBrightness,
@@ -274,6 +274,15 @@ fn fuzz_bundle() {
             command: "c".into(),
         },
         metrics: vec![],
+        network: Some(galmass_core::cnn::CnnConfig {
+            branches: vec![galmass_core::cnn::BranchSpec {
+                input: galmass_core::cnn::CnnInput::R,
+                size: 12,
+            }],
+            width: 0.0625,
+            outputs: 1,
+            side_input: false,
+        }),
         payload_encoding: galmass_core::bundle::PayloadEncoding::F32,
         created: "2026-11-22".into(),
     };
@@ -289,7 +298,7 @@ fn fuzz_bundle() {
         let c = match Bundle::from_bytes(&fixed) {
             Ok(b) => {
                 let _ = b.gbdt_models();
-                let _ = b.manifest.check_inputs(&[("r", &[4, 4])]);
+                let _ = b.manifest.check_inputs(&[("r", &[12, 12])]);
                 true
             }
             Err(e) => {

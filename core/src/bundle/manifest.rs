@@ -165,6 +165,9 @@ pub enum PayloadEncoding {
     F16,
 }
 
+/// Name of the scalar side input of a CNN: log10(R_hsm / kpc).
+pub const SIDE_INPUT: &str = "log_rhsm";
+
 /// The manifest of a bundle.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -182,6 +185,9 @@ pub struct Manifest {
     pub training: TrainingSummary,
     /// Test metrics per target.
     pub metrics: Vec<TargetMetrics>,
+    /// The network of a CNN bundle (branches, width, outputs, side input); `None` for a GBDT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::cnn::CnnConfig>,
     /// Payload encoding.
     pub payload_encoding: PayloadEncoding,
     /// When it was made (RFC 3339 text given by the caller: core has no clock).
@@ -240,6 +246,50 @@ impl Manifest {
             ModelKind::Cnn => {
                 if self.inputs.is_empty() {
                     return invalid("a CNN bundle without inputs".into());
+                }
+                let Some(net) = &self.network else {
+                    return invalid("a CNN bundle without its network".into());
+                };
+                net.validate()
+                    .map_err(|e| BundleError::Invalid(format!("network: {e}")))?;
+                if net.outputs != self.targets.len() {
+                    return invalid(format!(
+                        "the network has {} outputs for {} targets",
+                        net.outputs,
+                        self.targets.len()
+                    ));
+                }
+                for b in &net.branches {
+                    let c = b.input.channels();
+                    let shape = if c == 1 {
+                        vec![b.size, b.size]
+                    } else {
+                        vec![c, b.size, b.size]
+                    };
+                    match self.inputs.iter().find(|i| i.name == b.input.name()) {
+                        Some(i) if i.shape == shape => {}
+                        Some(i) => {
+                            return invalid(format!(
+                                "input {} has shape {:?}, its branch reads {shape:?}",
+                                i.name, i.shape
+                            ));
+                        }
+                        None => return invalid(format!("no input for branch {}", b.input.name())),
+                    }
+                }
+                if net.side_input != self.inputs.iter().any(|i| i.name == SIDE_INPUT) {
+                    return invalid(format!(
+                        "the network {} the side input {SIDE_INPUT}, the inputs {}",
+                        if net.side_input {
+                            "takes"
+                        } else {
+                            "does not take"
+                        },
+                        if net.side_input { "lack it" } else { "list it" }
+                    ));
+                }
+                if self.payload_encoding == PayloadEncoding::Json {
+                    return invalid("a CNN payload holds weights, not JSON".into());
                 }
             }
         }

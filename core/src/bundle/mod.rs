@@ -17,13 +17,15 @@
 //! self-consistency). Nothing is allocated from a declared length before it is known to be
 //! present.
 
+pub mod cnn;
+pub mod cnn_input;
 pub mod gbdt;
 pub mod manifest;
 pub mod weights;
 
 pub use manifest::{
     FeatureSpec, FeatureTransform, InputSpec, Manifest, ModelKind, PayloadEncoding, PlaneKind,
-    PlaneSpec, SCHEMA, TargetMetrics, TargetSpec, TrainingSummary,
+    PlaneSpec, SCHEMA, SIDE_INPUT, TargetMetrics, TargetSpec, TrainingSummary,
 };
 
 use thiserror::Error;

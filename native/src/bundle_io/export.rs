@@ -159,6 +159,7 @@ pub fn gbdt_bundle(parts: &[GbdtParts], data: &Path, created: String) -> Result<
             command: commands.join(" && "),
         },
         metrics,
+        network: None,
         payload_encoding: PayloadEncoding::Json,
         created,
     };

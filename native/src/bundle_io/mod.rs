@@ -3,7 +3,9 @@
 //! (manifest, payload, checks) is `galmass_core::bundle`, shared with the browser.
 
 pub mod export;
+pub mod export_cnn;
 pub mod predict;
+pub mod predict_cnn;
 
 use std::path::Path;
 

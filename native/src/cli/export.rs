@@ -7,6 +7,7 @@ use clap::Args;
 use galmass::BadInput;
 use galmass::atomic::write_atomic;
 use galmass::bundle_io::export::{GbdtParts, gbdt_bundle};
+use galmass::bundle_io::export_cnn::cnn_bundle;
 
 use super::now;
 
@@ -15,11 +16,17 @@ use super::now;
 pub struct ExportArgs {
     /// A GBDT model JSON written by `galmass train gbdt --out` (repeat for more targets; all
     /// must read the same features)
-    #[arg(long, value_name = "MODEL", required = true)]
+    #[arg(long, value_name = "MODEL", required_unless_present = "cnn")]
     pub model: Vec<PathBuf>,
     /// Its METRICS.json (`train gbdt --metrics`), one per --model, same order
-    #[arg(long, value_name = "METRICS", required = true)]
+    #[arg(long, value_name = "METRICS", required_unless_present = "cnn")]
     pub metrics: Vec<PathBuf>,
+    /// A finished `galmass train cnn` run directory (its best epoch is exported)
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["model", "metrics"])]
+    pub cnn: Option<PathBuf>,
+    /// Store CNN weights as f32 instead of f16 (twice the size)
+    #[arg(long, requires = "cnn")]
+    pub f32: bool,
     /// The dataset file the models were trained on (recorded in the manifest)
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
@@ -47,7 +54,10 @@ pub fn run(a: &ExportArgs) -> Result<()> {
             metrics: x.clone(),
         })
         .collect();
-    let bundle = gbdt_bundle(&parts, &a.data, now())?;
+    let bundle = match &a.cnn {
+        Some(dir) => cnn_bundle(dir, &a.data, !a.f32, now())?,
+        None => gbdt_bundle(&parts, &a.data, now())?,
+    };
     let bytes = bundle
         .to_bytes()
         .map_err(|e| BadInput(format!("export: {e}")))?;
@@ -59,14 +69,23 @@ pub fn run(a: &ExportArgs) -> Result<()> {
         bytes.len(),
         m.kind.name()
     );
-    println!(
-        "  features  {}",
-        m.features
+    if m.features.is_empty() {
+        let inputs: Vec<String> = m
+            .inputs
             .iter()
-            .map(|f| f.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+            .map(|i| format!("{} {:?}", i.name, i.shape))
+            .collect();
+        println!("  inputs    {}", inputs.join(", "));
+    } else {
+        println!(
+            "  features  {}",
+            m.features
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     for t in &m.metrics {
         println!(
             "  {:<8}  test log10(pred/true) = {:+.4} ± {:.4} dex",

@@ -1,12 +1,19 @@
-//! `galmass predict`: a bundle's predictions for the samples of a dataset file → CSV.
+//! `galmass predict`: a bundle's predictions for the samples of a dataset file, or (CNN
+//! bundles) for one galaxy's map files → CSV with the bundle's quoted uncertainty.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use galmass::bundle_io::predict::{predict_dataset, write_csv};
+use galmass::BadInput;
+use galmass::atomic::write_atomic;
+use galmass::bundle_io::predict::{derived_log_fdm, predict_dataset, write_csv};
+use galmass::bundle_io::predict_cnn::{
+    MapFiles, predict_cnn_dataset, predict_cnn_files, quoted_sigma,
+};
 use galmass::bundle_io::read_bundle;
 use galmass::stats::offset_mean_sigma;
+use galmass_core::bundle::{Bundle, ModelKind};
 
 /// Which samples to predict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -27,9 +34,24 @@ pub struct PredictArgs {
     /// Bundle file written by `galmass export`
     #[arg(long, value_name = "FILE")]
     pub bundle: PathBuf,
-    /// Dataset file whose samples to predict (GBDT bundles read its /features)
-    #[arg(long, value_name = "FILE")]
-    pub data: PathBuf,
+    /// Dataset file whose samples to predict (GBDT bundles read its /features, CNN bundles
+    /// its maps)
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["r", "g", "vel"])]
+    pub data: Option<PathBuf>,
+    /// CNN bundles, one galaxy: r-band surface brightness map (L☉/kpc², FITS/NPY/PNG, square,
+    /// any size: resampled conserving the light)
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub r: Option<PathBuf>,
+    /// CNN bundles, one galaxy: g-band surface brightness map
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub g: Option<PathBuf>,
+    /// CNN bundles, one galaxy: kinematic maps (2, K, K) V and σ in km/s or (3, K, K) with a
+    /// 0/1 mask, covering ±3 R_hsm
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub vel: Option<PathBuf>,
+    /// CNN bundles, one galaxy: half-stellar-mass radius in kpc (models with the side input)
+    #[arg(long, value_name = "KPC", conflicts_with = "data")]
+    pub rhsm: Option<f64>,
     /// Which samples
     #[arg(long, value_enum, default_value_t = SplitArg::All)]
     pub split: SplitArg,
@@ -42,13 +64,19 @@ pub struct PredictArgs {
 /// Runs `galmass predict`.
 pub fn run(a: &PredictArgs) -> Result<()> {
     let bundle = read_bundle(&a.bundle)?;
+    let Some(data) = &a.data else {
+        return run_files(a, &bundle);
+    };
     let split = match a.split {
         SplitArg::All => None,
         SplitArg::Train => Some(0),
         SplitArg::Validation => Some(1),
         SplitArg::Test => Some(2),
     };
-    let p = predict_dataset(&bundle, &a.data, split)?;
+    let p = match bundle.manifest.kind {
+        ModelKind::Gbdt => predict_dataset(&bundle, data, split)?,
+        ModelKind::Cnn => predict_cnn_dataset(&bundle, data, split)?,
+    };
     write_csv(&p, &a.out)?;
     println!(
         "predicted {} samples ({} skipped: non-finite features) → {}",
@@ -73,5 +101,50 @@ pub fn run(a: &PredictArgs) -> Result<()> {
             ),
         }
     }
+    Ok(())
+}
+
+/// One galaxy from map files: a CSV of one row `<t>_pred,<t>_sigma_dex,…[,fdm_derived]`.
+fn run_files(a: &PredictArgs, bundle: &Bundle) -> Result<()> {
+    if bundle.manifest.kind != ModelKind::Cnn {
+        return Err(BadInput(format!(
+            "{}: a GBDT bundle reads summary features; give --data DS.h5 (maps need a CNN bundle)",
+            a.bundle.display()
+        ))
+        .into());
+    }
+    let files = MapFiles {
+        r: a.r.clone(),
+        g: a.g.clone(),
+        vel: a.vel.clone(),
+        rhsm_kpc: a.rhsm,
+    };
+    let pred = predict_cnn_files(bundle, &files)?;
+    let m = &bundle.manifest;
+    let sigma = quoted_sigma(m);
+    let mut head = Vec::new();
+    let mut line = Vec::new();
+    for (k, t) in m.targets.iter().enumerate() {
+        head.push(format!("{}_pred,{}_sigma_dex", t.name, t.name));
+        line.push(format!("{:.6},{:.4}", pred[k], sigma[k]));
+        println!(
+            "  {:<8} log10 = {:.3} ± {:.3} dex",
+            t.name, pred[k], sigma[k]
+        );
+    }
+    let ms = m.targets.iter().position(|t| t.name == "mstar");
+    let mt = m.targets.iter().position(|t| t.name == "mtot");
+    if let (Some(s), Some(t)) = (ms, mt) {
+        let f = derived_log_fdm(pred[s], pred[t]);
+        head.push("fdm_derived".into());
+        line.push(f.map(|v| format!("{v:.6}")).unwrap_or_default());
+        match f {
+            Some(v) => println!("  fdm      log10 = {v:.3} (1 − M*/Mtot)"),
+            None => println!("  fdm      undefined (predicted M* ≥ Mtot)"),
+        }
+    }
+    let csv = format!("{}\n{}\n", head.join(","), line.join(","));
+    write_atomic(&a.out, csv.as_bytes())?;
+    println!("wrote {}", a.out.display());
     Ok(())
 }

@@ -1,0 +1,261 @@
+//! Predictions of a CNN bundle: for the samples of a dataset file, or for one galaxy's map
+//! files (FITS, NPY, PNG). Both go through `galmass_core`'s [`Manifest::prepare`] — the
+//! resampling and normalisation the web app uses — and the network built from the bundle on
+//! the flex CPU backend.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use burn::tensor::{Device, Tensor};
+use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PreparedInputs};
+use galmass_core::bundle::{Bundle, Manifest};
+use galmass_core::cnn::MultiBranchResNet;
+use galmass_core::upload::{
+    KinematicMaps, Limits, MapFormat, check_kinematic_shape, check_light_shape, read_map,
+};
+
+use super::predict::{PredictionRow, Predictions};
+use crate::BadInput;
+use crate::dataset::TARGET_NAMES;
+use crate::dataset::reader::DatasetReader;
+
+/// Samples per forward pass.
+const BATCH: usize = 16;
+
+fn bad(e: impl std::fmt::Display) -> anyhow::Error {
+    BadInput(format!("bundle: {e}")).into()
+}
+
+/// Runs the network on prepared galaxies (one batch); returns pred[k][t].
+pub fn forward(
+    net: &MultiBranchResNet,
+    prepared: &[PreparedInputs],
+    device: &Device,
+) -> Result<Vec<Vec<f64>>> {
+    let Some(first) = prepared.first() else {
+        return Ok(Vec::new());
+    };
+    let nb = first.branches.len();
+    let mut maps = Vec::with_capacity(nb);
+    for b in 0..nb {
+        let parts: Vec<Tensor<4>> = prepared
+            .iter()
+            .map(|p| p.tensors(device).0.swap_remove(b))
+            .collect();
+        maps.push(Tensor::cat(parts, 0));
+    }
+    let side = first.side.is_some().then(|| {
+        let parts: Vec<Tensor<2>> = prepared
+            .iter()
+            .filter_map(|p| p.tensors(device).1)
+            .collect();
+        Tensor::cat(parts, 0)
+    });
+    let out = net.try_forward(maps, side).map_err(bad)?;
+    let t = out.dims()[1];
+    let v = out
+        .into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    Ok(v.chunks(t)
+        .map(|c| c.iter().map(|&x| x as f64).collect())
+        .collect())
+}
+
+/// The per-target σ (dex) the bundle quotes (its test metrics).
+pub fn quoted_sigma(m: &Manifest) -> Vec<f64> {
+    m.targets
+        .iter()
+        .map(|t| {
+            m.metrics
+                .iter()
+                .find(|x| x.target == t.name)
+                .map_or(f64::NAN, |x| x.sigma_dex)
+        })
+        .collect()
+}
+
+/// A CNN bundle's predictions for the samples of `data` (only `split` when given).
+pub fn predict_cnn_dataset(bundle: &Bundle, data: &Path, split: Option<u8>) -> Result<Predictions> {
+    let device = Device::flex();
+    let net = bundle.cnn_model(&device).map_err(bad)?;
+    let m = &bundle.manifest;
+    let ds = DatasetReader::open(data)?;
+    let splits: Vec<u8> = ds.column("meta/split")?;
+    let wanted: Vec<usize> = (0..ds.len())
+        .filter(|&i| split.is_none_or(|s| splits[i] == s))
+        .collect();
+    let names: Vec<&str> = m
+        .inputs
+        .iter()
+        .filter(|i| !i.shape.is_empty())
+        .map(|i| i.name.as_str())
+        .collect();
+    let mut rows = Vec::with_capacity(wanted.len());
+    for chunk in wanted.chunks(BATCH) {
+        let mut prepared = Vec::with_capacity(chunk.len());
+        let mut samples = Vec::with_capacity(chunk.len());
+        for &i in chunk {
+            let s = ds.sample(i)?;
+            let side = |v: &[f32]| (v.len() as f64).sqrt() as usize;
+            let mut maps = Vec::new();
+            for &n in &names {
+                let map = match n {
+                    "r" => GalaxyMap::Light {
+                        side: side(&s.r),
+                        sb: s.r.clone(),
+                    },
+                    "g" => GalaxyMap::Light {
+                        side: side(&s.g),
+                        sb: s.g.clone(),
+                    },
+                    "vel" => {
+                        let k = (s.vel_mask.len() as f64).sqrt() as usize;
+                        GalaxyMap::Kinematic(KinematicMaps {
+                            size: k,
+                            v: s.vel[..k * k].to_vec(),
+                            sigma: s.vel[k * k..].to_vec(),
+                            mask: s.vel_mask.clone(),
+                        })
+                    }
+                    other => {
+                        return Err(BadInput(format!(
+                            "bundle input `{other}` cannot be read from a dataset file (r, g, vel)"
+                        ))
+                        .into());
+                    }
+                };
+                maps.push((n.to_string(), map));
+            }
+            let g = GalaxyInputs {
+                maps,
+                log_rhsm: Some(s.rhsm_kpc.log10()),
+            };
+            prepared.push(
+                m.prepare(&g)
+                    .map_err(|e| BadInput(format!("{}: sample {i}: {e}", data.display())))?,
+            );
+            samples.push((i, s));
+        }
+        let preds = forward(&net, &prepared, &device)?;
+        for ((i, s), pred) in samples.into_iter().zip(preds) {
+            let truth = m
+                .targets
+                .iter()
+                .map(|t| {
+                    TARGET_NAMES
+                        .iter()
+                        .position(|n| *n == t.name)
+                        .map(|k| s.targets[k])
+                })
+                .collect();
+            rows.push(PredictionRow {
+                row: i,
+                galaxy_id: s.galaxy_id,
+                projection: s.projection,
+                split: s.split,
+                pred,
+                truth,
+            });
+        }
+    }
+    Ok(Predictions {
+        targets: m.targets.iter().map(|t| t.name.clone()).collect(),
+        sigma_dex: quoted_sigma(m),
+        rows,
+        skipped: 0,
+    })
+}
+
+/// One galaxy's map files for a CNN bundle.
+#[derive(Clone, Debug, Default)]
+pub struct MapFiles {
+    /// r-band surface brightness (L☉ kpc⁻²), one square plane.
+    pub r: Option<PathBuf>,
+    /// g-band surface brightness, one square plane.
+    pub g: Option<PathBuf>,
+    /// V, σ (km/s) [and mask], 2 or 3 square planes.
+    pub vel: Option<PathBuf>,
+    /// Half-stellar-mass radius, kpc.
+    pub rhsm_kpc: Option<f64>,
+}
+
+/// Reads one map file with the browser's parsers and limits; errors name the file.
+fn read_file(path: &Path, light: bool, size: usize) -> Result<GalaxyMap> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| BadInput(format!("{name}: cannot read ({e})")))?;
+    let fname = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let format = MapFormat::from_file_name(&fname)
+        .or_else(|| MapFormat::sniff(&bytes))
+        .ok_or_else(|| BadInput(format!("{name}: not a FITS, NPY or PNG file")))?;
+    let in_file = |e: galmass_core::upload::UploadError| BadInput(e.in_file(&name).to_string());
+    let map = read_map(&bytes, format, &Limits::default()).map_err(in_file)?;
+    if light {
+        check_light_shape(&map, size).map_err(in_file)?;
+        Ok(GalaxyMap::Light {
+            side: map.width,
+            sb: map.data,
+        })
+    } else {
+        check_kinematic_shape(&map, size).map_err(in_file)?;
+        Ok(GalaxyMap::Kinematic(
+            KinematicMaps::from_map(&map).map_err(in_file)?,
+        ))
+    }
+}
+
+/// Predicts one galaxy from its map files: pred per target (log10).
+pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> {
+    let m = &bundle.manifest;
+    let mut maps = Vec::new();
+    for (name, path, light) in [
+        ("r", &files.r, true),
+        ("g", &files.g, true),
+        ("vel", &files.vel, false),
+    ] {
+        if let Some(p) = path {
+            let size = m
+                .inputs
+                .iter()
+                .find(|i| i.name == name)
+                .and_then(|i| i.shape.last().copied())
+                .ok_or_else(|| {
+                    BadInput(format!(
+                        "--{name} {}: this model does not read `{name}` (it reads {})",
+                        p.display(),
+                        m.inputs
+                            .iter()
+                            .map(|i| i.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+            maps.push((name.to_string(), read_file(p, light, size)?));
+        }
+    }
+    if let Some(r) = files.rhsm_kpc
+        && !(r.is_finite() && r > 0.0)
+    {
+        return Err(BadInput(format!(
+            "--rhsm {r}: give the half-mass radius in kpc (> 0)"
+        ))
+        .into());
+    }
+    let g = GalaxyInputs {
+        maps,
+        log_rhsm: files.rhsm_kpc.map(f64::log10),
+    };
+    let prepared = m.prepare(&g).map_err(|e| {
+        BadInput(format!(
+            "{e} (give --r/--g FILE, --vel FILE and --rhsm KPC as the model needs)"
+        ))
+    })?;
+    let device = Device::flex();
+    let net = bundle.cnn_model(&device).map_err(bad)?;
+    let mut p = forward(&net, &[prepared], &device).context("running the network")?;
+    Ok(p.pop().unwrap_or_default())
+}

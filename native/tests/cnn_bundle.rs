@@ -1,0 +1,244 @@
+//! CNN bundles end to end: `train cnn` → `export --cnn` (f32 and f16) → `predict` on the
+//! dataset and on one galaxy's NPY map files. The f32 bundle must give the run's own test
+//! predictions (same network, same maps: the bundle path goes through core's upload
+//! resampling, the training path through the dataset reader); f16 weights may move them by
+//! at most a few 1e-3 dex; map files give the dataset's prediction for that sample.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::{SMALL, exit2, ok};
+
+fn dataset() -> &'static Path {
+    static DS: OnceLock<PathBuf> = OnceLock::new();
+    DS.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = dir.join("ds.h5");
+        let mut a = vec![
+            "dataset",
+            "build",
+            "--source",
+            "mock",
+            "--galaxies",
+            "8",
+            "--seed",
+            "21",
+            "--image-size",
+            "60",
+            "--split-by",
+            "sample",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        a.extend(SMALL);
+        ok(&a);
+        out
+    })
+}
+
+/// `(row → column → value)` of a CSV with a header.
+fn csv(p: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(p).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| {
+            head.iter()
+                .cloned()
+                .zip(l.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// A little-endian f32 NPY file of `shape` (C order).
+fn write_npy(path: &Path, shape: &[usize], data: &[f32]) {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    let mut header = format!(
+        "{{'descr': '<f4', 'fortran_order': False, 'shape': ({},), }}",
+        dims.join(", ")
+    );
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut b = b"\x93NUMPY\x01\x00".to_vec();
+    b.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    b.extend_from_slice(header.as_bytes());
+    for v in data {
+        b.extend_from_slice(&v.to_le_bytes());
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+#[test]
+fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
+    let ds = dataset().to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = |f: &str| dir.path().join(f);
+    let s = |f: &str| p(f).to_str().unwrap().to_string();
+    ok(&[
+        "train",
+        "cnn",
+        "--data",
+        ds,
+        "--inputs",
+        "r,vel",
+        "--targets",
+        "mstar,mtot",
+        "--width",
+        "0.0625",
+        "--batch",
+        "8",
+        "--epochs",
+        "1",
+        "--side-input",
+        "--device",
+        "cpu",
+        "--out",
+        &s("run"),
+    ]);
+    ok(&[
+        "export",
+        "--cnn",
+        &s("run"),
+        "--data",
+        ds,
+        "--f32",
+        "--out",
+        &s("f32.bundle"),
+    ]);
+    ok(&[
+        "export",
+        "--cnn",
+        &s("run"),
+        "--data",
+        ds,
+        "--out",
+        &s("f16.bundle"),
+    ]);
+    let (n32, n16) = (
+        std::fs::metadata(p("f32.bundle")).unwrap().len(),
+        std::fs::metadata(p("f16.bundle")).unwrap().len(),
+    );
+    assert!(n16 < n32 * 6 / 10, "f16 {n16} B vs f32 {n32} B");
+
+    let run = csv(&p("run/test_predictions.csv"));
+    for (bundle, tol) in [("f32.bundle", 1e-5), ("f16.bundle", 1e-2)] {
+        let out = s(&format!("{bundle}.csv"));
+        ok(&[
+            "predict",
+            "--bundle",
+            &s(bundle),
+            "--data",
+            ds,
+            "--split",
+            "test",
+            "--out",
+            &out,
+        ]);
+        let pred = csv(Path::new(&out));
+        assert_eq!(pred.len(), run.len());
+        for r in &run {
+            let q = pred.iter().find(|q| q["row"] == r["index"]).unwrap();
+            for t in ["mstar", "mtot"] {
+                let a: f64 = q[&format!("{t}_pred")].parse().unwrap();
+                let b: f64 = r[&format!("{t}_pred")].parse().unwrap();
+                assert!((a - b).abs() <= tol, "{bundle} {t}: {a} vs run {b}");
+            }
+            assert!(!q["fdm_derived"].is_empty() || q["mstar_pred"] >= q["mtot_pred"]);
+        }
+    }
+
+    // One galaxy from NPY files, written here from the dataset's own maps.
+    let f = hdf5::File::open(dataset()).unwrap();
+    let i: usize = run[0]["index"].parse().unwrap();
+    let r: Vec<f32> = f.dataset("maps/r").unwrap().read_raw::<f32>().unwrap();
+    let vel: Vec<f32> = f.dataset("maps/vel").unwrap().read_raw::<f32>().unwrap();
+    let mask: Vec<u8> = f
+        .dataset("maps/vel_mask")
+        .unwrap()
+        .read_raw::<u8>()
+        .unwrap();
+    let rhsm: Vec<f64> = f
+        .dataset("meta/rhsm_kpc")
+        .unwrap()
+        .read_raw::<f64>()
+        .unwrap();
+    let (s2, k2) = (60 * 60, 48 * 48);
+    write_npy(&p("r.npy"), &[60, 60], &r[i * s2..(i + 1) * s2]);
+    let mut v3 = vel[i * 2 * k2..(i + 1) * 2 * k2].to_vec();
+    v3.extend(mask[i * k2..(i + 1) * k2].iter().map(|&m| f32::from(m)));
+    write_npy(&p("vel.npy"), &[3, 48, 48], &v3);
+    let rh = rhsm[i].to_string();
+    ok(&[
+        "predict",
+        "--bundle",
+        &s("f32.bundle"),
+        "--r",
+        &s("r.npy"),
+        "--vel",
+        &s("vel.npy"),
+        "--rhsm",
+        &rh,
+        "--out",
+        &s("one.csv"),
+    ]);
+    let one = csv(&p("one.csv"));
+    let from_data = csv(&p("f32.bundle.csv"));
+    let row = from_data
+        .iter()
+        .find(|q| q["row"] == i.to_string())
+        .unwrap();
+    assert_eq!(one[0]["mstar_pred"], row["mstar_pred"]);
+    assert_eq!(one[0]["mtot_pred"], row["mtot_pred"]);
+
+    // Bad input: no radius for a side-input model, a non-square map, a truncated bundle.
+    exit2(
+        &[
+            "predict",
+            "--bundle",
+            &s("f32.bundle"),
+            "--r",
+            &s("r.npy"),
+            "--vel",
+            &s("vel.npy"),
+            "--out",
+            &s("x.csv"),
+        ],
+        &["log_rhsm"],
+    );
+    write_npy(&p("bad.npy"), &[5, 7], &[0.0; 35]);
+    exit2(
+        &[
+            "predict",
+            "--bundle",
+            &s("f32.bundle"),
+            "--r",
+            &s("bad.npy"),
+            "--vel",
+            &s("vel.npy"),
+            "--rhsm",
+            "2",
+            "--out",
+            &s("x.csv"),
+        ],
+        &["bad.npy", "(5, 7)"],
+    );
+    let bytes = std::fs::read(p("f16.bundle")).unwrap();
+    std::fs::write(p("cut.bundle"), &bytes[..bytes.len() / 2]).unwrap();
+    exit2(
+        &[
+            "predict",
+            "--bundle",
+            &s("cut.bundle"),
+            "--data",
+            ds,
+            "--out",
+            &s("x.csv"),
+        ],
+        &["cut.bundle"],
+    );
+}
