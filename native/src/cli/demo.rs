@@ -61,7 +61,7 @@ pub fn run(a: &DemoArgs) -> Result<()> {
         times.push((
             "mock sample → dataset",
             step(
-                "1/5 mock galaxies → dataset file (60² light maps, 48² kinematic maps)",
+                "1/6 mock galaxies → dataset file (60² light maps, 48² kinematic maps)",
                 v(&[
                     "dataset",
                     "build",
@@ -85,7 +85,7 @@ pub fn run(a: &DemoArgs) -> Result<()> {
         let m = out.join("gbdt").join(format!("{t}.json"));
         let mm = out.join("gbdt").join(format!("{t}.METRICS.json"));
         gbdt_t += step(
-            &format!("2/5 GBDT on the summary features → {t}"),
+            &format!("2/6 GBDT on the summary features → {t}"),
             v(&[
                 "train",
                 "gbdt",
@@ -109,7 +109,7 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     times.push((
         "bundle export",
         step(
-            "3/5 export the GBDT models as a bundle (for `predict` and the web app)",
+            "3/6 export the GBDT models as a bundle (for `predict` and the web app)",
             v(&[
                 "export",
                 "--model",
@@ -133,7 +133,7 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     times.push((
         "CNN (r + vel → M*, Mtot)",
         step(
-            "4/5 CNN: ResNet-18 branches on r and the kinematic maps → M*, Mtot",
+            "4/6 CNN: ResNet-18 branches on r and the kinematic maps → M*, Mtot",
             v(&[
                 "train",
                 "cnn",
@@ -161,11 +161,28 @@ pub fn run(a: &DemoArgs) -> Result<()> {
             &mut log,
         )?,
     ));
+    let cnn_bundle = out.join("galmass-demo-cnn.bundle");
+    times.push((
+        "CNN bundle export",
+        step(
+            "5/6 export the CNN as a bundle (f16 weights)",
+            v(&[
+                "export",
+                "--cnn",
+                &s(&cnn),
+                "--data",
+                &s(&data),
+                "--out",
+                &s(&cnn_bundle),
+            ]),
+            &mut log,
+        )?,
+    ));
     let eval = out.join("evaluation");
     times.push((
         "evaluation",
         step(
-            "5/5 test-split evaluation with the power law on luminosity",
+            "6/6 test-split evaluation with the power law on luminosity",
             v(&[
                 "evaluate",
                 "--data",
@@ -212,12 +229,13 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     let _ = writeln!(md, "| total | {wall:.1} |\n");
     let _ = writeln!(
         md,
-        "Files:\n- dataset `{}`\n- GBDT models and metrics `{}`\n- CNN run (model, curves.png, scatter figures) `{}`\n- evaluation (evaluation.json, figures) `{}`\n- web-app bundle `{}`\n",
+        "Files:\n- dataset `{}`\n- GBDT models and metrics `{}`\n- CNN run (model, curves.png, scatter figures) `{}`\n- evaluation (evaluation.json, figures) `{}`\n- bundles `{}` and `{}`\n",
         s(&data),
         s(&out.join("gbdt")),
         s(&cnn),
         s(&eval),
-        s(&bundle)
+        s(&bundle),
+        s(&cnn_bundle)
     );
     let _ = writeln!(md, "Commands:\n```\n{}\n```", log.join("\n"));
     let summary = out.join("summary.md");
@@ -242,8 +260,12 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     println!("  summary     {}", summary.display());
     println!("  figures     {} and {}", eval.display(), cnn.display());
     println!(
-        "  bundle      {}  (galmass predict --bundle … --data …; the web app)",
-        bundle.display()
+        "  bundles     {} and {}",
+        bundle.display(),
+        cnn_bundle.display()
+    );
+    println!(
+        "              galmass predict --bundle FILE --data DS.h5 (or a CNN: --r R.fits --vel V.npy --rhsm KPC)"
     );
     Ok(())
 }
