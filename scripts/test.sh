@@ -143,6 +143,9 @@ stage "wasm32 determinism test (node)" env \
   cargo test -p galmass-core --target wasm32-unknown-unknown --test determinism
 stage "trunk build (debug)" trunk build
 stage "browser test (chromium)" node tests/e2e/home.test.mjs
+# The GBDT page against the native CLI (the binary the rust-tests stage built).
+stage "browser test: predict (chromium)" env \
+  GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/predict.test.mjs
 
 echo
 echo "all checks passed in $(($(date +%s) - T_START)) s"

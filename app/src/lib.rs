@@ -8,6 +8,7 @@
 //! physics computation: the enclosed mass of a Hernquist sphere and its half-mass radius.
 
 pub mod format;
+pub mod gbdt_predict;
 pub mod hernquist;
 pub mod page;
 pub mod plot;

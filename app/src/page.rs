@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::MISSION;
 use crate::format::sci;
+use crate::gbdt_predict::GbdtPredict;
 use crate::hernquist::{
     HernquistSphere, LOG_MASS_RANGE, SCALE_RANGE_KPC, TABLE_RADII_KPC, parse_clamped,
 };
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
             </p>
         </header>
         <main>
+            <GbdtPredict />
             <HernquistSection />
         </main>
         <footer>

@@ -167,6 +167,66 @@ fn evaluate_agrees_with_training_and_fits_the_power_law() {
         g["sigma_dex"].as_f64().unwrap(),
         1e-9
     ));
+    // One galaxy typed in as features gives what the bundle predicts for that dataset row.
+    let f5 = hdf5::File::open(dataset()).unwrap();
+    let names = [
+        "mr", "g_r", "sfr", "n_ser", "c_over_a", "sigma_v", "lambda_r", "bt", "f_cold", "f_hot",
+    ];
+    let feats: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let col: Vec<f64> = f5
+                .dataset(&format!("features/{n}"))
+                .unwrap()
+                .read_raw()
+                .unwrap();
+            format!("{n}={:?}", col[0])
+        })
+        .collect();
+    let one = p("one.csv");
+    ok(&[
+        "predict",
+        "--bundle",
+        &bundle,
+        "--features",
+        &feats.join(","),
+        "--out",
+        &one,
+    ]);
+    let all = p("all.csv");
+    ok(&["predict", "--bundle", &bundle, "--data", ds, "--out", &all]);
+    let one_line = std::fs::read_to_string(&one).unwrap();
+    let all_text = std::fs::read_to_string(&all).unwrap();
+    let typed = one_line
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let row0 = all_text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(4)
+        .unwrap()
+        .to_string();
+    assert_eq!(typed, row0, "{one_line} vs {all_text}");
+    exit2(
+        &[
+            "predict",
+            "--bundle",
+            &bundle,
+            "--features",
+            "mr=-20",
+            "--out",
+            &one,
+        ],
+        &["g_r", "missing"],
+    );
+
     // Power law: the least-squares line of log10 M* on log10 L_r = (4.65 − M_r)/2.5 over
     // splits 0 + 1, computed here independently from the file.
     let f = hdf5::File::open(dataset()).unwrap();

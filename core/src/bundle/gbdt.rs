@@ -68,3 +68,54 @@ impl Bundle {
         Ok(p.models)
     }
 }
+
+/// One galaxy's predictions (log10, manifest target order) by a GBDT bundle from feature
+/// values given by name in the dataset's units (transforms such as sfr → log10(sfr + c) are
+/// applied here). Every feature the bundle reads must be given, once, finite; nothing else.
+/// The one code path of `galmass predict --features` and the web app.
+pub fn gbdt_predict_one(bundle: &Bundle, given: &[(String, f64)]) -> Result<Vec<f64>, BundleError> {
+    let models = bundle.gbdt_models()?;
+    let m = &bundle.manifest;
+    for (k, (name, _)) in given.iter().enumerate() {
+        if !m.features.iter().any(|f| &f.name == name) {
+            return Err(BundleError::Invalid(format!(
+                "unknown feature `{name}`; the model reads {}",
+                m.features
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if given[..k].iter().any(|(n, _)| n == name) {
+            return Err(BundleError::Invalid(format!(
+                "feature `{name}` given twice"
+            )));
+        }
+    }
+    let mut x = Vec::with_capacity(m.features.len());
+    for f in &m.features {
+        let v = given
+            .iter()
+            .find(|(n, _)| n == &f.name)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                BundleError::Invalid(format!("feature `{}` ({}) is missing", f.name, f.units))
+            })?;
+        if !v.is_finite() {
+            return Err(BundleError::Invalid(format!(
+                "feature `{}` is not finite ({v})",
+                f.name
+            )));
+        }
+        x.push(f.transform.apply(v));
+    }
+    models
+        .iter()
+        .map(|g| {
+            g.predict(&x)
+                .map(|p| p[0])
+                .map_err(|e| BundleError::Payload(format!("GBDT prediction: {e}")))
+        })
+        .collect()
+}

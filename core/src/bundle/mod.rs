@@ -20,6 +20,7 @@
 pub mod cnn;
 pub mod cnn_input;
 pub mod gbdt;
+pub use gbdt::gbdt_predict_one;
 pub mod manifest;
 pub mod weights;
 

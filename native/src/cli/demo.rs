@@ -23,13 +23,13 @@ pub struct DemoArgs {
     #[arg(long, default_value = "galmass-demo")]
     pub out: PathBuf,
     /// Mock galaxies (3 projections each)
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 800)]
     pub galaxies: u64,
     /// Seed of the sample, split and network
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// CNN epochs
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 20)]
     pub epochs: usize,
     /// CNN width multiplier (1 = the paper's ResNet-18)
     #[arg(long, default_value_t = 0.125)]

@@ -36,8 +36,12 @@ pub struct PredictArgs {
     pub bundle: PathBuf,
     /// Dataset file whose samples to predict (GBDT bundles read its /features, CNN bundles
     /// its maps)
-    #[arg(long, value_name = "FILE", required_unless_present_any = ["r", "g", "vel"])]
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["r", "g", "vel", "features"])]
     pub data: Option<PathBuf>,
+    /// GBDT bundles, one galaxy: its summary features as name=value pairs in the dataset's
+    /// units, e.g. mr=-21.2,g_r=0.61,sfr=1.3,… (every feature the bundle reads)
+    #[arg(long, value_name = "NAME=VALUE,…", conflicts_with_all = ["data", "r", "g", "vel"])]
+    pub features: Option<String>,
     /// CNN bundles, one galaxy: r-band surface brightness map (L☉/kpc², FITS/NPY/PNG, square,
     /// any size: resampled conserving the light)
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
@@ -64,6 +68,9 @@ pub struct PredictArgs {
 /// Runs `galmass predict`.
 pub fn run(a: &PredictArgs) -> Result<()> {
     let bundle = read_bundle(&a.bundle)?;
+    if let Some(f) = &a.features {
+        return run_features(a, &bundle, f);
+    }
     let Some(data) = &a.data else {
         return run_files(a, &bundle);
     };
@@ -108,7 +115,7 @@ pub fn run(a: &PredictArgs) -> Result<()> {
 fn run_files(a: &PredictArgs, bundle: &Bundle) -> Result<()> {
     if bundle.manifest.kind != ModelKind::Cnn {
         return Err(BadInput(format!(
-            "{}: a GBDT bundle reads summary features; give --data DS.h5 (maps need a CNN bundle)",
+            "{}: a GBDT bundle reads summary features; give --data DS.h5 or --features (maps need a CNN bundle)",
             a.bundle.display()
         ))
         .into());
@@ -120,6 +127,32 @@ fn run_files(a: &PredictArgs, bundle: &Bundle) -> Result<()> {
         rhsm_kpc: a.rhsm,
     };
     let pred = predict_cnn_files(bundle, &files)?;
+    write_one(a, bundle, &pred)
+}
+
+/// One galaxy from typed feature values (GBDT bundles).
+fn run_features(a: &PredictArgs, bundle: &Bundle, text: &str) -> Result<()> {
+    let mut given = Vec::new();
+    for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| BadInput(format!("--features: `{pair}` is not name=value")))?;
+        let v: f64 = v.trim().parse().map_err(|_| {
+            BadInput(format!(
+                "--features: `{}` is not a number (feature {})",
+                v.trim(),
+                k.trim()
+            ))
+        })?;
+        given.push((k.trim().to_string(), v));
+    }
+    let pred = galmass_core::bundle::gbdt_predict_one(bundle, &given)
+        .map_err(|e| BadInput(format!("{}: {e}", a.bundle.display())))?;
+    write_one(a, bundle, &pred)
+}
+
+/// Prints one galaxy's predictions and writes them as a one-row CSV.
+fn write_one(a: &PredictArgs, bundle: &Bundle, pred: &[f64]) -> Result<()> {
     let m = &bundle.manifest;
     let sigma = quoted_sigma(m);
     let mut head = Vec::new();
