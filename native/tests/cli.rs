@@ -28,6 +28,10 @@ fn every_verb_has_help_and_there_is_a_version() {
         vec!["bench", "generate", "--help"],
         vec!["train", "--help"],
         vec!["train", "gbdt", "--help"],
+        vec!["train", "cnn", "--help"],
+        vec!["evaluate", "--help"],
+        vec!["reproduce", "--help"],
+        vec!["demo", "--help"],
         vec!["export", "--help"],
         vec!["predict", "--help"],
     ] {
@@ -50,7 +54,17 @@ fn every_verb_has_help_and_there_is_a_version() {
     assert_eq!(
         verbs,
         [
-            "generate", "measure", "dataset", "bench", "train", "export", "predict", "help"
+            "demo",
+            "generate",
+            "measure",
+            "dataset",
+            "bench",
+            "train",
+            "evaluate",
+            "reproduce",
+            "export",
+            "predict",
+            "help"
         ],
         "{help}"
     );
