@@ -33,7 +33,7 @@ pub struct Cli {
 /// The verbs.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// The whole method on a small mock sample in minutes: dataset, GBDT, CNN, evaluation, bundle
+    /// The whole method on a small mock sample, in minutes
     Demo(demo::DemoArgs),
     /// Mock galaxies → TNG-layout HDF5 cutouts + catalog.csv, and a population summary
     Generate(generate::GenerateArgs),
@@ -48,9 +48,9 @@ pub enum Command {
     /// Train a model on a dataset file (gbdt, cnn)
     #[command(subcommand)]
     Train(train::TrainCommand),
-    /// Trained CNNs and bundles on a dataset's test split, with the power-law baseline
+    /// Models on a dataset's test split, with the power-law baseline
     Evaluate(evaluate::EvaluateArgs),
-    /// The paper's Table 4 (CNN) and Table 6 (GBDT) grids → report/ (report.json, report.md, figures)
+    /// The paper's Table 4 (CNN) and Table 6 (GBDT) grids → report/
     Reproduce(reproduce::ReproduceArgs),
     /// Trained models → one bundle file (for `predict` and the web app)
     Export(export::ExportArgs),
