@@ -146,6 +146,8 @@ stage "browser test (chromium)" node tests/e2e/home.test.mjs
 # The GBDT page against the native CLI (the binary the rust-tests stage built).
 stage "browser test: predict (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/predict.test.mjs
+stage "browser test: maps + CNN (chromium)" env \
+  GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/maps.test.mjs
 
 echo
 echo "all checks passed in $(($(date +%s) - T_START)) s"

@@ -158,15 +158,15 @@ pub fn GbdtPredict() -> impl IntoView {
                     </label>
                 }).collect_view()}
             </div>
-            <button data-testid="predict-button" on:click=predict>"Predict"</button>
-            <p class="error" data-testid="error" hidden=move || error.get().is_none()>
+            <button class="primary" data-testid="features-predict-button" on:click=predict>"Predict"</button>
+            <p class="error" data-testid="features-error" hidden=move || error.get().is_none()>
                 {move || error.get().unwrap_or_default()}
             </p>
             <div class="results">
                 {move || shown.get().into_iter().map(|s| view! {
                     <div class="result">
                         <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if s.target == "mstar" { "M*" } else if s.target == "mtot" { "Mtot" } else { s.target.as_str() })}</div>
-                        <div class="result-value" data-testid=format!("prediction-{}", s.target)
+                        <div class="result-value" data-testid=format!("features-prediction-{}", s.target)
                             data-value=format!("{}", s.log10) data-sigma=format!("{}", s.sigma)>
                             {format!("{:.3} ± {:.3}", s.log10, s.sigma)}
                         </div>
@@ -175,15 +175,15 @@ pub fn GbdtPredict() -> impl IntoView {
                 {move || fdm().map(|f| view! {
                     <div class="result">
                         <div class="result-label">"dark-matter fraction 1 − M*/Mtot"</div>
-                        <div class="result-value" data-testid="prediction-fdm" data-value=format!("{f}")>
+                        <div class="result-value" data-testid="features-prediction-fdm" data-value=format!("{f}")>
                             {if f > 0.0 { format!("{:.2}", f) } else { "undefined (M* ≥ Mtot)".to_string() }}
                         </div>
                     </div>
                 })}
             </div>
             <p class="meta">
-                "backend: " <span data-testid="backend">"CPU (WebAssembly, GBDT trees)"</span>
-                " · latency: " <span data-testid="latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
+                "backend: " <span data-testid="features-backend">"CPU (WebAssembly, GBDT trees)"</span>
+                " · latency: " <span data-testid="features-latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
                     {move || latency.get().map_or("—".to_string(), |l| format!("{l:.2} ms"))}
                 </span>
             </p>

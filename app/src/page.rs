@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::MISSION;
+use crate::cnn_predict::CnnPredict;
 use crate::format::sci;
 use crate::gbdt_predict::GbdtPredict;
 use crate::hernquist::{
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
             </p>
         </header>
         <main>
+            <CnnPredict />
             <GbdtPredict />
             <HernquistSection />
         </main>

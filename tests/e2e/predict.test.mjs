@@ -57,10 +57,10 @@ async function browserPredict(page, features) {
   for (const [k, v] of Object.entries(features)) {
     await page.locator(`[data-testid="feature-${k}"]`).fill(String(v));
   }
-  await page.click('[data-testid="predict-button"]');
-  await page.waitForSelector('[data-testid="prediction-mstar"]', { timeout: 10_000 });
+  await page.click('[data-testid="features-predict-button"]');
+  await page.waitForSelector('[data-testid="features-prediction-mstar"]', { timeout: 10_000 });
   const get = async (t) => Number.parseFloat(
-    await page.getAttribute(`[data-testid="prediction-${t}"]`, 'data-value'));
+    await page.getAttribute(`[data-testid="features-prediction-${t}"]`, 'data-value'));
   return { mstar: await get('mstar'), mtot: await get('mtot') };
 }
 
@@ -105,20 +105,20 @@ async function main() {
           `${name}: ${t} in the browser ${b[t]} = native ${n[t]} (±1e-3 dex)`);
       }
     }
-    check(((await page.textContent('[data-testid="backend"]')) ?? '').includes('WebAssembly'), 'backend shown');
-    const lat = Number.parseFloat(await page.getAttribute('[data-testid="latency-ms"]', 'data-value'));
+    check(((await page.textContent('[data-testid="features-backend"]')) ?? '').includes('WebAssembly'), 'backend shown');
+    const lat = Number.parseFloat(await page.getAttribute('[data-testid="features-latency-ms"]', 'data-value'));
     check(Number.isFinite(lat) && lat >= 0 && lat < 1000, `latency shown: ${lat} ms`);
     await page.screenshot({ path: join(outDir, 'predict.png'), fullPage: true });
 
     // A field that is not a number: an error, then the page works again.
     await page.locator('[data-testid="feature-sigma_v"]').fill('');
-    await page.click('[data-testid="predict-button"]');
-    await page.waitForSelector('[data-testid="error"]:not([hidden])', { timeout: 10_000 });
-    check(((await page.textContent('[data-testid="error"]')) ?? '').includes('sigma_v'),
+    await page.click('[data-testid="features-predict-button"]');
+    await page.waitForSelector('[data-testid="features-error"]:not([hidden])', { timeout: 10_000 });
+    check(((await page.textContent('[data-testid="features-error"]')) ?? '').includes('sigma_v'),
       'an empty σ_v field is named in the error');
     const again = await browserPredict(page, ELLIPTICAL);
     check(Number.isFinite(again.mstar), 'after the error the page predicts again');
-    check(await page.locator('[data-testid="error"]').isHidden(), 'the error is cleared');
+    check(await page.locator('[data-testid="features-error"]').isHidden(), 'the error is cleared');
 
     check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
     check(foreign.length === 0, `no request to a host other than 127.0.0.1${foreign.length ? ': ' + foreign.join(', ') : ''}`);

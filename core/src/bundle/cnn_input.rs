@@ -7,7 +7,10 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::{BundleError, Manifest, ModelKind, SIDE_INPUT};
 use crate::observe::normalise::normalise;
-use crate::upload::{KinematicMaps, resample_kinematic, resample_surface_brightness};
+use crate::upload::{
+    FileError, KinematicMaps, Limits, MapFormat, UploadError, check_kinematic_shape,
+    check_light_shape, read_map, resample_kinematic, resample_surface_brightness,
+};
 
 /// One uploaded input in physical units, at its own (square) size.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,5 +157,42 @@ impl Manifest {
             branches.push((out, [spec.planes.len(), size]));
         }
         Ok(PreparedInputs { branches, side })
+    }
+}
+
+impl GalaxyMap {
+    /// One uploaded file as a model input (the browser's and `galmass predict`'s path): the
+    /// format from the file name or, failing that, the first bytes; the parser's size limits
+    /// checked before allocating; finite values; a light map one square plane, kinematic maps
+    /// 2 or 3 square planes. `model_size` (the model's grid side) only shapes the messages.
+    /// Errors name the file.
+    pub fn from_upload(
+        file_name: &str,
+        bytes: &[u8],
+        light: bool,
+        model_size: usize,
+    ) -> Result<GalaxyMap, FileError> {
+        let fail = |e: UploadError| e.in_file(file_name);
+        let format = MapFormat::from_file_name(file_name)
+            .or_else(|| MapFormat::sniff(bytes))
+            .ok_or_else(|| {
+                fail(UploadError::NotFormat {
+                    format: "FITS, NPY or PNG",
+                    reason: "unknown file name extension and first bytes".into(),
+                })
+            })?;
+        let map = read_map(bytes, format, &Limits::default()).map_err(fail)?;
+        if light {
+            check_light_shape(&map, model_size).map_err(fail)?;
+            Ok(GalaxyMap::Light {
+                side: map.width,
+                sb: map.data,
+            })
+        } else {
+            check_kinematic_shape(&map, model_size).map_err(fail)?;
+            Ok(GalaxyMap::Kinematic(
+                KinematicMaps::from_map(&map).map_err(fail)?,
+            ))
+        }
     }
 }

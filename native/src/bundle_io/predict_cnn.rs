@@ -10,9 +10,7 @@ use burn::tensor::{Device, Tensor};
 use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PreparedInputs};
 use galmass_core::bundle::{Bundle, Manifest};
 use galmass_core::cnn::MultiBranchResNet;
-use galmass_core::upload::{
-    KinematicMaps, Limits, MapFormat, check_kinematic_shape, check_light_shape, read_map,
-};
+use galmass_core::upload::KinematicMaps;
 
 use super::predict::{PredictionRow, Predictions};
 use crate::BadInput;
@@ -180,32 +178,11 @@ pub struct MapFiles {
     pub rhsm_kpc: Option<f64>,
 }
 
-/// Reads one map file with the browser's parsers and limits; errors name the file.
+/// Reads one map file with the browser's code path ([`GalaxyMap::from_upload`]).
 fn read_file(path: &Path, light: bool, size: usize) -> Result<GalaxyMap> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| BadInput(format!("{name}: cannot read ({e})")))?;
-    let fname = path
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
-    let format = MapFormat::from_file_name(&fname)
-        .or_else(|| MapFormat::sniff(&bytes))
-        .ok_or_else(|| BadInput(format!("{name}: not a FITS, NPY or PNG file")))?;
-    let in_file = |e: galmass_core::upload::UploadError| BadInput(e.in_file(&name).to_string());
-    let map = read_map(&bytes, format, &Limits::default()).map_err(in_file)?;
-    if light {
-        check_light_shape(&map, size).map_err(in_file)?;
-        Ok(GalaxyMap::Light {
-            side: map.width,
-            sb: map.data,
-        })
-    } else {
-        check_kinematic_shape(&map, size).map_err(in_file)?;
-        Ok(GalaxyMap::Kinematic(
-            KinematicMaps::from_map(&map).map_err(in_file)?,
-        ))
-    }
+    GalaxyMap::from_upload(&name, &bytes, light, size).map_err(|e| BadInput(e.to_string()).into())
 }
 
 /// Predicts one galaxy from its map files: pred per target (log10).

@@ -1,0 +1,215 @@
+// Browser test of "Predict from maps": the default CNN bundle compiled into the page, run on
+// Burn's flex backend in WebAssembly, must predict what the native CLI predicts from the same
+// files (`galmass predict --bundle www/models/cnn.bundle --r … --vel … --rhsm …`; GALMASS_BIN
+// names the binary) to 1e-3 dex, for an NPY set and a FITS set written here (an exponential
+// disc in r and a rotating, dispersion-supported velocity field, at sizes other than the
+// model's so both paths resample). A wrong-shape file and a file with a NaN show an error and
+// the page keeps working. No request leaves 127.0.0.1. Writes tests/e2e/out/maps.png.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveDir } from './serve.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repo = join(here, '..', '..');
+const dist = process.env.GALMASS_DIST ?? join(repo, 'www', 'dist');
+const galmass = process.env.GALMASS_BIN ?? 'galmass';
+const bundle = join(repo, 'www', 'models', 'cnn.bundle');
+const outDir = join(here, 'out');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const failures = [];
+function check(ok, what) {
+  if (ok) console.log(`  ok   ${what}`);
+  else {
+    console.log(`  FAIL ${what}`);
+    failures.push(what);
+  }
+}
+
+/** r-band surface brightness (L☉/kpc²) of an exponential disc on an n² grid over ±3 R_hsm. */
+function disc(n, sb0, hFrac) {
+  const a = new Float32Array(n * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const x = ((i + 0.5) / n - 0.5) * 6;
+      const y = ((j + 0.5) / n - 0.5) * 6 / 0.7;
+      a[j * n + i] = sb0 * Math.exp(-Math.hypot(x, y) / hFrac);
+    }
+  }
+  return a;
+}
+
+/** V, σ (km/s) and mask (3 planes, k² each): rising rotation curve, falling dispersion. */
+function kinematics(k, vmax, sigma0) {
+  const a = new Float32Array(3 * k * k);
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < k; i++) {
+      const x = ((i + 0.5) / k - 0.5) * 6;
+      const y = ((j + 0.5) / k - 0.5) * 6;
+      const r = Math.hypot(x, y);
+      const inside = r < 2.8;
+      const p = j * k + i;
+      a[p] = inside ? vmax * Math.tanh(r / 0.8) * (x / Math.max(r, 1e-6)) : 0;
+      a[k * k + p] = inside ? sigma0 * Math.exp(-r / 3) : 0;
+      a[2 * k * k + p] = inside ? 1 : 0;
+    }
+  }
+  return a;
+}
+
+function npy(shape, data) {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')},), }`;
+  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
+  header += '\n';
+  const buf = Buffer.alloc(10 + header.length + data.length * 4);
+  Buffer.from('\x93NUMPY\x01\x00', 'latin1').copy(buf, 0);
+  buf.writeUInt16LE(header.length, 8);
+  buf.write(header, 10, 'latin1');
+  data.forEach((v, i) => buf.writeFloatLE(v, 10 + header.length + 4 * i));
+  return buf;
+}
+
+/** A primary-HDU FITS file, BITPIX −32 (big-endian), NAXIS1 = fastest axis. */
+function fits(shape, data) {
+  const dims = [...shape].reverse();
+  const cards = ['SIMPLE  =                    T', 'BITPIX  =                  -32',
+    `NAXIS   = ${String(dims.length).padStart(20)}`,
+    ...dims.map((d, i) => `NAXIS${i + 1}  = ${String(d).padStart(20)}`), 'END'];
+  let head = cards.map((c) => c.padEnd(80)).join('');
+  while (head.length % 2880) head += ' ';
+  const nbytes = Math.ceil((data.length * 4) / 2880) * 2880;
+  const buf = Buffer.alloc(head.length + nbytes);
+  buf.write(head, 0, 'latin1');
+  data.forEach((v, i) => buf.writeFloatBE(v, head.length + 4 * i));
+  return buf;
+}
+
+function nativePredict(r, vel, rhsm, scratch) {
+  const out = join(scratch, 'native.csv');
+  execFileSync(galmass, ['predict', '--bundle', bundle, '--r', r, '--vel', vel, '--rhsm', String(rhsm),
+    '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return out;
+}
+
+async function readCsv(path) {
+  const [head, row] = (await readFile(path, 'utf8')).trim().split('\n');
+  const cols = head.split(',');
+  const vals = row.split(',');
+  const res = {};
+  cols.forEach((c, i) => { if (c.endsWith('_pred')) res[c.slice(0, -5)] = Number.parseFloat(vals[i]); });
+  return res;
+}
+
+async function browserPredict(page, r, vel, rhsm) {
+  await page.setInputFiles('[data-testid="upload-r"]', r);
+  await page.setInputFiles('[data-testid="upload-vel"]', vel);
+  await page.locator('[data-testid="input-rhsm"]').fill(String(rhsm));
+  // File reading is asynchronous: wait until the page has both files.
+  await page.waitForTimeout(300);
+  const before = await page.getAttribute('[data-testid="cnn-predict"]', 'data-runs');
+  await page.click('[data-testid="predict-button"]');
+  await page.waitForFunction(
+    (b) => document.querySelector('[data-testid="cnn-predict"]')?.getAttribute('data-runs') !== b,
+    before, { timeout: 30_000 });
+}
+
+async function main() {
+  if (!(await stat(join(dist, 'index.html')).catch(() => null))) {
+    throw new Error(`${dist}/index.html not found: run \`trunk build\` first`);
+  }
+  await mkdir(outDir, { recursive: true });
+  const scratch = await mkdtemp(join(tmpdir(), 'galmass-maps-'));
+  const f = (n) => join(scratch, n);
+  await writeFile(f('r.npy'), npy([75, 75], disc(75, 3e9, 0.6)));
+  await writeFile(f('vel.npy'), npy([3, 48, 48], kinematics(48, 180, 120)));
+  await writeFile(f('r.fits'), fits([120, 120], disc(120, 8e8, 0.9)));
+  await writeFile(f('vel.fits'), fits([3, 96, 96], kinematics(96, 90, 60)));
+  await writeFile(f('bad.npy'), npy([5, 7], new Float32Array(35)));
+  const nan = disc(60, 1e9, 0.7);
+  nan[1234] = NaN;
+  await writeFile(f('nan.npy'), npy([60, 60], nan));
+
+  const { server, url } = await serveDir(dist);
+  const profile = await mkdtemp(join(tmpdir(), 'galmass-chromium-'));
+  const consoleErrors = [];
+  const foreign = [];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, headless: true, args: FLAGS, viewport: { width: 1200, height: 1400 },
+  });
+  try {
+    await context.route('**/*', (route) => {
+      const u = new URL(route.request().url());
+      if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') {
+        return route.continue();
+      }
+      foreign.push(route.request().url());
+      return route.abort();
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+    const t0 = Date.now();
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="cnn-predict"]', { timeout: 30_000 });
+
+    const lat = [];
+    for (const [name, r, vel, rhsm] of [['NPY', 'r.npy', 'vel.npy', 4.2], ['FITS', 'r.fits', 'vel.fits', 2.1]]) {
+      await browserPredict(page, f(r), f(vel), rhsm);
+      if (name === 'NPY') console.log(`  first prediction ${Date.now() - t0} ms after navigation`);
+      const n = await readCsv(nativePredict(f(r), f(vel), rhsm, scratch));
+      for (const t of ['mstar', 'mtot']) {
+        const b = Number.parseFloat(await page.getAttribute(`[data-testid="prediction-${t}"]`, 'data-value'));
+        check(Number.isFinite(b) && Math.abs(b - n[t]) <= 1e-3,
+          `${name}: ${t} in the browser ${b} = native ${n[t]} (±1e-3 dex)`);
+      }
+      lat.push(Number.parseFloat(await page.getAttribute('[data-testid="latency-ms"]', 'data-value')));
+    }
+    // Warm inference: once more on the NPY set.
+    await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
+    const warm = Number.parseFloat(await page.getAttribute('[data-testid="latency-ms"]', 'data-value'));
+    console.log(`  latency (ms): first ${lat[0]}, FITS ${lat[1]}, warm ${warm}`);
+    check(Number.isFinite(warm) && warm < 1000, `warm CNN inference on the CPU backend < 1 s (${warm} ms)`);
+    check(((await page.textContent('[data-testid="backend"]')) ?? '').includes('flex'), 'backend shown');
+    await page.screenshot({ path: join(outDir, 'maps.png'), fullPage: true });
+
+    for (const [file, words] of [['bad.npy', ['bad.npy', '(5, 7)']], ['nan.npy', ['nan.npy']]]) {
+      await browserPredict(page, f(file), f('vel.npy'), 4.2);
+      const err = (await page.textContent('[data-testid="error"]')) ?? '';
+      check(await page.locator('[data-testid="error"]').isVisible() && words.every((w) => err.includes(w)),
+        `${file}: error shown naming ${words.join(', ')}: "${err}"`);
+    }
+    await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
+    check(await page.locator('[data-testid="error"]').isHidden(), 'after the errors the page predicts again');
+
+    check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
+    check(foreign.length === 0, `no request to a host other than 127.0.0.1${foreign.length ? ': ' + foreign.join(', ') : ''}`);
+  } finally {
+    await context.close();
+    server.close();
+    await rm(profile, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+const timer = setTimeout(() => {
+  console.error('maps browser test: timed out after 180 s');
+  process.exit(1);
+}, 180_000);
+try {
+  await main();
+} catch (err) {
+  failures.push(String(err?.stack ?? err));
+  console.error(err);
+}
+clearTimeout(timer);
+if (failures.length) {
+  console.error(`maps browser test FAILED (${failures.length}):\n - ${failures.join('\n - ')}`);
+  process.exit(1);
+}
+console.log('maps browser test passed');
