@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PreparedInputs};
 use galmass_core::bundle::{Bundle, Manifest};
 use galmass_core::cnn::MultiBranchResNet;
@@ -33,21 +33,20 @@ pub fn forward(
     let Some(first) = prepared.first() else {
         return Ok(Vec::new());
     };
-    let nb = first.branches.len();
-    let mut maps = Vec::with_capacity(nb);
-    for b in 0..nb {
-        let parts: Vec<Tensor<4>> = prepared
-            .iter()
-            .map(|p| p.tensors(device).0.swap_remove(b))
-            .collect();
-        maps.push(Tensor::cat(parts, 0));
-    }
-    let side = first.side.is_some().then(|| {
-        let parts: Vec<Tensor<2>> = prepared
-            .iter()
-            .filter_map(|p| p.tensors(device).1)
-            .collect();
-        Tensor::cat(parts, 0)
+    let n = prepared.len();
+    let maps: Vec<Tensor<4>> = (0..first.branches.len())
+        .map(|b| {
+            let [c, s] = first.branches[b].1;
+            let data: Vec<f32> = prepared
+                .iter()
+                .flat_map(|p| p.branches[b].0.iter().copied())
+                .collect();
+            Tensor::from_data(TensorData::new(data, [n, c, s, s]), device)
+        })
+        .collect();
+    let side = first.side.map(|_| {
+        let v: Vec<f32> = prepared.iter().map(|p| p.side.unwrap_or(0.0)).collect();
+        Tensor::from_data(TensorData::new(v, [n, 1]), device)
     });
     let out = net.try_forward(maps, side).map_err(bad)?;
     let t = out.dims()[1];
