@@ -11,6 +11,7 @@ pub mod cnn_predict;
 pub mod format;
 pub mod gbdt_predict;
 pub mod hernquist;
+pub mod model_card;
 pub mod page;
 pub mod plot;
 

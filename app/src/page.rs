@@ -11,6 +11,7 @@ use crate::gbdt_predict::GbdtPredict;
 use crate::hernquist::{
     HernquistSphere, LOG_MASS_RANGE, SCALE_RANGE_KPC, TABLE_RADII_KPC, parse_clamped,
 };
+use crate::model_card::ModelCard;
 use crate::plot::PAGE_FRAME;
 
 /// The root component of the app.
@@ -29,6 +30,7 @@ pub fn App() -> impl IntoView {
         <main>
             <CnnPredict />
             <GbdtPredict />
+            <ModelCard />
             <HernquistSection />
         </main>
         <footer>

@@ -102,7 +102,10 @@ async function readCsv(path) {
   const cols = head.split(',');
   const vals = row.split(',');
   const res = {};
-  cols.forEach((c, i) => { if (c.endsWith('_pred')) res[c.slice(0, -5)] = Number.parseFloat(vals[i]); });
+  cols.forEach((c, i) => {
+    if (c.endsWith('_pred')) res[c.slice(0, -5)] = Number.parseFloat(vals[i]);
+    if (c.endsWith('_sigma_dex')) res[`sigma_${c.slice(0, -10)}`] = Number.parseFloat(vals[i]);
+  });
   return res;
 }
 
@@ -164,6 +167,8 @@ async function main() {
       if (name === 'NPY') console.log(`  first prediction ${Date.now() - t0} ms after navigation`);
       const n = await readCsv(nativePredict(f(r), f(vel), rhsm, scratch));
       for (const t of ['mstar', 'mtot']) {
+        const card = Number.parseFloat(await page.getAttribute(`[data-testid="card-cnn-${t}"]`, 'data-value'));
+        check(Math.abs(card - n[`sigma_${t}`]) <= 1e-4, `model card: CNN ${t} σ ${card} = CLI's quoted ${n[`sigma_${t}`]}`);
         const b = Number.parseFloat(await page.getAttribute(`[data-testid="prediction-${t}"]`, 'data-value'));
         check(Number.isFinite(b) && Math.abs(b - n[t]) <= 1e-3,
           `${name}: ${t} in the browser ${b} = native ${n[t]} (±1e-3 dex)`);

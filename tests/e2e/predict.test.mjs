@@ -49,6 +49,7 @@ async function native(features, scratch) {
   const res = {};
   cols.forEach((c, i) => {
     if (c.endsWith('_pred')) res[c.slice(0, -5)] = Number.parseFloat(vals[i]);
+    if (c.endsWith('_sigma_dex')) res[`sigma_${c.slice(0, -10)}`] = Number.parseFloat(vals[i]);
   });
   return res;
 }
@@ -104,6 +105,12 @@ async function main() {
         check(Number.isFinite(b[t]) && Math.abs(b[t] - n[t]) <= 1e-3,
           `${name}: ${t} in the browser ${b[t]} = native ${n[t]} (±1e-3 dex)`);
       }
+    }
+    // The model card quotes the bundle's test scatter, as the CLI does.
+    const nat = await native(ELLIPTICAL, scratch);
+    for (const t of ['mstar', 'mtot']) {
+      const card = Number.parseFloat(await page.getAttribute(`[data-testid="card-gbdt-${t}"]`, 'data-value'));
+      check(Math.abs(card - nat[`sigma_${t}`]) <= 1e-4, `model card: GBDT ${t} σ ${card} = CLI's quoted ${nat[`sigma_${t}`]}`);
     }
     check(((await page.textContent('[data-testid="features-backend"]')) ?? '').includes('WebAssembly'), 'backend shown');
     const lat = Number.parseFloat(await page.getAttribute('[data-testid="features-latency-ms"]', 'data-value'));
