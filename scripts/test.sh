@@ -148,6 +148,8 @@ stage "browser test: predict (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/predict.test.mjs
 stage "browser test: maps + CNN (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/maps.test.mjs
+stage "browser test: gallery (chromium)" env \
+  GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/gallery.test.mjs
 
 echo
 echo "all checks passed in $(($(date +%s) - T_START)) s"

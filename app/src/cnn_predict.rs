@@ -26,16 +26,17 @@ pub const BACKEND: &str = "CPU (Burn flex, WebAssembly)";
 type Upload = Option<(String, Vec<u8>)>;
 
 /// One shown prediction: target, log10 value, quoted σ (dex).
-type Shown = (String, f64, f64);
+pub type Shown = (String, f64, f64);
 
-fn now_ms() -> f64 {
+/// Milliseconds from the page's clock (`performance.now()`).
+pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
 
 /// Lets the browser paint (one macrotask) before heavy work.
-async fn yield_to_browser() {
+pub async fn yield_to_browser() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback(&resolve);
@@ -64,7 +65,49 @@ fn read_into(ev: &leptos::ev::Event, set: WriteSignal<Upload>) {
     });
 }
 
-/// Runs the bundle on one galaxy: predictions (target, log10, σ) or an error message.
+/// The bundled CNN and its network on the flex device, or why it cannot be loaded.
+pub type LoadedCnn = Result<(Rc<Bundle>, Rc<MultiBranchResNet>), String>;
+
+/// Loads the bundled CNN.
+pub fn load_cnn() -> LoadedCnn {
+    Bundle::from_bytes(CNN_BUNDLE)
+        .and_then(|b| {
+            let net = b.cnn_model(&Device::flex())?;
+            Ok((Rc::new(b), Rc::new(net)))
+        })
+        .map_err(|e| format!("the bundled CNN cannot be loaded: {e}"))
+}
+
+/// Runs the bundle on one galaxy's inputs: predictions (target, log10, σ) or an error.
+pub fn predict_galaxy(
+    bundle: &Bundle,
+    net: &MultiBranchResNet,
+    g: &GalaxyInputs,
+) -> Result<Vec<Shown>, String> {
+    let m = &bundle.manifest;
+    let prepared = m.prepare(g).map_err(|e| e.to_string())?;
+    let device = Device::flex();
+    let (maps, side) = prepared.tensors(&device);
+    let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
+    let v = out
+        .into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(m.targets
+        .iter()
+        .zip(v)
+        .map(|(t, x)| {
+            let sigma = m
+                .metrics
+                .iter()
+                .find(|k| k.target == t.name)
+                .map_or(f64::NAN, |k| k.sigma_dex);
+            (t.name.clone(), x as f64, sigma)
+        })
+        .collect())
+}
+
+/// Runs the bundle on one galaxy's uploaded files.
 fn run(
     bundle: &Bundle,
     net: &MultiBranchResNet,
@@ -96,39 +139,13 @@ fn run(
         maps: vec![("r".into(), rmap), ("vel".into(), vmap)],
         log_rhsm: Some(rh.log10()),
     };
-    let prepared = m.prepare(&g).map_err(|e| e.to_string())?;
-    let device = Device::flex();
-    let (maps, side) = prepared.tensors(&device);
-    let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
-    let v = out
-        .into_data()
-        .try_to_vec::<f32>()
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(m.targets
-        .iter()
-        .zip(v)
-        .map(|(t, x)| {
-            let sigma = m
-                .metrics
-                .iter()
-                .find(|k| k.target == t.name)
-                .map_or(f64::NAN, |k| k.sigma_dex);
-            (t.name.clone(), x as f64, sigma)
-        })
-        .collect())
+    predict_galaxy(bundle, net, &g)
 }
 
 /// The predict-from-maps card.
 #[component]
 pub fn CnnPredict() -> impl IntoView {
-    let model = StoredValue::new_local(
-        Bundle::from_bytes(CNN_BUNDLE)
-            .and_then(|b| {
-                let net = b.cnn_model(&Device::flex())?;
-                Ok((Rc::new(b), Rc::new(net)))
-            })
-            .map_err(|e| format!("the bundled CNN cannot be loaded: {e}")),
-    );
+    let model = StoredValue::new_local(load_cnn());
     let (r, set_r) = signal(None::<(String, Vec<u8>)>);
     let (vel, set_vel) = signal(None::<(String, Vec<u8>)>);
     let rhsm = RwSignal::new(String::from("3.0"));

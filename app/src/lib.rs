@@ -9,6 +9,7 @@
 
 pub mod cnn_predict;
 pub mod format;
+pub mod gallery;
 pub mod gbdt_predict;
 pub mod hernquist;
 pub mod model_card;

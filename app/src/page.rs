@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::MISSION;
 use crate::cnn_predict::CnnPredict;
 use crate::format::sci;
+use crate::gallery::GalleryCard;
 use crate::gbdt_predict::GbdtPredict;
 use crate::hernquist::{
     HernquistSphere, LOG_MASS_RANGE, SCALE_RANGE_KPC, TABLE_RADII_KPC, parse_clamped,
@@ -29,6 +30,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <CnnPredict />
+            <GalleryCard />
             <GbdtPredict />
             <ModelCard />
             <HernquistSection />

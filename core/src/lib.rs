@@ -15,6 +15,7 @@
 pub mod bundle;
 pub mod cnn;
 pub mod galaxy;
+pub mod gallery;
 pub mod gbdt;
 pub mod measure;
 pub mod mock;

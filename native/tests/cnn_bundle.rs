@@ -242,3 +242,55 @@ fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
         &["cut.bundle"],
     );
 }
+
+/// `dataset examples`: test-split samples in increasing M*, with the file's maps and truths.
+#[test]
+fn dataset_examples_are_test_samples_with_their_maps() {
+    let ds = dataset().to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.json");
+    ok(&[
+        "dataset",
+        "examples",
+        "--data",
+        ds,
+        "--n",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let ex = g["examples"].as_array().unwrap();
+    assert_eq!(ex.len(), 3);
+    let f = hdf5::File::open(dataset()).unwrap();
+    let split: Vec<u8> = f.dataset("meta/split").unwrap().read_raw().unwrap();
+    let mstar: Vec<f64> = f.dataset("targets/mstar").unwrap().read_raw().unwrap();
+    let r: Vec<f32> = f.dataset("maps/r").unwrap().read_raw().unwrap();
+    let mut last = f64::NEG_INFINITY;
+    for e in ex {
+        let row = e["row"].as_u64().unwrap() as usize;
+        assert_eq!(split[row], 2);
+        assert_eq!(e["mstar"].as_f64().unwrap(), mstar[row]);
+        assert!(mstar[row] >= last);
+        last = mstar[row];
+        assert_eq!(e["r_side"], 60);
+        assert_eq!(e["vel_side"], 48);
+        let er: Vec<f32> = serde_json::from_value(e["r"].clone()).unwrap();
+        assert_eq!(er, r[row * 3600..(row + 1) * 3600]);
+        assert_eq!(e["vel"].as_array().unwrap().len(), 3 * 48 * 48);
+    }
+    exit2(
+        &[
+            "dataset",
+            "examples",
+            "--data",
+            ds,
+            "--n",
+            "1000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &["test samples"],
+    );
+}

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDir } from './serve.mjs';
+import { npy } from './npy.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repo = join(here, '..', '..');
@@ -61,18 +62,6 @@ function kinematics(k, vmax, sigma0) {
     }
   }
   return a;
-}
-
-function npy(shape, data) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')},), }`;
-  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
-  header += '\n';
-  const buf = Buffer.alloc(10 + header.length + data.length * 4);
-  Buffer.from('\x93NUMPY\x01\x00', 'latin1').copy(buf, 0);
-  buf.writeUInt16LE(header.length, 8);
-  buf.write(header, 10, 'latin1');
-  data.forEach((v, i) => buf.writeFloatLE(v, 10 + header.length + 4 * i));
-  return buf;
 }
 
 /** A primary-HDU FITS file, BITPIX −32 (big-endian), NAXIS1 = fastest axis. */

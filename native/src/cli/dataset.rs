@@ -33,6 +33,8 @@ pub enum DatasetCommand {
     Merge(MergeArgs),
     /// Counts per split, value ranges, schema version and source of a dataset file
     Info(InfoArgs),
+    /// Test-split galaxies (maps and truths) as the web app's gallery JSON
+    Examples(super::dataset_examples::ExamplesArgs),
 }
 
 /// Where galaxies come from.
@@ -151,6 +153,7 @@ pub fn run(c: &DatasetCommand) -> Result<()> {
         DatasetCommand::Build(a) => run_build(a),
         DatasetCommand::Merge(a) => run_merge(a),
         DatasetCommand::Info(a) => run_info(&a.file),
+        DatasetCommand::Examples(a) => super::dataset_examples::run(a),
     }
 }
 

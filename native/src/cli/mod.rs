@@ -4,6 +4,7 @@ mod bench;
 mod bench_cnn;
 mod cutout_args;
 mod dataset;
+mod dataset_examples;
 mod demo;
 mod evaluate;
 mod export;

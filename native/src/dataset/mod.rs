@@ -13,6 +13,7 @@
 //! - [`mod@info`]: the summary shown by `galmass dataset info`.
 
 pub mod build;
+pub mod examples;
 pub mod info;
 pub mod merge;
 pub mod reader;

@@ -1,0 +1,129 @@
+//! Gallery: twelve test-split mock galaxies (`www/examples/gallery.json`, made by
+//! `galmass dataset examples`), from low to high stellar mass. Each shows its r-band image;
+//! one click runs the bundled CNN on its maps and puts the prediction beside the truth.
+
+use std::sync::Arc;
+
+use galmass_core::gallery::{Example, Gallery};
+use leptos::prelude::*;
+use wasm_bindgen_futures::spawn_local;
+
+use crate::cnn_predict::{LoadedCnn, Shown, load_cnn, predict_galaxy, yield_to_browser};
+
+/// The gallery's galaxies, compiled into the page.
+pub const GALLERY_JSON: &str = include_str!("../../www/examples/gallery.json");
+
+/// Grey-scale PNG (as a data URL) of an r-band image: log surface brightness from 10⁶ to
+/// 10¹⁰ L☉ kpc⁻², bright = white; north up (row 0 at the bottom, as the maps are stored).
+pub fn thumbnail(sb: &[f32], side: usize) -> Option<String> {
+    let mut pixels = vec![0u8; side * side];
+    for row in 0..side {
+        for col in 0..side {
+            let v = sb[row * side + col] as f64;
+            let x = if v > 0.0 {
+                ((v.log10() - 6.0) / 4.0).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            pixels[(side - 1 - row) * side + col] = (x * 255.0).round() as u8;
+        }
+    }
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, side as u32, side as u32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().ok()?;
+        w.write_image_data(&pixels).ok()?;
+    }
+    let latin1: String = png_bytes.iter().map(|&b| b as char).collect();
+    let b64 = web_sys::window()?.btoa(&latin1).ok()?;
+    Some(format!("data:image/png;base64,{b64}"))
+}
+
+const AXES: [&str; 3] = ["x", "y", "z"];
+
+/// One gallery tile.
+#[component]
+fn Tile(ex: Example, model: StoredValue<Option<LoadedCnn>, LocalStorage>) -> impl IntoView {
+    let (result, set_result) = signal(None::<Result<Vec<Shown>, String>>);
+    let img = thumbnail(&ex.r, ex.r_side).unwrap_or_default();
+    let ex = Arc::new(ex);
+    let e2 = ex.clone();
+    let click = move |_| {
+        let e = e2.clone();
+        spawn_local(async move {
+            yield_to_browser().await;
+            let res = model.with_value(|m| match m {
+                Some(Ok((b, net))) => match e.inputs() {
+                    Some(g) => predict_galaxy(b, net, &g),
+                    None => Err("example maps do not match their sizes".to_string()),
+                },
+                Some(Err(err)) => Err(err.clone()),
+                None => Err("the model is not loaded".to_string()),
+            });
+            set_result.set(Some(res));
+        });
+    };
+    let truth = |t: &str, e: &Example| if t == "mstar" { e.mstar } else { e.mtot };
+    let ex3 = ex.clone();
+    view! {
+        <div class="tile" data-testid="gallery-item" data-row=ex.row.to_string()
+            data-true-mstar=ex.mstar.to_string() data-true-mtot=ex.mtot.to_string()
+            data-rhsm=ex.rhsm_kpc.to_string()>
+            <button class="tile-button" on:click=click title="predict with the CNN">
+                <img src=img width="120" height="120" alt=format!("r-band image of galaxy {}", ex.galaxy_id) />
+            </button>
+            <div class="tile-text">
+                {format!("galaxy {} ({}), R_hsm {:.1} kpc", ex.galaxy_id, AXES[ex.projection as usize % 3], ex.rhsm_kpc)}
+            </div>
+            <div class="tile-text">{format!("true: M* {:.2}, Mtot {:.2}, f_DM {:.2}", ex.mstar, ex.mtot, ex.fdm)}</div>
+            {move || match result.get() {
+                None => view! { <div class="tile-text meta">"click the image to predict"</div> }.into_any(),
+                Some(Err(e)) => view! { <div class="error">{e}</div> }.into_any(),
+                Some(Ok(s)) => s.into_iter().map(|(t, v, sig)| {
+                    let tv = truth(&t, &ex3);
+                    view! {
+                        <div class="tile-text" data-testid=format!("gallery-pred-{t}") data-value=v.to_string()>
+                            {format!("CNN {}: {v:.2} ± {sig:.2} (Δ {:+.2})", if t == "mstar" { "M*" } else { "Mtot" }, v - tv)}
+                        </div>
+                    }
+                }).collect_view().into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The gallery card.
+#[component]
+pub fn GalleryCard() -> impl IntoView {
+    let gallery: Result<Gallery, String> =
+        serde_json::from_str(GALLERY_JSON).map_err(|e| format!("gallery.json: {e}"));
+    // The network is built once, on the first click of any tile.
+    let model = StoredValue::new_local(None::<LoadedCnn>);
+    let ensure = move || {
+        if model.with_value(Option::is_none) {
+            model.set_value(Some(load_cnn()));
+        }
+    };
+    ensure();
+    view! {
+        <section class="card" data-testid="gallery">
+            <h2>"Gallery: mock galaxies the models never saw"</h2>
+            <p class="lede">
+                "Twelve galaxies from the test split, from the least to the most massive. Click an image: \
+                 the convolutional network reads its r-band image, its velocity maps and its size, and its \
+                 prediction appears beside the truth (log10 M☉ inside the half-mass radius)."
+            </p>
+            {match gallery {
+                Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                Ok(g) => view! {
+                    <div class="tiles">
+                        {g.examples.into_iter().map(|ex| view! { <Tile ex=ex model=model /> }).collect_view()}
+                    </div>
+                    <p class="meta">{g.source}</p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
