@@ -132,6 +132,10 @@ pub fn display_name(name: &str) -> &str {
         "fstar" => "f*",
         "fdm" => "fDM",
         "ml_r" => "M*/L",
+        "mstar_2d" => "M*,2D",
+        "mstar_2r" => "M*(<2Rhsm)",
+        "mtot_2r" => "Mtot(<2Rhsm)",
+        "fdm_derived" => "fDM (1 − M*/Mtot)",
         other => other,
     }
 }

@@ -66,7 +66,11 @@ pub fn render(rep: &Report) -> String {
     }
     md.push_str("\n## Table 4 — CNN\n\n| inputs | target | n test | ours | paper | light map | train s |\n|---|---|---|---|---|---|---|\n");
     for r in rep.rows.iter().filter(|r| r.row.model == "cnn") {
-        md.push_str(&row_line(r, &r.row.inputs.replace(',', " + ")));
+        let mut what = r.row.inputs.replace(',', " + ");
+        if r.id.ends_with("mstar_mtot") {
+            what.push_str(" (joint M*, Mtot)");
+        }
+        md.push_str(&row_line(r, &what));
     }
     md.push_str("\n## Table 6 — GBDT\n\n| features | target | n test | ours | paper | | train s |\n|---|---|---|---|---|---|---|\n");
     for r in rep.rows.iter().filter(|r| r.row.model == "gbdt") {
