@@ -107,14 +107,63 @@ pub fn predict_galaxy(
         .collect())
 }
 
-/// Runs the bundle on one galaxy's uploaded files.
-fn run(
+/// [`predict_galaxy`] on `device`, reading the result asynchronously (WebGPU cannot block).
+pub async fn predict_galaxy_on(
     bundle: &Bundle,
     net: &MultiBranchResNet,
+    g: &GalaxyInputs,
+    device: &Device,
+) -> Result<Vec<Shown>, String> {
+    let m = &bundle.manifest;
+    let prepared = m.prepare(g).map_err(|e| e.to_string())?;
+    let (maps, side) = prepared.tensors(device);
+    let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
+    let data = out.into_data_async().await.map_err(|e| format!("{e:?}"))?;
+    let v = data.try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?;
+    Ok(m.targets
+        .iter()
+        .zip(v)
+        .map(|(t, x)| {
+            let sigma = m
+                .metrics
+                .iter()
+                .find(|k| k.target == t.name)
+                .map_or(f64::NAN, |k| k.sigma_dex);
+            (t.name.clone(), x as f64, sigma)
+        })
+        .collect())
+}
+
+/// The network on a WebGPU adapter, when the browser has one: (device, network, label).
+#[cfg(target_arch = "wasm32")]
+async fn webgpu_net(bundle: &Bundle) -> Option<(Device, MultiBranchResNet, String)> {
+    // Without WebGPU in the browser there is nothing to ask for.
+    let has_gpu = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"gpu".into()).ok())
+        .is_some_and(|g| !g.is_undefined());
+    if !has_gpu {
+        return None;
+    }
+    let device = burn::tensor::wgpu::WgpuOptions::default()
+        .init_async()
+        .await
+        .ok()?;
+    let net = bundle.cnn_model(&device).ok()?;
+    Some((device, net, "GPU (Burn wgpu, WebGPU)".to_string()))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn webgpu_net(_bundle: &Bundle) -> Option<(Device, MultiBranchResNet, String)> {
+    None
+}
+
+/// Files → galaxy inputs, checked.
+fn files_to_inputs(
+    bundle: &Bundle,
     r: &Upload,
     vel: &Upload,
     rhsm: &str,
-) -> Result<Vec<Shown>, String> {
+) -> Result<GalaxyInputs, String> {
     let m = &bundle.manifest;
     let size = |name: &str| {
         m.inputs
@@ -135,17 +184,30 @@ fn run(
         .ok()
         .filter(|x: &f64| x.is_finite() && *x > 0.0)
         .ok_or("give the half-mass radius R_hsm in kpc (a number > 0)")?;
-    let g = GalaxyInputs {
+    Ok(GalaxyInputs {
         maps: vec![("r".into(), rmap), ("vel".into(), vmap)],
         log_rhsm: Some(rh.log10()),
-    };
-    predict_galaxy(bundle, net, &g)
+    })
 }
 
 /// The predict-from-maps card.
 #[component]
 pub fn CnnPredict() -> impl IntoView {
     let model = StoredValue::new_local(load_cnn());
+    // The network on WebGPU when the browser has an adapter (found asynchronously at start).
+    let gpu = StoredValue::new_local(None::<(Device, Rc<MultiBranchResNet>)>);
+    let (backend, set_backend) = signal(BACKEND.to_string());
+    let (ready, set_ready) = signal(false);
+    spawn_local(async move {
+        let bundle = model.with_value(|m| m.as_ref().ok().map(|(b, _)| b.clone()));
+        if let Some(b) = bundle
+            && let Some((device, net, label)) = webgpu_net(&b).await
+        {
+            gpu.set_value(Some((device, Rc::new(net))));
+            set_backend.set(label);
+        }
+        set_ready.set(true);
+    });
     let (r, set_r) = signal(None::<(String, Vec<u8>)>);
     let (vel, set_vel) = signal(None::<(String, Vec<u8>)>);
     let rhsm = RwSignal::new(String::from("3.0"));
@@ -160,16 +222,24 @@ pub fn CnnPredict() -> impl IntoView {
         spawn_local(async move {
             yield_to_browser().await;
             let t0 = now_ms();
-            let res = model.with_value(|m| match m {
-                Ok((b, net)) => run(
-                    b,
-                    net,
-                    &r.get_untracked(),
-                    &vel.get_untracked(),
-                    &rhsm.get_untracked(),
-                ),
-                Err(e) => Err(e.clone()),
-            });
+            let loaded = model.with_value(|m| m.clone());
+            let res = match loaded {
+                Ok((b, cpu_net)) => {
+                    match files_to_inputs(
+                        &b,
+                        &r.get_untracked(),
+                        &vel.get_untracked(),
+                        &rhsm.get_untracked(),
+                    ) {
+                        Ok(g) => match gpu.with_value(|x| x.clone()) {
+                            Some((device, net)) => predict_galaxy_on(&b, &net, &g, &device).await,
+                            None => predict_galaxy_on(&b, &cpu_net, &g, &Device::flex()).await,
+                        },
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
             match res {
                 Ok(s) => {
                     set_latency.set(Some(now_ms() - t0));
@@ -239,7 +309,7 @@ pub fn CnnPredict() -> impl IntoView {
                 })}
             </div>
             <p class="meta">
-                "backend: " <span data-testid="backend">{BACKEND}</span>
+                "backend: " <span data-testid="backend" data-ready=move || ready.get().to_string()>{move || backend.get()}</span>
                 " · latency: " <span data-testid="latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
                     {move || latency.get().map_or("—".to_string(), |l| format!("{l:.0} ms"))}
                 </span>

@@ -55,6 +55,10 @@ async function main() {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     await page.goto(url, { waitUntil: 'load' });
+    // Without WebGPU (no flag here) the maps card falls back to the CPU backend and says so.
+    await page.waitForSelector('[data-testid="backend"][data-ready="true"]', { timeout: 60_000 });
+    const backend = (await page.textContent('[data-testid="backend"]')) ?? '';
+    check(backend.includes('CPU') && backend.includes('flex'), `without WebGPU the backend is the CPU: "${backend}"`);
     const tiles = page.locator('[data-testid="gallery-item"]');
     await tiles.first().waitFor({ timeout: 30_000 });
     const n = await tiles.count();
