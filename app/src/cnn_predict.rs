@@ -78,36 +78,8 @@ pub fn load_cnn() -> LoadedCnn {
         .map_err(|e| format!("the bundled CNN cannot be loaded: {e}"))
 }
 
-/// Runs the bundle on one galaxy's inputs: predictions (target, log10, σ) or an error.
-pub fn predict_galaxy(
-    bundle: &Bundle,
-    net: &MultiBranchResNet,
-    g: &GalaxyInputs,
-) -> Result<Vec<Shown>, String> {
-    let m = &bundle.manifest;
-    let prepared = m.prepare(g).map_err(|e| e.to_string())?;
-    let device = Device::flex();
-    let (maps, side) = prepared.tensors(&device);
-    let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
-    let v = out
-        .into_data()
-        .try_to_vec::<f32>()
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(m.targets
-        .iter()
-        .zip(v)
-        .map(|(t, x)| {
-            let sigma = m
-                .metrics
-                .iter()
-                .find(|k| k.target == t.name)
-                .map_or(f64::NAN, |k| k.sigma_dex);
-            (t.name.clone(), x as f64, sigma)
-        })
-        .collect())
-}
-
-/// [`predict_galaxy`] on `device`, reading the result asynchronously (WebGPU cannot block).
+/// Runs the bundle on one galaxy's inputs on `device`: predictions (target, log10, σ) or an
+/// error. The result is read asynchronously (WebGPU cannot block).
 pub async fn predict_galaxy_on(
     bundle: &Bundle,
     net: &MultiBranchResNet,

@@ -8,7 +8,9 @@ use galmass_core::gallery::{Example, Gallery};
 use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
-use crate::cnn_predict::{LoadedCnn, Shown, load_cnn, predict_galaxy, yield_to_browser};
+use burn::tensor::Device;
+
+use crate::cnn_predict::{LoadedCnn, Shown, load_cnn, predict_galaxy_on, yield_to_browser};
 
 /// The gallery's galaxies, compiled into the page.
 pub const GALLERY_JSON: &str = include_str!("../../www/examples/gallery.json");
@@ -54,14 +56,15 @@ fn Tile(ex: Example, model: StoredValue<Option<LoadedCnn>, LocalStorage>) -> imp
         let e = e2.clone();
         spawn_local(async move {
             yield_to_browser().await;
-            let res = model.with_value(|m| match m {
-                Some(Ok((b, net))) => match e.inputs() {
-                    Some(g) => predict_galaxy(b, net, &g),
-                    None => Err("example maps do not match their sizes".to_string()),
-                },
-                Some(Err(err)) => Err(err.clone()),
-                None => Err("the model is not loaded".to_string()),
-            });
+            let loaded = model.with_value(Clone::clone);
+            let res = match (loaded, e.inputs()) {
+                (Some(Ok((b, net))), Some(g)) => {
+                    predict_galaxy_on(&b, &net, &g, &Device::flex()).await
+                }
+                (Some(Ok(_)), None) => Err("example maps do not match their sizes".to_string()),
+                (Some(Err(err)), _) => Err(err),
+                (None, _) => Err("the model is not loaded".to_string()),
+            };
             set_result.set(Some(res));
         });
     };

@@ -8,6 +8,8 @@ use leptos::prelude::*;
 
 use galmass_core::bundle::{Bundle, gbdt_predict_one};
 
+use crate::cnn_predict::now_ms;
+
 /// The default GBDT bundle (M* and Mtot), rebuilt by the commands in `www/models/README.md`.
 pub const GBDT_BUNDLE: &[u8] = include_bytes!("../../www/models/gbdt.bundle");
 
@@ -50,13 +52,6 @@ struct Shown {
     target: String,
     log10: f64,
     sigma: f64,
-}
-
-/// Milliseconds from the page's clock (`performance.now()`).
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 /// The predict-from-numbers card.

@@ -223,18 +223,7 @@ fn measure_a_written_galaxy_as_json_and_table() {
     let mdm = m_in(&galaxy.dm.pos, &galaxy.dm.mass, 1.0);
     for p in projs {
         let t = &p["targets"];
-        for name in [
-            "mstar",
-            "mtot",
-            "mdm",
-            "fstar",
-            "fdm",
-            "ml_r",
-            "mstar_2d",
-            "mstar_2r",
-            "mtot_2r",
-            "mstar_2d_2r",
-        ] {
+        for name in common::TARGETS {
             assert!(t[name].is_number(), "target {name}: {p}");
         }
         for name in [

@@ -9,33 +9,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{SMALL, exit2, ok};
+use common::{exit2, ok, small_dataset};
 
 fn dataset() -> &'static Path {
     static DS: OnceLock<PathBuf> = OnceLock::new();
-    DS.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = dir.join("ds.h5");
-        let mut a = vec![
-            "dataset",
-            "build",
-            "--source",
-            "mock",
-            "--galaxies",
-            "8",
-            "--seed",
-            "21",
-            "--image-size",
-            "60",
-            "--split-by",
-            "sample",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        a.extend(SMALL);
-        ok(&a);
-        out
-    })
+    DS.get_or_init(|| small_dataset(8, 21))
 }
 
 /// `(row → column → value)` of a CSV with a header.

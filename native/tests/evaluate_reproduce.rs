@@ -8,35 +8,13 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{SMALL, exit2, ok};
+use common::{exit2, ok, small_dataset};
 use serde_json::Value;
 
 /// 10 small mock galaxies × 3 projections at 60², split per sample.
 fn dataset() -> &'static Path {
     static DS: OnceLock<PathBuf> = OnceLock::new();
-    DS.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = dir.join("ds.h5");
-        let mut a = vec![
-            "dataset",
-            "build",
-            "--source",
-            "mock",
-            "--galaxies",
-            "10",
-            "--seed",
-            "11",
-            "--image-size",
-            "60",
-            "--split-by",
-            "sample",
-            "--out",
-            out.to_str().unwrap(),
-        ];
-        a.extend(SMALL);
-        ok(&a);
-        out
-    })
+    DS.get_or_init(|| small_dataset(10, 11))
 }
 
 fn json(p: &Path) -> Value {

@@ -4,28 +4,12 @@
 // on the same maps written as NPY files here (GALMASS_BIN names the binary), to 1e-3 dex; and
 // across all twelve the predicted log M* must follow the true one (Pearson r > 0.8), which
 // fails if the maps reach the network mis-oriented or mis-scaled. Writes out/gallery.png.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveDir } from './serve.mjs';
+import { check, galmass, openPage, outDir, predictedRow, repo, run } from './harness.mjs';
 import { npy } from './npy.mjs';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
-const repo = join(here, '..', '..');
-const dist = process.env.GALMASS_DIST ?? join(repo, 'www', 'dist');
-const galmass = process.env.GALMASS_BIN ?? 'galmass';
-const outDir = join(here, 'out');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
-
-const failures = [];
-function check(ok, what) {
-  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-}
 
 function pearson(x, y) {
   const n = x.length;
@@ -44,17 +28,8 @@ async function main() {
   await mkdir(outDir, { recursive: true });
   const gallery = JSON.parse(await readFile(join(repo, 'www', 'examples', 'gallery.json'), 'utf8'));
   const scratch = await mkdtemp(join(tmpdir(), 'galmass-gallery-'));
-  const { server, url } = await serveDir(dist);
-  const profile = await mkdtemp(join(tmpdir(), 'galmass-chromium-'));
-  const errors = [];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, args: FLAGS, viewport: { width: 1200, height: 1400 },
-  });
+  const { page, close } = await openPage();
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await page.goto(url, { waitUntil: 'load' });
     // Without WebGPU (no flag here) the maps card falls back to the CPU backend and says so.
     await page.waitForSelector('[data-testid="backend"][data-ready="true"]', { timeout: 60_000 });
     const backend = (await page.textContent('[data-testid="backend"]')) ?? '';
@@ -81,36 +56,17 @@ async function main() {
         await writeFile(v, npy([3, ex.vel_side, ex.vel_side], ex.vel));
         execFileSync(galmass, ['predict', '--bundle', join(repo, 'www', 'models', 'cnn.bundle'), '--r', r,
           '--vel', v, '--rhsm', String(ex.rhsm_kpc), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
-        const [head, row] = (await readFile(out, 'utf8')).trim().split('\n');
-        const native = Number.parseFloat(row.split(',')[head.split(',').indexOf('mstar_pred')]);
+        const native = predictedRow(await readFile(out, 'utf8')).mstar;
         check(Math.abs(native - pred[k]) <= 1e-3, `tile ${k}: browser ${pred[k]} = native ${native}`);
       }
     }
     const r = pearson(pred, truth);
     check(r > 0.8, `predicted vs true log M* over the 12 tiles: Pearson r = ${r.toFixed(3)} > 0.8`);
     await page.locator('[data-testid="gallery"]').screenshot({ path: join(outDir, 'gallery.png') });
-    check(errors.length === 0, `no page errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
   } finally {
-    await context.close();
-    server.close();
-    await rm(profile, { recursive: true, force: true });
+    await close();
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-const timer = setTimeout(() => {
-  console.error('gallery browser test: timed out after 180 s');
-  process.exit(1);
-}, 180_000);
-try {
-  await main();
-} catch (err) {
-  failures.push(String(err?.stack ?? err));
-  console.error(err);
-}
-clearTimeout(timer);
-if (failures.length) {
-  console.error(`gallery browser test FAILED (${failures.length}):\n - ${failures.join('\n - ')}`);
-  process.exit(1);
-}
-console.log('gallery browser test passed');
+await run('gallery browser test', main, 180);

@@ -5,34 +5,14 @@
 // disc in r and a rotating, dispersion-supported velocity field, at sizes other than the
 // model's so both paths resample). A wrong-shape file and a file with a NaN show an error and
 // the page keeps working. No request leaves 127.0.0.1. Writes tests/e2e/out/maps.png.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveDir } from './serve.mjs';
+import { check, galmass, openPage, outDir, predictedRow, repo, run } from './harness.mjs';
 import { npy } from './npy.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const repo = join(here, '..', '..');
-const dist = process.env.GALMASS_DIST ?? join(repo, 'www', 'dist');
-const galmass = process.env.GALMASS_BIN ?? 'galmass';
 const bundle = join(repo, 'www', 'models', 'cnn.bundle');
-const outDir = join(here, 'out');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-// WebGPU on (a software adapter here): the page should run the CNN on it.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu'];
-
-const failures = [];
-function check(ok, what) {
-  if (ok) console.log(`  ok   ${what}`);
-  else {
-    console.log(`  FAIL ${what}`);
-    failures.push(what);
-  }
-}
 
 /** r-band surface brightness (L☉/kpc²) of an exponential disc on an n² grid over ±3 R_hsm. */
 function disc(n, sb0, hFrac) {
@@ -88,15 +68,7 @@ function nativePredict(r, vel, rhsm, scratch) {
 }
 
 async function readCsv(path) {
-  const [head, row] = (await readFile(path, 'utf8')).trim().split('\n');
-  const cols = head.split(',');
-  const vals = row.split(',');
-  const res = {};
-  cols.forEach((c, i) => {
-    if (c.endsWith('_pred')) res[c.slice(0, -5)] = Number.parseFloat(vals[i]);
-    if (c.endsWith('_sigma_dex')) res[`sigma_${c.slice(0, -10)}`] = Number.parseFloat(vals[i]);
-  });
-  return res;
+  return predictedRow(await readFile(path, 'utf8'));
 }
 
 async function browserPredict(page, r, vel, rhsm) {
@@ -113,9 +85,6 @@ async function browserPredict(page, r, vel, rhsm) {
 }
 
 async function main() {
-  if (!(await stat(join(dist, 'index.html')).catch(() => null))) {
-    throw new Error(`${dist}/index.html not found: run \`trunk build\` first`);
-  }
   await mkdir(outDir, { recursive: true });
   const scratch = await mkdtemp(join(tmpdir(), 'galmass-maps-'));
   const f = (n) => join(scratch, n);
@@ -128,27 +97,10 @@ async function main() {
   nan[1234] = NaN;
   await writeFile(f('nan.npy'), npy([60, 60], nan));
 
-  const { server, url } = await serveDir(dist);
-  const profile = await mkdtemp(join(tmpdir(), 'galmass-chromium-'));
-  const consoleErrors = [];
-  const foreign = [];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, args: FLAGS, viewport: { width: 1200, height: 1400 },
-  });
+  // WebGPU on (a software adapter here): the page should run the CNN on it.
+  const t0 = Date.now();
+  const { page, close } = await openPage({ webgpu: true });
   try {
-    await context.route('**/*', (route) => {
-      const u = new URL(route.request().url());
-      if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') {
-        return route.continue();
-      }
-      foreign.push(route.request().url());
-      return route.abort();
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-    const t0 = Date.now();
-    await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('[data-testid="cnn-predict"]', { timeout: 30_000 });
     await page.waitForSelector('[data-testid="backend"][data-ready="true"]', { timeout: 60_000 });
     const backend = (await page.textContent('[data-testid="backend"]')) ?? '';
@@ -158,7 +110,7 @@ async function main() {
     const lat = [];
     for (const [name, r, vel, rhsm] of [['NPY', 'r.npy', 'vel.npy', 4.2], ['FITS', 'r.fits', 'vel.fits', 2.1]]) {
       await browserPredict(page, f(r), f(vel), rhsm);
-      if (name === 'NPY') console.log(`  first prediction ${Date.now() - t0} ms after navigation`);
+      if (name === 'NPY') console.log(`  first prediction ${Date.now() - t0} ms after the browser started`);
       const n = await readCsv(nativePredict(f(r), f(vel), rhsm, scratch));
       for (const t of ['mstar', 'mtot']) {
         const card = Number.parseFloat(await page.getAttribute(`[data-testid="card-cnn-${t}"]`, 'data-value'));
@@ -185,30 +137,10 @@ async function main() {
     }
     await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
     check(await page.locator('[data-testid="error"]').isHidden(), 'after the errors the page predicts again');
-
-    check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
-    check(foreign.length === 0, `no request to a host other than 127.0.0.1${foreign.length ? ': ' + foreign.join(', ') : ''}`);
   } finally {
-    await context.close();
-    server.close();
-    await rm(profile, { recursive: true, force: true });
+    await close();
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-const timer = setTimeout(() => {
-  console.error('maps browser test: timed out after 180 s');
-  process.exit(1);
-}, 180_000);
-try {
-  await main();
-} catch (err) {
-  failures.push(String(err?.stack ?? err));
-  console.error(err);
-}
-clearTimeout(timer);
-if (failures.length) {
-  console.error(`maps browser test FAILED (${failures.length}):\n - ${failures.join('\n - ')}`);
-  process.exit(1);
-}
-console.log('maps browser test passed');
+await run('maps browser test', main, 180);

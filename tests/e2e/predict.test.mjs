@@ -4,23 +4,13 @@
 // the binary), to 1e-3 dex (they share galmass-core's code path, so in practice to rounding).
 // A non-numeric field shows an error and the page keeps working. No request leaves
 // 127.0.0.1. Writes tests/e2e/out/predict.png. Exit code 0 = pass.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveDir } from './serve.mjs';
+import { check, galmass, openPage, outDir, predictedRow, repo, run } from './harness.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const repo = join(here, '..', '..');
-const dist = process.env.GALMASS_DIST ?? join(repo, 'www', 'dist');
-const galmass = process.env.GALMASS_BIN ?? 'galmass';
 const bundle = join(repo, 'www', 'models', 'gbdt.bundle');
-const outDir = join(here, 'out');
-const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 // A bright, old, pressure-supported galaxy — not the page's default example.
 const ELLIPTICAL = {
@@ -28,30 +18,13 @@ const ELLIPTICAL = {
   lambda_r: 0.12, bt: 0.8, f_cold: 0.1, f_hot: 0.6,
 };
 
-const failures = [];
-function check(ok, what) {
-  if (ok) console.log(`  ok   ${what}`);
-  else {
-    console.log(`  FAIL ${what}`);
-    failures.push(what);
-  }
-}
-
 /** Native predictions for `features` (name → value): { target: log10 }. */
 async function native(features, scratch) {
   const out = join(scratch, 'native.csv');
   const arg = Object.entries(features).map(([k, v]) => `${k}=${v}`).join(',');
   execFileSync(galmass, ['predict', '--bundle', bundle, '--features', arg, '--out', out],
     { stdio: ['ignore', 'ignore', 'inherit'] });
-  const [head, row] = (await readFile(out, 'utf8')).trim().split('\n');
-  const cols = head.split(',');
-  const vals = row.split(',');
-  const res = {};
-  cols.forEach((c, i) => {
-    if (c.endsWith('_pred')) res[c.slice(0, -5)] = Number.parseFloat(vals[i]);
-    if (c.endsWith('_sigma_dex')) res[`sigma_${c.slice(0, -10)}`] = Number.parseFloat(vals[i]);
-  });
-  return res;
+  return predictedRow(await readFile(out, 'utf8'));
 }
 
 async function browserPredict(page, features) {
@@ -66,31 +39,10 @@ async function browserPredict(page, features) {
 }
 
 async function main() {
-  if (!(await stat(join(dist, 'index.html')).catch(() => null))) {
-    throw new Error(`${dist}/index.html not found: run \`trunk build\` first`);
-  }
   await mkdir(outDir, { recursive: true });
   const scratch = await mkdtemp(join(tmpdir(), 'galmass-predict-'));
-  const { server, url } = await serveDir(dist);
-  const profile = await mkdtemp(join(tmpdir(), 'galmass-chromium-'));
-  const consoleErrors = [];
-  const foreign = [];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, args: FLAGS, viewport: { width: 1200, height: 1400 },
-  });
+  const { page, close } = await openPage();
   try {
-    await context.route('**/*', (route) => {
-      const u = new URL(route.request().url());
-      if (u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1') {
-        return route.continue();
-      }
-      foreign.push(route.request().url());
-      return route.abort();
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-    await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('[data-testid="gbdt-predict"]', { timeout: 30_000 });
 
     // The page's own example, as shown in its fields.
@@ -126,30 +78,10 @@ async function main() {
     const again = await browserPredict(page, ELLIPTICAL);
     check(Number.isFinite(again.mstar), 'after the error the page predicts again');
     check(await page.locator('[data-testid="features-error"]').isHidden(), 'the error is cleared');
-
-    check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''}`);
-    check(foreign.length === 0, `no request to a host other than 127.0.0.1${foreign.length ? ': ' + foreign.join(', ') : ''}`);
   } finally {
-    await context.close();
-    server.close();
-    await rm(profile, { recursive: true, force: true });
+    await close();
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-const timer = setTimeout(() => {
-  console.error('predict browser test: timed out after 120 s');
-  process.exit(1);
-}, 120_000);
-try {
-  await main();
-} catch (err) {
-  failures.push(String(err?.stack ?? err));
-  console.error(err);
-}
-clearTimeout(timer);
-if (failures.length) {
-  console.error(`predict browser test FAILED (${failures.length}):\n - ${failures.join('\n - ')}`);
-  process.exit(1);
-}
-console.log('predict browser test passed');
+await run('predict browser test', main, 120);

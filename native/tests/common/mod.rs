@@ -467,3 +467,31 @@ pub fn hernquist_galaxy() -> Galaxy {
         ..Galaxy::default()
     }
 }
+
+/// Builds (in a kept temporary directory) a dataset of `galaxies` small mock galaxies × 3
+/// projections at 60² light maps, split per sample so every split is populated; returns
+/// its path.
+pub fn small_dataset(galaxies: u32, seed: u64) -> std::path::PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let out = dir.join("ds.h5");
+    let (g, s) = (galaxies.to_string(), seed.to_string());
+    let mut a = vec![
+        "dataset",
+        "build",
+        "--source",
+        "mock",
+        "--galaxies",
+        &g,
+        "--seed",
+        &s,
+        "--image-size",
+        "60",
+        "--split-by",
+        "sample",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    a.extend(SMALL);
+    ok(&a);
+    out
+}
