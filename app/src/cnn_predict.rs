@@ -68,6 +68,19 @@ fn read_into(ev: &leptos::ev::Event, set: WriteSignal<Upload>) {
 /// The bundled CNN and its network on the flex device, or why it cannot be loaded.
 pub type LoadedCnn = Result<(Rc<Bundle>, Rc<MultiBranchResNet>), String>;
 
+/// The bundled CNN shared by the page's cards: loaded once, by [`provide_cnn`] at the root.
+pub type SharedCnn = StoredValue<LoadedCnn, LocalStorage>;
+
+/// Loads the bundled CNN once and provides it to every card below the caller.
+pub fn provide_cnn() {
+    provide_context::<SharedCnn>(StoredValue::new_local(load_cnn()));
+}
+
+/// The CNN provided by [`provide_cnn`] (loaded here if no ancestor provided it).
+pub fn shared_cnn() -> SharedCnn {
+    use_context::<SharedCnn>().unwrap_or_else(|| StoredValue::new_local(load_cnn()))
+}
+
 /// Loads the bundled CNN.
 pub fn load_cnn() -> LoadedCnn {
     Bundle::from_bytes(CNN_BUNDLE)
@@ -165,7 +178,7 @@ fn files_to_inputs(
 /// The predict-from-maps card.
 #[component]
 pub fn CnnPredict() -> impl IntoView {
-    let model = StoredValue::new_local(load_cnn());
+    let model = shared_cnn();
     // The network on WebGPU when the browser has an adapter (found asynchronously at start).
     let gpu = StoredValue::new_local(None::<(Device, Rc<MultiBranchResNet>)>);
     let (backend, set_backend) = signal(BACKEND.to_string());

@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use burn::tensor::Device;
 
-use crate::cnn_predict::{LoadedCnn, Shown, load_cnn, predict_galaxy_on, yield_to_browser};
+use crate::cnn_predict::{SharedCnn, Shown, predict_galaxy_on, shared_cnn, yield_to_browser};
 
 /// The gallery's galaxies, compiled into the page.
 pub const GALLERY_JSON: &str = include_str!("../../www/examples/gallery.json");
@@ -47,7 +47,7 @@ const AXES: [&str; 3] = ["x", "y", "z"];
 
 /// One gallery tile.
 #[component]
-fn Tile(ex: Example, model: StoredValue<Option<LoadedCnn>, LocalStorage>) -> impl IntoView {
+fn Tile(ex: Example, model: SharedCnn) -> impl IntoView {
     let (result, set_result) = signal(None::<Result<Vec<Shown>, String>>);
     let img = thumbnail(&ex.r, ex.r_side).unwrap_or_default();
     let ex = Arc::new(ex);
@@ -58,12 +58,9 @@ fn Tile(ex: Example, model: StoredValue<Option<LoadedCnn>, LocalStorage>) -> imp
             yield_to_browser().await;
             let loaded = model.with_value(Clone::clone);
             let res = match (loaded, e.inputs()) {
-                (Some(Ok((b, net))), Some(g)) => {
-                    predict_galaxy_on(&b, &net, &g, &Device::flex()).await
-                }
-                (Some(Ok(_)), None) => Err("example maps do not match their sizes".to_string()),
-                (Some(Err(err)), _) => Err(err),
-                (None, _) => Err("the model is not loaded".to_string()),
+                (Ok((b, net)), Some(g)) => predict_galaxy_on(&b, &net, &g, &Device::flex()).await,
+                (Ok(_), None) => Err("example maps do not match their sizes".to_string()),
+                (Err(err), _) => Err(err),
             };
             set_result.set(Some(res));
         });
@@ -102,14 +99,7 @@ fn Tile(ex: Example, model: StoredValue<Option<LoadedCnn>, LocalStorage>) -> imp
 pub fn GalleryCard() -> impl IntoView {
     let gallery: Result<Gallery, String> =
         serde_json::from_str(GALLERY_JSON).map_err(|e| format!("gallery.json: {e}"));
-    // The network is built once, on the first click of any tile.
-    let model = StoredValue::new_local(None::<LoadedCnn>);
-    let ensure = move || {
-        if model.with_value(Option::is_none) {
-            model.set_value(Some(load_cnn()));
-        }
-    };
-    ensure();
+    let model = shared_cnn();
     view! {
         <section class="card" data-testid="gallery">
             <h2>"Gallery: mock galaxies the models never saw"</h2>

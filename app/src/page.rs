@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::MISSION;
-use crate::cnn_predict::CnnPredict;
+use crate::cnn_predict::{CnnPredict, provide_cnn};
 use crate::format::sci;
 use crate::gallery::GalleryCard;
 use crate::gbdt_predict::GbdtPredict;
@@ -18,6 +18,8 @@ use crate::plot::PAGE_FRAME;
 /// The root component of the app.
 #[component]
 pub fn App() -> impl IntoView {
+    // One copy of the CNN for the maps card and the gallery.
+    provide_cnn();
     view! {
         <header class="hero">
             <h1>"galmass"</h1>
