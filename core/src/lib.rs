@@ -13,6 +13,7 @@
 //! exported-model file format).
 
 pub mod bundle;
+pub mod classroom;
 pub mod cnn;
 pub mod galaxy;
 pub mod gallery;

@@ -25,12 +25,14 @@ pub mod kinematic;
 mod measure_galaxy;
 mod options;
 pub mod profile;
+mod rows;
 pub mod sersic;
 pub mod shape;
 
 pub use frame::{half_mass_radius, remove_systemic_velocity, shrinking_sphere_centre};
 pub use measure_galaxy::measure;
 pub use options::{Circularity, KinWeight, MeasureOptions, PhotAperture};
+pub use rows::{FEATURE_NAMES, TARGET_NAMES, features_row, named_features, targets_row};
 
 use crate::galaxy::Axis;
 use serde::{Deserialize, Serialize};

@@ -11,7 +11,7 @@ use super::disc_kinematics::{DiscKinematics, GAS_SIGMA, gas_velocities};
 use super::halo::{DarkHalo, IMPORTANCE_K};
 use super::jeans::{JeansTable, draw_velocities, flip_rotation};
 use super::orientation::quaternion_matrix;
-use super::population::{GalaxyParams, draw_params_from};
+use super::population::{GalaxyParams, Overrides, draw_params_from, draw_params_with};
 use super::potential::MassProfile;
 use super::profiles::{Baryons, ExpDisc, GasDisc, Hernquist};
 use super::sfh::Sfh;
@@ -52,6 +52,20 @@ pub fn generate(seed: u64, index: u64, opts: &MockOptions) -> Option<MockGalaxy>
         params,
         galaxy,
     })
+}
+
+/// Generates galaxy `index` of the sample with global `seed` with some parameters set by hand
+/// ([`Overrides`]), whether or not it passes the selection (see `params.selected`).
+/// Without overrides it is the galaxy [`generate`] makes.
+pub fn generate_with(seed: u64, index: u64, opts: &MockOptions, ov: &Overrides) -> MockGalaxy {
+    let mut rng = galaxy_rng(seed, index);
+    let mut params = draw_params_with(&mut rng, index, opts, ov);
+    let galaxy = realise(&mut params, opts, &mut rng);
+    MockGalaxy {
+        index,
+        params,
+        galaxy,
+    }
 }
 
 fn to_f32(v: &[[f64; 3]]) -> Vec<[f32; 3]> {

@@ -31,7 +31,8 @@
 //!   table (M/L_r, g−r, a_Z, b_Z) and luminosities; [`stellar_pops`]: per-particle ages, masses,
 //!   [Z/H] and luminosities of one component; [`orientation`]: Shoemake rotations.
 //! * [`assemble`]: `generate(seed, index, &opts)` → `Option<`[`MockGalaxy`]`>` — the whole galaxy
-//!   on the same random stream, centred at the origin, randomly oriented.
+//!   on the same random stream, centred at the origin, randomly oriented; `generate_with(…,
+//!   &`[`Overrides`]`)` the same galaxy with some parameters set by hand (the Classroom).
 
 mod options;
 
@@ -66,5 +67,5 @@ pub mod relations;
 pub mod sfh;
 pub mod ssp;
 pub mod stellar_pops;
-pub use assemble::{MockGalaxy, generate};
-pub use population::{GalaxyParams, draw_params, selected_indices};
+pub use assemble::{MockGalaxy, generate, generate_with};
+pub use population::{GalaxyParams, Overrides, draw_params, selected_indices};

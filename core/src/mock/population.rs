@@ -180,6 +180,35 @@ pub fn draw_params(seed: u64, index: u64, opts: &MockOptions) -> GalaxyParams {
     draw_params_from(&mut rng, index, opts)
 }
 
+/// Parameters set by hand instead of drawn (the web app's Classroom). Each given value
+/// replaces its draw *after* the draw is made, so the random numbers are consumed as in the
+/// unmodified draw and everything drawn before the first replaced value is unchanged; later
+/// draws may differ because their distributions or their number depend on the replaced
+/// value (quenching depends on M*, for instance). Quantities derived from a replaced value
+/// (masses, sizes, SFHs, particle numbers, selection) are computed from it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overrides {
+    /// log10 of the halo mass M200c / M☉ (replaces draw 1).
+    pub log_m200: Option<f64>,
+    /// log10 of the stellar mass M* / M☉ (replaces the SMHM relation, draw 3).
+    pub log_mstar: Option<f64>,
+    /// Bulge-to-total stellar mass ratio B/T, clamped to [0, 1] (replaces draw 5).
+    pub bt: Option<f64>,
+    /// Disc scale length R_d in kpc (replaces draw 6); the bulge and spheroid sizes scale
+    /// with it, so the whole galaxy grows or shrinks.
+    pub r_d: Option<f64>,
+    /// Inclination in degrees seen along z: a rotation about the x axis by this angle from
+    /// face-on (0°, disc in the image plane) to edge-on (90°, disc along the image x axis)
+    /// replaces the random orientation (draw 13).
+    pub inclination_deg: Option<f64>,
+}
+
+/// Unit quaternion (x, y, z, w) of a rotation by `deg` degrees about the x axis.
+pub fn inclination_quaternion(deg: f64) -> [f64; 4] {
+    let half = 0.5 * deg.to_radians();
+    [half.sin(), 0.0, 0.0, half.cos()]
+}
+
 /// Draws the parameters in the order of galaxy-model.md 1.1 (draws 1–13) from `rng`, then
 /// applies the selection (14). The particle realisation continues on the same `rng`.
 pub fn draw_params_from<R: Rng + ?Sized>(
@@ -187,12 +216,23 @@ pub fn draw_params_from<R: Rng + ?Sized>(
     index: u64,
     opts: &MockOptions,
 ) -> GalaxyParams {
+    draw_params_with(rng, index, opts, &Overrides::default())
+}
+
+/// [`draw_params_from`] with some parameters set by hand ([`Overrides`]).
+pub fn draw_params_with<R: Rng + ?Sized>(
+    rng: &mut R,
+    index: u64,
+    opts: &MockOptions,
+    ov: &Overrides,
+) -> GalaxyParams {
     let mut p = GalaxyParams {
         index,
         ..Default::default()
     };
     // 1. Halo mass from the mass function.
     p.log_m200 = sample_log_m200(rng.random::<f64>());
+    p.log_m200 = ov.log_m200.unwrap_or(p.log_m200);
     p.m200 = 10f64.powf(p.log_m200);
     // 2. Concentration.
     p.z_c = normal(rng);
@@ -203,6 +243,7 @@ pub fn draw_params_from<R: Rng + ?Sized>(
     // 3. Stellar mass.
     p.eps_smhm = normal(rng);
     p.log_mstar = rel::log_mstar(p.m200, opts.smhm, p.z_c, p.eps_smhm);
+    p.log_mstar = ov.log_mstar.unwrap_or(p.log_mstar);
     p.mstar = 10f64.powf(p.log_mstar);
     p.s = rel::mass_helper_s(p.log_mstar);
     // 4. Quenching.
@@ -214,12 +255,14 @@ pub fn draw_params_from<R: Rng + ?Sized>(
         Ok(beta) => beta.sample(rng),
         Err(_) => mu,
     };
+    p.bt = ov.bt.map_or(p.bt, |bt| bt.clamp(0.0, 1.0));
     p.m_bulge = p.bt * p.mstar;
     p.m_disc = p.mstar - p.m_bulge;
     // 6. Sizes.
-    p.r_d = rel::disc_scale_length(p.mstar, normal(rng));
+    let r_d_drawn = rel::disc_scale_length(p.mstar, normal(rng));
+    p.r_d = ov.r_d.unwrap_or(r_d_drawn);
     p.re_disc_bulge = rel::re_disc_bulge(p.r_d, normal(rng));
-    p.re_spheroid = rel::re_spheroid(p.mstar, normal(rng));
+    p.re_spheroid = rel::re_spheroid(p.mstar, normal(rng)) * p.r_d / r_d_drawn;
     p.re_bulge = rel::re_bulge_floored(rel::re_bulge(p.bt, p.re_disc_bulge, p.re_spheroid));
     p.a_bulge = p.re_bulge / rel::HERNQUIST_RE_OVER_A;
     // 7. Thickness.
@@ -272,6 +315,9 @@ pub fn draw_params_from<R: Rng + ?Sized>(
     };
     // 13. Orientation.
     [p.q_x, p.q_y, p.q_z, p.q_w] = super::orientation::random_quaternion(rng);
+    if let Some(deg) = ov.inclination_deg {
+        [p.q_x, p.q_y, p.q_z, p.q_w] = inclination_quaternion(deg);
+    }
     // 14. Selection.
     p.mstar_30 = rel::mstar_within_30kpc(p.m_bulge, p.a_bulge, p.m_disc, p.r_d);
     p.m_sub = p.m_dm + p.mstar + p.m_gas;
