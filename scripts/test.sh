@@ -150,6 +150,7 @@ stage "browser test: maps + CNN (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/maps.test.mjs
 stage "browser test: gallery (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/gallery.test.mjs
+stage "browser test: classroom (chromium)" node tests/e2e/classroom.test.mjs
 
 echo
 echo "all checks passed in $(($(date +%s) - T_START)) s"

@@ -11,37 +11,10 @@ use wasm_bindgen_futures::spawn_local;
 use burn::tensor::Device;
 
 use crate::cnn_predict::{SharedCnn, Shown, predict_galaxy_on, shared_cnn, yield_to_browser};
+use crate::image;
 
 /// The gallery's galaxies, compiled into the page.
 pub const GALLERY_JSON: &str = include_str!("../../www/examples/gallery.json");
-
-/// Grey-scale PNG (as a data URL) of an r-band image: log surface brightness from 10⁶ to
-/// 10¹⁰ L☉ kpc⁻², bright = white; north up (row 0 at the bottom, as the maps are stored).
-pub fn thumbnail(sb: &[f32], side: usize) -> Option<String> {
-    let mut pixels = vec![0u8; side * side];
-    for row in 0..side {
-        for col in 0..side {
-            let v = sb[row * side + col] as f64;
-            let x = if v > 0.0 {
-                ((v.log10() - 6.0) / 4.0).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            pixels[(side - 1 - row) * side + col] = (x * 255.0).round() as u8;
-        }
-    }
-    let mut png_bytes = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut png_bytes, side as u32, side as u32);
-        enc.set_color(png::ColorType::Grayscale);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().ok()?;
-        w.write_image_data(&pixels).ok()?;
-    }
-    let latin1: String = png_bytes.iter().map(|&b| b as char).collect();
-    let b64 = web_sys::window()?.btoa(&latin1).ok()?;
-    Some(format!("data:image/png;base64,{b64}"))
-}
 
 const AXES: [&str; 3] = ["x", "y", "z"];
 
@@ -49,7 +22,7 @@ const AXES: [&str; 3] = ["x", "y", "z"];
 #[component]
 fn Tile(ex: Example, model: SharedCnn) -> impl IntoView {
     let (result, set_result) = signal(None::<Result<Vec<Shown>, String>>);
-    let img = thumbnail(&ex.r, ex.r_side).unwrap_or_default();
+    let img = image::light(&ex.r, ex.r_side, 6.0, 10.0).unwrap_or_default();
     let ex = Arc::new(ex);
     let e2 = ex.clone();
     let click = move |_| {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use galmass_core::bundle::{Bundle, gbdt_predict_one};
 
-use crate::cnn_predict::now_ms;
+use crate::cnn_predict::{Shown, now_ms};
 
 /// The default GBDT bundle (M* and Mtot), rebuilt by the commands in `www/models/README.md`.
 pub const GBDT_BUNDLE: &[u8] = include_bytes!("../../www/models/gbdt.bundle");
@@ -46,12 +46,23 @@ fn describe(name: &str) -> &'static str {
     }
 }
 
-/// One shown prediction.
-#[derive(Clone, Debug, PartialEq)]
-struct Shown {
-    target: String,
-    log10: f64,
-    sigma: f64,
+/// Runs the GBDT bundle on features given by name: (target, log10, the bundle's test σ in
+/// dex) in the manifest's target order.
+pub fn predict_features(b: &Bundle, given: &[(String, f64)]) -> Result<Vec<Shown>, String> {
+    let p = gbdt_predict_one(b, given).map_err(|e| e.to_string())?;
+    let m = &b.manifest;
+    Ok(m.targets
+        .iter()
+        .zip(p)
+        .map(|(t, log10)| {
+            let sigma = m
+                .metrics
+                .iter()
+                .find(|k| k.target == t.name)
+                .map_or(f64::NAN, |k| k.sigma_dex);
+            (t.name.clone(), log10, sigma)
+        })
+        .collect())
 }
 
 /// The predict-from-numbers card.
@@ -94,25 +105,7 @@ pub fn GbdtPredict() -> impl IntoView {
             }
         }
         let result = bundle.with_value(|b| match b {
-            Ok(b) => gbdt_predict_one(b, &given)
-                .map_err(|e| e.to_string())
-                .map(|p| {
-                    b.manifest
-                        .targets
-                        .iter()
-                        .zip(p)
-                        .map(|(t, log10)| Shown {
-                            target: t.name.clone(),
-                            log10,
-                            sigma: b
-                                .manifest
-                                .metrics
-                                .iter()
-                                .find(|m| m.target == t.name)
-                                .map_or(f64::NAN, |m| m.sigma_dex),
-                        })
-                        .collect::<Vec<_>>()
-                }),
+            Ok(b) => predict_features(b, &given),
             Err(e) => Err(e.clone()),
         });
         match result {
@@ -129,8 +122,8 @@ pub fn GbdtPredict() -> impl IntoView {
     };
     let fdm = move || {
         let s = shown.get();
-        let ms = s.iter().find(|x| x.target == "mstar")?.log10;
-        let mt = s.iter().find(|x| x.target == "mtot")?.log10;
+        let ms = s.iter().find(|x| x.0 == "mstar")?.1;
+        let mt = s.iter().find(|x| x.0 == "mtot")?.1;
         let f = 1.0 - 10f64.powf(ms - mt);
         Some(f)
     };
@@ -158,12 +151,12 @@ pub fn GbdtPredict() -> impl IntoView {
                 {move || error.get().unwrap_or_default()}
             </p>
             <div class="results">
-                {move || shown.get().into_iter().map(|s| view! {
+                {move || shown.get().into_iter().map(|(target, log10, sigma)| view! {
                     <div class="result">
-                        <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if s.target == "mstar" { "M*" } else if s.target == "mtot" { "Mtot" } else { s.target.as_str() })}</div>
-                        <div class="result-value" data-testid=format!("features-prediction-{}", s.target)
-                            data-value=format!("{}", s.log10) data-sigma=format!("{}", s.sigma)>
-                            {format!("{:.3} ± {:.3}", s.log10, s.sigma)}
+                        <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if target == "mstar" { "M*" } else if target == "mtot" { "Mtot" } else { target.as_str() })}</div>
+                        <div class="result-value" data-testid=format!("features-prediction-{target}")
+                            data-value=format!("{log10}") data-sigma=format!("{sigma}")>
+                            {format!("{log10:.3} ± {sigma:.3}")}
                         </div>
                     </div>
                 }).collect_view()}

@@ -7,11 +7,13 @@
 //! The first page states the project's mission, the galmass-core version, and a small
 //! physics computation: the enclosed mass of a Hernquist sphere and its half-mass radius.
 
+pub mod classroom;
 pub mod cnn_predict;
 pub mod format;
 pub mod gallery;
 pub mod gbdt_predict;
 pub mod hernquist;
+pub mod image;
 pub mod model_card;
 pub mod page;
 pub mod plot;

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::MISSION;
+use crate::classroom::Classroom;
 use crate::cnn_predict::{CnnPredict, provide_cnn};
 use crate::format::sci;
 use crate::gallery::GalleryCard;
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
         <main>
             <CnnPredict />
             <GalleryCard />
+            <Classroom />
             <GbdtPredict />
             <ModelCard />
             <HernquistSection />
