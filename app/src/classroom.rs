@@ -7,14 +7,13 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use burn::tensor::Device;
 use galmass_core::bundle::Bundle;
 use galmass_core::classroom::{ClassroomGalaxy, Controls, Range, build};
 use galmass_core::measure::named_features;
 use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
-use crate::cnn_predict::{Shown, now_ms, predict_galaxy_on, shared_cnn, yield_to_browser};
+use crate::cnn_predict::{SharedCnn, Shown, now_ms, shared_cnn, yield_to_browser};
 use crate::gbdt_predict::{GBDT_BUNDLE, predict_features};
 use crate::image;
 
@@ -87,6 +86,7 @@ struct Outcome {
     cnn: Result<Vec<Shown>, String>,
     gbdt: Result<Vec<Shown>, String>,
     build_ms: f64,
+    backend: String,
 }
 
 /// The four maps as images: r and g light, V and σ.
@@ -134,20 +134,19 @@ fn cnn_light_side(b: &Bundle) -> usize {
 /// Builds the galaxy of `c` and runs both models on it.
 async fn run(
     c: Controls,
-    cnn: crate::cnn_predict::SharedCnn,
+    cnn: SharedCnn,
     gbdt: Rc<Result<Bundle, String>>,
 ) -> Result<Outcome, String> {
-    let loaded = cnn.with_value(Clone::clone);
-    let side = loaded.as_ref().map_or(60, |(b, _)| cnn_light_side(b));
+    let side = cnn.loaded().map_or(60, |(b, _)| cnn_light_side(&b));
     let t0 = now_ms();
     let galaxy = Arc::new(build(&c, side).map_err(|e| e.to_string())?);
     let build_ms = now_ms() - t0;
     let maps = draw_maps(&galaxy);
     let ex = galaxy.example();
-    let cnn = match (loaded, ex.inputs()) {
-        (Ok((b, net)), Some(g)) => predict_galaxy_on(&b, &net, &g, &Device::flex()).await,
-        (Ok(_), None) => Err("the maps do not match their sizes".into()),
-        (Err(e), _) => Err(e),
+    let backend = cnn.label.get_untracked();
+    let cnn = match ex.inputs() {
+        Some(g) => cnn.predict(&g).await,
+        None => Err("the maps do not match their sizes".into()),
     };
     let gbdt = match gbdt.as_ref() {
         Ok(b) => {
@@ -165,6 +164,7 @@ async fn run(
         cnn,
         gbdt,
         build_ms,
+        backend,
     })
 }
 
@@ -286,10 +286,10 @@ pub fn Classroom() -> impl IntoView {
                 </div>
                 <p class="meta" data-testid="classroom-status" data-build-ms=o.build_ms.to_string()>
                     {format!(
-                        "made, measured and drawn in {:.0} ms in your browser (models on the CPU, WebAssembly) · half-mass radius R_hsm {:.2} kpc · {} · {} star and {} dark-matter particles",
+                        "made, measured and drawn in {:.0} ms in your browser · half-mass radius R_hsm {:.2} kpc · {} · {} star and {} dark-matter particles · CNN on {}",
                         o.build_ms, g.rhsm_kpc,
                         if g.params.quenched { "quenched (red, old stars)" } else { "star-forming" },
-                        g.params.n_star, g.params.n_dm,
+                        g.params.n_star, g.params.n_dm, o.backend,
                     )}
                 </p>
                 <p class="meta warn" hidden=note.is_empty()>{note.clone()}</p>

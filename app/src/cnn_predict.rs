@@ -3,7 +3,9 @@
 //! and its half-mass radius, and predicts log10 M* and log10 Mtot inside R_hsm. Files are
 //! parsed, checked, resampled and normalised by galmass-core (`GalaxyMap::from_upload`,
 //! `Manifest::prepare` — the code path of `galmass predict --r … --vel …`), and the network
-//! runs on Burn's flex CPU backend compiled to WebAssembly. Nothing is uploaded anywhere.
+//! runs on Burn's wgpu backend over WebGPU when the browser has a hardware adapter, else on
+//! Burn's flex CPU backend compiled to WebAssembly ([`SharedCnn`], shared by every card).
+//! Nothing is uploaded anywhere.
 
 use std::rc::Rc;
 
@@ -68,17 +70,73 @@ fn read_into(ev: &leptos::ev::Event, set: WriteSignal<Upload>) {
 /// The bundled CNN and its network on the flex device, or why it cannot be loaded.
 pub type LoadedCnn = Result<(Rc<Bundle>, Rc<MultiBranchResNet>), String>;
 
-/// The bundled CNN shared by the page's cards: loaded once, by [`provide_cnn`] at the root.
-pub type SharedCnn = StoredValue<LoadedCnn, LocalStorage>;
+/// The network on a WebGPU device.
+type GpuNet = Option<(Device, Rc<MultiBranchResNet>)>;
 
-/// Loads the bundled CNN once and provides it to every card below the caller.
+/// The bundled CNN shared by the page's cards, and where it runs: loaded once by
+/// [`provide_cnn`] at the root, which also picks the backend (asynchronously: WebGPU when the
+/// browser has a hardware adapter, else flex on the CPU). Copy: arena handles only.
+#[derive(Clone, Copy)]
+pub struct SharedCnn {
+    model: StoredValue<LoadedCnn, LocalStorage>,
+    gpu: StoredValue<GpuNet, LocalStorage>,
+    /// Which backend runs the network, in words (shown on the page).
+    pub label: ReadSignal<String>,
+    /// True once the backend is chosen.
+    pub ready: ReadSignal<bool>,
+}
+
+impl SharedCnn {
+    /// The bundle and its CPU network, or why the bundle cannot be loaded.
+    pub fn loaded(&self) -> LoadedCnn {
+        self.model.with_value(Clone::clone)
+    }
+
+    /// Runs the CNN on one galaxy's inputs on the chosen backend.
+    pub async fn predict(&self, g: &GalaxyInputs) -> Result<Vec<Shown>, String> {
+        let (bundle, cpu_net) = self.loaded()?;
+        match self.gpu.with_value(Clone::clone) {
+            Some((device, net)) => predict_galaxy_on(&bundle, &net, g, &device).await,
+            None => predict_galaxy_on(&bundle, &cpu_net, g, &Device::flex()).await,
+        }
+    }
+}
+
+/// Loads the bundled CNN once, starts choosing its backend, and provides both to every card
+/// below the caller.
 pub fn provide_cnn() {
-    provide_context::<SharedCnn>(StoredValue::new_local(load_cnn()));
+    let cnn = new_shared_cnn();
+    provide_context(cnn);
 }
 
 /// The CNN provided by [`provide_cnn`] (loaded here if no ancestor provided it).
 pub fn shared_cnn() -> SharedCnn {
-    use_context::<SharedCnn>().unwrap_or_else(|| StoredValue::new_local(load_cnn()))
+    use_context::<SharedCnn>().unwrap_or_else(new_shared_cnn)
+}
+
+fn new_shared_cnn() -> SharedCnn {
+    let model = StoredValue::new_local(load_cnn());
+    let gpu = StoredValue::new_local(None);
+    let (label, set_label) = signal(BACKEND.to_string());
+    let (ready, set_ready) = signal(false);
+    spawn_local(async move {
+        if let Ok((b, _)) = model.with_value(Clone::clone) {
+            match webgpu_net(&b).await {
+                Ok((device, net, name)) => {
+                    gpu.set_value(Some((device, Rc::new(net))));
+                    set_label.set(name);
+                }
+                Err(why) => set_label.set(format!("{BACKEND} — {why}")),
+            }
+        }
+        set_ready.set(true);
+    });
+    SharedCnn {
+        model,
+        gpu,
+        label,
+        ready,
+    }
 }
 
 /// Loads the bundled CNN.
@@ -119,27 +177,84 @@ pub async fn predict_galaxy_on(
         .collect())
 }
 
-/// The network on a WebGPU adapter, when the browser has one: (device, network, label).
+/// `?backend=` of the page's address: `webgpu` or `cpu` forces a backend.
 #[cfg(target_arch = "wasm32")]
-async fn webgpu_net(bundle: &Bundle) -> Option<(Device, MultiBranchResNet, String)> {
-    // Without WebGPU in the browser there is nothing to ask for.
-    let has_gpu = web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"gpu".into()).ok())
-        .is_some_and(|g| !g.is_undefined());
-    if !has_gpu {
-        return None;
+fn forced_backend() -> Option<String> {
+    use js_sys::Reflect;
+    let window = web_sys::window()?;
+    let location = Reflect::get(&window, &"location".into()).ok()?;
+    let search = Reflect::get(&location, &"search".into())
+        .ok()?
+        .as_string()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("backend="))
+        .map(str::to_ascii_lowercase)
+}
+
+/// The network on a WebGPU adapter: (device, network, label), or why the CPU runs it. A
+/// software fallback adapter (SwiftShader, with no GPU) is seconds per inference where flex
+/// takes milliseconds, so it is used only when `?backend=webgpu` asks for it.
+#[cfg(target_arch = "wasm32")]
+async fn webgpu_net(bundle: &Bundle) -> Result<(Device, MultiBranchResNet, String), String> {
+    use js_sys::Reflect;
+    let forced = forced_backend();
+    if forced.as_deref() == Some("cpu") {
+        return Err("chosen by ?backend=cpu".into());
+    }
+    let gpu = web_sys::window()
+        .and_then(|w| Reflect::get(&w.navigator(), &"gpu".into()).ok())
+        .filter(|g| !g.is_undefined())
+        .ok_or("this browser has no WebGPU")?;
+    let request = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&gpu).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+        .ok_or("WebGPU cannot be asked for an adapter")?;
+    let adapter = JsFuture::from(request)
+        .await
+        .ok()
+        .filter(|a| !a.is_null() && !a.is_undefined())
+        .ok_or("no WebGPU adapter found")?;
+    let flag = |obj: &wasm_bindgen::JsValue| {
+        Reflect::get(obj, &"isFallbackAdapter".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+    };
+    let info = Reflect::get(&adapter, &"info".into()).ok();
+    let fallback = info.as_ref().and_then(flag).or_else(|| flag(&adapter)) == Some(true);
+    let arch = info
+        .as_ref()
+        .and_then(|i| Reflect::get(i, &"architecture".into()).ok())
+        .and_then(|v| v.as_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "software".into());
+    if fallback && forced.as_deref() != Some("webgpu") {
+        return Err(format!(
+            "the browser's WebGPU adapter is a software fallback ({arch}), slower than the CPU \
+             path; add ?backend=webgpu to the address to use it anyway"
+        ));
     }
     let device = burn::tensor::wgpu::WgpuOptions::default()
         .init_async()
         .await
-        .ok()?;
-    let net = bundle.cnn_model(&device).ok()?;
-    Some((device, net, "GPU (Burn wgpu, WebGPU)".to_string()))
+        .map_err(|e| format!("WebGPU could not be started: {e:?}"))?;
+    let net = bundle
+        .cnn_model(&device)
+        .map_err(|e| format!("the CNN could not be loaded on WebGPU: {e}"))?;
+    let kind = if fallback {
+        format!(", {arch} software adapter")
+    } else {
+        String::new()
+    };
+    Ok((device, net, format!("GPU (Burn wgpu, WebGPU{kind})")))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn webgpu_net(_bundle: &Bundle) -> Option<(Device, MultiBranchResNet, String)> {
-    None
+async fn webgpu_net(_bundle: &Bundle) -> Result<(Device, MultiBranchResNet, String), String> {
+    Err("WebGPU exists only in the browser".into())
 }
 
 /// Files → galaxy inputs, checked.
@@ -178,26 +293,12 @@ fn files_to_inputs(
 /// The predict-from-maps card.
 #[component]
 pub fn CnnPredict() -> impl IntoView {
-    let model = shared_cnn();
-    // The network on WebGPU when the browser has an adapter (found asynchronously at start).
-    let gpu = StoredValue::new_local(None::<(Device, Rc<MultiBranchResNet>)>);
-    let (backend, set_backend) = signal(BACKEND.to_string());
-    let (ready, set_ready) = signal(false);
-    spawn_local(async move {
-        let bundle = model.with_value(|m| m.as_ref().ok().map(|(b, _)| b.clone()));
-        if let Some(b) = bundle
-            && let Some((device, net, label)) = webgpu_net(&b).await
-        {
-            gpu.set_value(Some((device, Rc::new(net))));
-            set_backend.set(label);
-        }
-        set_ready.set(true);
-    });
+    let cnn = shared_cnn();
     let (r, set_r) = signal(None::<(String, Vec<u8>)>);
     let (vel, set_vel) = signal(None::<(String, Vec<u8>)>);
     let rhsm = RwSignal::new(String::from("3.0"));
     let (shown, set_shown) = signal(Vec::<Shown>::new());
-    let (error, set_error) = signal(model.with_value(|m| m.as_ref().err().cloned()));
+    let (error, set_error) = signal(cnn.loaded().err());
     let (busy, set_busy) = signal(false);
     let (latency, set_latency) = signal(None::<f64>);
     // Finished runs (successful or not), for tests and screen readers to know a run ended.
@@ -207,22 +308,16 @@ pub fn CnnPredict() -> impl IntoView {
         spawn_local(async move {
             yield_to_browser().await;
             let t0 = now_ms();
-            let loaded = model.with_value(|m| m.clone());
-            let res = match loaded {
-                Ok((b, cpu_net)) => {
-                    match files_to_inputs(
-                        &b,
-                        &r.get_untracked(),
-                        &vel.get_untracked(),
-                        &rhsm.get_untracked(),
-                    ) {
-                        Ok(g) => match gpu.with_value(|x| x.clone()) {
-                            Some((device, net)) => predict_galaxy_on(&b, &net, &g, &device).await,
-                            None => predict_galaxy_on(&b, &cpu_net, &g, &Device::flex()).await,
-                        },
-                        Err(e) => Err(e),
-                    }
-                }
+            let res = match cnn.loaded() {
+                Ok((b, _)) => match files_to_inputs(
+                    &b,
+                    &r.get_untracked(),
+                    &vel.get_untracked(),
+                    &rhsm.get_untracked(),
+                ) {
+                    Ok(g) => cnn.predict(&g).await,
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             };
             match res {
@@ -294,7 +389,7 @@ pub fn CnnPredict() -> impl IntoView {
                 })}
             </div>
             <p class="meta">
-                "backend: " <span data-testid="backend" data-ready=move || ready.get().to_string()>{move || backend.get()}</span>
+                "backend: " <span data-testid="backend" data-ready=move || cnn.ready.get().to_string()>{move || cnn.label.get()}</span>
                 " · latency: " <span data-testid="latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
                     {move || latency.get().map_or("—".to_string(), |l| format!("{l:.0} ms"))}
                 </span>

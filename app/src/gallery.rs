@@ -8,9 +8,7 @@ use galmass_core::gallery::{Example, Gallery};
 use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
-use burn::tensor::Device;
-
-use crate::cnn_predict::{SharedCnn, Shown, predict_galaxy_on, shared_cnn, yield_to_browser};
+use crate::cnn_predict::{SharedCnn, Shown, shared_cnn, yield_to_browser};
 use crate::image;
 
 /// The gallery's galaxies, compiled into the page.
@@ -29,11 +27,9 @@ fn Tile(ex: Example, model: SharedCnn) -> impl IntoView {
         let e = e2.clone();
         spawn_local(async move {
             yield_to_browser().await;
-            let loaded = model.with_value(Clone::clone);
-            let res = match (loaded, e.inputs()) {
-                (Ok((b, net)), Some(g)) => predict_galaxy_on(&b, &net, &g, &Device::flex()).await,
-                (Ok(_), None) => Err("example maps do not match their sizes".to_string()),
-                (Err(err), _) => Err(err),
+            let res = match e.inputs() {
+                Some(g) => model.predict(&g).await,
+                None => Err("example maps do not match their sizes".to_string()),
             };
             set_result.set(Some(res));
         });

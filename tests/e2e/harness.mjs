@@ -22,8 +22,11 @@ export function check(ok, what) {
   if (!ok) failures.push(what);
 }
 
-/** Opens www/dist in Chromium (`webgpu`: with --enable-unsafe-webgpu, else --disable-gpu). */
-export async function openPage({ webgpu = false, height = 1400 } = {}) {
+/**
+ * Opens www/dist in Chromium (`webgpu`: with --enable-unsafe-webgpu, else --disable-gpu;
+ * `query`: appended to the address, e.g. '?backend=webgpu').
+ */
+export async function openPage({ webgpu = false, height = 1400, query = '' } = {}) {
   if (!(await stat(join(dist, 'index.html')).catch(() => null))) {
     throw new Error(`${dist}/index.html not found: run \`trunk build\` first`);
   }
@@ -46,7 +49,7 @@ export async function openPage({ webgpu = false, height = 1400 } = {}) {
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(url + query, { waitUntil: 'load' });
   return {
     page,
     /** Checks no errors and no foreign requests, then closes everything. */
