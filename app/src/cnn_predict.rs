@@ -11,8 +11,9 @@ use std::rc::Rc;
 
 use burn::tensor::Device;
 use galmass_core::bundle::Bundle;
-use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap};
+use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration};
 use galmass_core::cnn::MultiBranchResNet;
+use galmass_core::units::MSUN_R;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -263,6 +264,7 @@ fn files_to_inputs(
     r: &Upload,
     vel: &Upload,
     rhsm: &str,
+    r_mag: &str,
 ) -> Result<GalaxyInputs, String> {
     let m = &bundle.manifest;
     let size = |name: &str| {
@@ -276,14 +278,27 @@ fn files_to_inputs(
     let (vn, vb) = vel
         .as_ref()
         .ok_or("choose the kinematic maps (FITS or NPY)")?;
-    let rmap = GalaxyMap::from_upload(rn, rb, true, size("r")).map_err(|e| e.to_string())?;
-    let vmap = GalaxyMap::from_upload(vn, vb, false, size("vel")).map_err(|e| e.to_string())?;
     let rh: f64 = rhsm
         .trim()
         .parse()
         .ok()
         .filter(|x: &f64| x.is_finite() && *x > 0.0)
         .ok_or("give the half-mass radius R_hsm in kpc (a number > 0)")?;
+    let png = match r_mag.trim() {
+        "" => None,
+        text => {
+            let mag: f64 = text
+                .parse()
+                .ok()
+                .filter(|x: &f64| x.is_finite())
+                .ok_or("the r magnitude of a PNG image must be a number, e.g. -21.3")?;
+            Some(PngCalibration::from_magnitude(mag, MSUN_R, rh))
+        }
+    };
+    let rmap =
+        GalaxyMap::from_upload(rn, rb, true, size("r"), png.as_ref()).map_err(|e| e.to_string())?;
+    let vmap =
+        GalaxyMap::from_upload(vn, vb, false, size("vel"), None).map_err(|e| e.to_string())?;
     Ok(GalaxyInputs {
         maps: vec![("r".into(), rmap), ("vel".into(), vmap)],
         log_rhsm: Some(rh.log10()),
@@ -297,6 +312,7 @@ pub fn CnnPredict() -> impl IntoView {
     let (r, set_r) = signal(None::<(String, Vec<u8>)>);
     let (vel, set_vel) = signal(None::<(String, Vec<u8>)>);
     let rhsm = RwSignal::new(String::from("3.0"));
+    let r_mag = RwSignal::new(String::new());
     let (shown, set_shown) = signal(Vec::<Shown>::new());
     let (error, set_error) = signal(cnn.loaded().err());
     let (busy, set_busy) = signal(false);
@@ -314,6 +330,7 @@ pub fn CnnPredict() -> impl IntoView {
                     &r.get_untracked(),
                     &vel.get_untracked(),
                     &rhsm.get_untracked(),
+                    &r_mag.get_untracked(),
                 ) {
                     Ok(g) => cnn.predict(&g).await,
                     Err(e) => Err(e),
@@ -346,14 +363,15 @@ pub fn CnnPredict() -> impl IntoView {
             <h2>"Predict from maps: the convolutional network"</h2>
             <p class="lede">
                 "Give one galaxy's r-band surface-brightness image (L☉/kpc², square, any size, centred, \
-                 covering ±3 R_hsm), its stellar velocity and dispersion maps (2 or 3 planes: V and σ in km/s, \
+                 covering ±3 R_hsm; a PNG holds only relative brightness, so give the magnitude of its light \
+                 too and keep its grey levels linear), its stellar velocity and dispersion maps (2 or 3 planes: V and σ in km/s, \
                  optionally a 0/1 mask), and its half-mass radius. A compact multi-branch ResNet-18 trained on \
                  our mock galaxies predicts the stellar and total mass inside R_hsm; ± is its scatter on test \
                  galaxies (1σ, dex). The files stay in your browser."
             </p>
             <div class="features">
-                <label><span>"r-band image (FITS, NPY)"</span>
-                    <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-r"
+                <label><span>"r-band image (FITS, NPY; or PNG with its magnitude)"</span>
+                    <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-r"
                         on:change=move |ev| read_into(&ev, set_r) /></label>
                 <label><span>"kinematic maps V, σ [, mask] (FITS, NPY)"</span>
                     <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-vel"
@@ -362,6 +380,10 @@ pub fn CnnPredict() -> impl IntoView {
                     <input type="number" step="any" min="0" data-testid="input-rhsm"
                         prop:value=move || rhsm.get()
                         on:input=move |ev| rhsm.set(event_target_value(&ev)) /></label>
+                <label><span>"PNG r image only: absolute r magnitude (AB) of the light in the image"</span>
+                    <input type="number" step="any" placeholder="e.g. -21.3" data-testid="input-rmag"
+                        prop:value=move || r_mag.get()
+                        on:input=move |ev| r_mag.set(event_target_value(&ev)) /></label>
             </div>
             <button class="primary" data-testid="predict-button" on:click=predict disabled=move || busy.get()>
                 {move || if busy.get() { "Running…" } else { "Predict" }}

@@ -205,6 +205,69 @@ fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
         ],
         &["bad.npy", "(5, 7)"],
     );
+    // A PNG r image holds relative brightness: refused without --r-mag, and with the
+    // magnitude of the light it holds it predicts what the NPY of the same image does.
+    {
+        let img = &r[i * s2..(i + 1) * s2];
+        let max = img.iter().copied().fold(0.0f32, f32::max);
+        let mut levels = Vec::with_capacity(2 * s2);
+        for row in (0..60).rev() {
+            for col in 0..60 {
+                let v = (f64::from(img[row * 60 + col] / max) * 65535.0).round() as u16;
+                levels.extend_from_slice(&v.to_be_bytes());
+            }
+        }
+        let file = std::fs::File::create(p("r.png")).unwrap();
+        let mut enc = png::Encoder::new(std::io::BufWriter::new(file), 60, 60);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Sixteen);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&levels).unwrap();
+        w.finish().unwrap();
+    }
+    exit2(
+        &[
+            "predict",
+            "--bundle",
+            &s("f32.bundle"),
+            "--r",
+            &s("r.png"),
+            "--vel",
+            &s("vel.npy"),
+            "--rhsm",
+            &rh,
+            "--out",
+            &s("x.csv"),
+        ],
+        &["r.png", "relative brightness", "magnitude"],
+    );
+    let pix = 6.0 * rhsm[i] / 60.0;
+    let lum: f64 = r[i * s2..(i + 1) * s2]
+        .iter()
+        .map(|&v| f64::from(v) * pix * pix)
+        .sum();
+    let mag = (4.65 - 2.5 * lum.log10()).to_string();
+    ok(&[
+        "predict",
+        "--bundle",
+        &s("f32.bundle"),
+        "--r",
+        &s("r.png"),
+        "--r-mag",
+        &mag,
+        "--vel",
+        &s("vel.npy"),
+        "--rhsm",
+        &rh,
+        "--out",
+        &s("png.csv"),
+    ]);
+    let from_png = csv(&p("png.csv"));
+    for t in ["mstar_pred", "mtot_pred"] {
+        let (a, b): (f64, f64) = (from_png[0][t].parse().unwrap(), one[0][t].parse().unwrap());
+        assert!((a - b).abs() < 0.02, "{t}: PNG {a} vs NPY {b}");
+    }
+
     let bytes = std::fs::read(p("f16.bundle")).unwrap();
     std::fs::write(p("cut.bundle"), &bytes[..bytes.len() / 2]).unwrap();
     exit2(

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, galmass, openPage, outDir, predictedRow, repo, run } from './harness.mjs';
-import { npy } from './npy.mjs';
+import { npy, png16 } from './npy.mjs';
 
 const bundle = join(repo, 'www', 'models', 'cnn.bundle');
 
@@ -60,10 +60,11 @@ function fits(shape, data) {
   return buf;
 }
 
-function nativePredict(r, vel, rhsm, scratch) {
+function nativePredict(r, vel, rhsm, scratch, rmag = '') {
   const out = join(scratch, 'native.csv');
+  const mag = rmag === '' ? [] : ['--r-mag', String(rmag)];
   execFileSync(galmass, ['predict', '--bundle', bundle, '--r', r, '--vel', vel, '--rhsm', String(rhsm),
-    '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    ...mag, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
   return out;
 }
 
@@ -71,10 +72,11 @@ async function readCsv(path) {
   return predictedRow(await readFile(path, 'utf8'));
 }
 
-async function browserPredict(page, r, vel, rhsm) {
+async function browserPredict(page, r, vel, rhsm, rmag = '') {
   await page.setInputFiles('[data-testid="upload-r"]', r);
   await page.setInputFiles('[data-testid="upload-vel"]', vel);
   await page.locator('[data-testid="input-rhsm"]').fill(String(rhsm));
+  await page.locator('[data-testid="input-rmag"]').fill(String(rmag));
   // File reading is asynchronous: wait until the page has both files.
   await page.waitForTimeout(300);
   const before = await page.getAttribute('[data-testid="cnn-predict"]', 'data-runs');
@@ -88,7 +90,12 @@ async function main() {
   await mkdir(outDir, { recursive: true });
   const scratch = await mkdtemp(join(tmpdir(), 'galmass-maps-'));
   const f = (n) => join(scratch, n);
-  await writeFile(f('r.npy'), npy([75, 75], disc(75, 3e9, 0.6)));
+  const rDisc = disc(75, 3e9, 0.6);
+  await writeFile(f('r.npy'), npy([75, 75], rDisc));
+  // The same image as a linear 16-bit PNG, with the magnitude of its light (4.2 kpc R_hsm).
+  await writeFile(f('r.png'), png16(75, rDisc));
+  const pixKpc = (6 * 4.2) / 75;
+  const rMag = 4.65 - 2.5 * Math.log10(rDisc.reduce((a, b) => a + b, 0) * pixKpc * pixKpc);
   await writeFile(f('vel.npy'), npy([3, 48, 48], kinematics(48, 180, 120)));
   await writeFile(f('r.fits'), fits([120, 120], disc(120, 8e8, 0.9)));
   await writeFile(f('vel.fits'), fits([3, 96, 96], kinematics(96, 90, 60)));
@@ -167,6 +174,21 @@ async function main() {
     }
     await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
     check(await page.locator('[data-testid="error"]').isHidden(), 'after the errors the page predicts again');
+    const fromNpy = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value'));
+
+    // A PNG r image: refused without the magnitude of its light, then scaled by it.
+    await browserPredict(page, f('r.png'), f('vel.npy'), 4.2);
+    const pngErr = (await page.textContent('[data-testid="error"]')) ?? '';
+    check(pngErr.includes('r.png') && pngErr.includes('relative brightness'), `PNG without a magnitude: "${pngErr}"`);
+    await browserPredict(page, f('r.png'), f('vel.npy'), 4.2, rMag);
+    const n = await readCsv(nativePredict(f('r.png'), f('vel.npy'), 4.2, scratch, rMag));
+    for (const t of ['mstar', 'mtot']) {
+      const b = Number.parseFloat(await page.getAttribute(`[data-testid="prediction-${t}"]`, 'data-value'));
+      check(Math.abs(b - n[t]) <= 1e-3, `PNG + M_r ${rMag.toFixed(3)}: ${t} in the browser ${b} = native ${n[t]}`);
+      if (t === 'mstar') {
+        check(Math.abs(b - fromNpy) <= 0.02, `PNG + M_r: M* ${b} ≈ the same image as NPY ${fromNpy} (16-bit levels)`);
+      }
+    }
   } finally {
     await close();
     await rm(scratch, { recursive: true, force: true });

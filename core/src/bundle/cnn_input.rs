@@ -160,17 +160,72 @@ impl Manifest {
     }
 }
 
+/// What turns a PNG's relative brightness into surface brightness: the luminosity inside the
+/// image and the half-mass radius that sets its field (6 R_hsm across, as every light map).
+/// Grey levels are taken as proportional to brightness (a linear image, no gamma or log
+/// stretch).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PngCalibration {
+    /// Luminosity of the band inside the image, L☉.
+    pub luminosity_lsun: f64,
+    /// Half-stellar-mass radius, kpc.
+    pub rhsm_kpc: f64,
+}
+
+impl PngCalibration {
+    /// From the absolute AB magnitude `m_abs` of the light inside the image and the Sun's
+    /// absolute magnitude `msun` in that band (r: [`crate::units::MSUN_R`]):
+    /// L = 10^{−0.4 (M − M☉)} L☉.
+    pub fn from_magnitude(m_abs: f64, msun: f64, rhsm_kpc: f64) -> Self {
+        Self {
+            luminosity_lsun: crate::units::lum_from_mag(m_abs, msun),
+            rhsm_kpc,
+        }
+    }
+
+    /// Scales relative brightness `rel` (`side`² values) in place to L☉ kpc⁻²:
+    /// sb = L · rel / (Σ rel · A_pix) with the pixel area A_pix = (6 R_hsm / side)², so the
+    /// image holds exactly L.
+    pub fn apply(&self, rel: &mut [f32], side: usize) -> Result<(), UploadError> {
+        let bad = |what: String| Err(UploadError::Calibration(what));
+        if !(self.luminosity_lsun.is_finite() && self.luminosity_lsun > 0.0) {
+            return bad(format!(
+                "the luminosity for the PNG must be positive and finite, got {}",
+                self.luminosity_lsun
+            ));
+        }
+        if !(self.rhsm_kpc.is_finite() && self.rhsm_kpc > 0.0) {
+            return bad(format!(
+                "the half-mass radius for the PNG must be positive and finite, got {}",
+                self.rhsm_kpc
+            ));
+        }
+        let total: f64 = rel.iter().map(|&v| f64::from(v)).sum();
+        if side == 0 || total.is_nan() || total <= 0.0 {
+            return bad("the PNG is black: no light to scale".into());
+        }
+        let pixel_kpc = 6.0 * self.rhsm_kpc / side as f64;
+        let scale = self.luminosity_lsun / (total * pixel_kpc * pixel_kpc);
+        for v in rel.iter_mut() {
+            *v = (f64::from(*v) * scale) as f32;
+        }
+        Ok(())
+    }
+}
+
 impl GalaxyMap {
     /// One uploaded file as a model input (the browser's and `galmass predict`'s path): the
     /// format from the file name or, failing that, the first bytes; the parser's size limits
     /// checked before allocating; finite values; a light map one square plane, kinematic maps
     /// 2 or 3 square planes. `model_size` (the model's grid side) only shapes the messages.
-    /// Errors name the file.
+    /// A PNG light map holds relative brightness only and needs `png` to become surface
+    /// brightness (refused without it). Errors name the file.
     pub fn from_upload(
         file_name: &str,
         bytes: &[u8],
         light: bool,
         model_size: usize,
+        png: Option<&PngCalibration>,
     ) -> Result<GalaxyMap, FileError> {
         let fail = |e: UploadError| e.in_file(file_name);
         let format = MapFormat::from_file_name(file_name)
@@ -181,9 +236,19 @@ impl GalaxyMap {
                     reason: "unknown file name extension and first bytes".into(),
                 })
             })?;
-        let map = read_map(bytes, format, &Limits::default()).map_err(fail)?;
+        let mut map = read_map(bytes, format, &Limits::default()).map_err(fail)?;
         if light {
             check_light_shape(&map, model_size).map_err(fail)?;
+            if format == MapFormat::Png {
+                let c = png.ok_or_else(|| {
+                    fail(UploadError::Calibration(
+                        "a PNG holds relative brightness only: give the absolute AB magnitude \
+                         of the light inside the image to scale it to L☉/kpc²"
+                            .into(),
+                    ))
+                })?;
+                c.apply(&mut map.data, map.width).map_err(fail)?;
+            }
             Ok(GalaxyMap::Light {
                 side: map.width,
                 sb: map.data,
@@ -194,5 +259,91 @@ impl GalaxyMap {
                 KinematicMaps::from_map(&map).map_err(fail)?,
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod png_tests {
+    use super::*;
+
+    /// A 16-bit grey PNG whose levels are proportional to `sb` (map row 0 = bottom row).
+    fn png16(sb: &[f32], side: usize) -> Vec<u8> {
+        let max = sb.iter().copied().fold(0.0f32, f32::max);
+        let mut rows = Vec::with_capacity(2 * side * side);
+        for row in (0..side).rev() {
+            for col in 0..side {
+                let level = (f64::from(sb[row * side + col] / max) * 65535.0).round() as u16;
+                rows.extend_from_slice(&level.to_be_bytes());
+            }
+        }
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Sixteen);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&rows).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    /// An exponential disc seen face-on, L☉ kpc⁻², on the 6 R_hsm field of `rhsm`.
+    fn disc(side: usize, rhsm: f64, sigma0: f64) -> Vec<f32> {
+        let pix = 6.0 * rhsm / side as f64;
+        let rd = rhsm / 1.678;
+        (0..side * side)
+            .map(|k| {
+                let (row, col) = (k / side, k % side);
+                let x = (col as f64 + 0.5) * pix - 3.0 * rhsm;
+                let y = (row as f64 + 0.5) * pix - 3.0 * rhsm;
+                (sigma0 * (-(x.hypot(y)) / rd).exp()) as f32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_calibrated_png_is_the_surface_brightness_it_was_made_from() {
+        let (side, rhsm) = (64, 3.5);
+        let sb = disc(side, rhsm, 2e9);
+        let pix = 6.0 * rhsm / side as f64;
+        let lum: f64 = sb.iter().map(|&v| f64::from(v) * pix * pix).sum();
+        let mag = crate::units::abs_mag(lum, crate::units::MSUN_R);
+        let c = PngCalibration::from_magnitude(mag, crate::units::MSUN_R, rhsm);
+        let map = GalaxyMap::from_upload("disc.png", &png16(&sb, side), true, 60, Some(&c))
+            .expect("calibrated PNG");
+        let GalaxyMap::Light { side: s, sb: got } = map else {
+            panic!("a light map");
+        };
+        assert_eq!(s, side);
+        // The image holds the luminosity given, exactly (f32 sums aside).
+        let held: f64 = got.iter().map(|&v| f64::from(v) * pix * pix).sum();
+        assert!((held / lum - 1.0).abs() < 1e-5, "{held} vs {lum}");
+        // Pixels agree within the 16-bit quantisation of the levels (and the total's
+        // rescaling), bottom row first as in the FITS convention.
+        let max = f64::from(sb.iter().copied().fold(0.0f32, f32::max));
+        for (k, (a, b)) in sb.iter().zip(&got).enumerate() {
+            let err = (f64::from(*a) - f64::from(*b)).abs();
+            assert!(
+                err <= max / 65535.0 + 1e-4 * f64::from(*a),
+                "pixel {k}: {a} vs {b}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_png_without_its_magnitude_or_without_light_is_refused() {
+        let side = 16;
+        let bytes = png16(&disc(side, 2.0, 1e9), side);
+        let err = GalaxyMap::from_upload("img.png", &bytes, true, 60, None).unwrap_err();
+        assert!(matches!(err.source, UploadError::Calibration(_)));
+        assert!(
+            err.to_string()
+                .starts_with("img.png: a PNG holds relative brightness only")
+        );
+        let black = png16(&vec![0.0; side * side], side);
+        let c = PngCalibration::from_magnitude(-21.0, crate::units::MSUN_R, 2.0);
+        let err = GalaxyMap::from_upload("black.png", &black, true, 60, Some(&c)).unwrap_err();
+        assert!(err.to_string().contains("black"), "{err}");
+        let bad = PngCalibration::from_magnitude(f64::NAN, crate::units::MSUN_R, 2.0);
+        assert!(GalaxyMap::from_upload("img.png", &bytes, true, 60, Some(&bad)).is_err());
     }
 }

@@ -201,6 +201,9 @@ pub enum UploadError {
         /// Column.
         col: usize,
     },
+    /// A relative-brightness PNG cannot be turned into surface brightness.
+    #[error("{0}")]
+    Calibration(String),
     /// The grids cannot be resampled (empty grid or data of the wrong length).
     #[error("cannot resample: {0}")]
     Resample(String),

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use burn::tensor::{Device, Tensor, TensorData};
-use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PreparedInputs};
+use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs};
 use galmass_core::bundle::{Bundle, Manifest};
 use galmass_core::cnn::MultiBranchResNet;
+use galmass_core::units::MSUN_R;
 use galmass_core::upload::KinematicMaps;
 
 use super::predict::{PredictionRow, Predictions};
@@ -175,18 +176,33 @@ pub struct MapFiles {
     pub vel: Option<PathBuf>,
     /// Half-stellar-mass radius, kpc.
     pub rhsm_kpc: Option<f64>,
+    /// Absolute AB r magnitude of the light inside a PNG r image (its calibration).
+    pub r_mag: Option<f64>,
 }
 
 /// Reads one map file with the browser's code path ([`GalaxyMap::from_upload`]).
-fn read_file(path: &Path, light: bool, size: usize) -> Result<GalaxyMap> {
+fn read_file(
+    path: &Path,
+    light: bool,
+    size: usize,
+    png: Option<&PngCalibration>,
+) -> Result<GalaxyMap> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| BadInput(format!("{name}: cannot read ({e})")))?;
-    GalaxyMap::from_upload(&name, &bytes, light, size).map_err(|e| BadInput(e.to_string()).into())
+    GalaxyMap::from_upload(&name, &bytes, light, size, png)
+        .map_err(|e| BadInput(e.to_string()).into())
 }
 
 /// Predicts one galaxy from its map files: pred per target (log10).
 pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> {
     let m = &bundle.manifest;
+    let png = match (files.r_mag, files.rhsm_kpc) {
+        (Some(mag), Some(rhsm)) => Some(PngCalibration::from_magnitude(mag, MSUN_R, rhsm)),
+        (Some(_), None) => {
+            return Err(BadInput("--r-mag needs --rhsm (the image covers 6 R_hsm)".into()).into());
+        }
+        (None, _) => None,
+    };
     let mut maps = Vec::new();
     for (name, path, light) in [
         ("r", &files.r, true),
@@ -210,7 +226,8 @@ pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> 
                             .join(", ")
                     ))
                 })?;
-            maps.push((name.to_string(), read_file(p, light, size)?));
+            let calibration = if name == "r" { png.as_ref() } else { None };
+            maps.push((name.to_string(), read_file(p, light, size, calibration)?));
         }
     }
     if let Some(r) = files.rhsm_kpc

@@ -42,10 +42,15 @@ pub struct PredictArgs {
     /// units, e.g. mr=-21.2,g_r=0.61,sfr=1.3,… (every feature the bundle reads)
     #[arg(long, value_name = "NAME=VALUE,…", conflicts_with_all = ["data", "r", "g", "vel"])]
     pub features: Option<String>,
-    /// CNN bundles, one galaxy: r-band surface brightness map (L☉/kpc², FITS/NPY/PNG, square,
-    /// any size: resampled conserving the light)
+    /// CNN bundles, one galaxy: r-band surface brightness map (L☉/kpc², FITS/NPY, square, any
+    /// size: resampled conserving the light; or a linear PNG with --r-mag)
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
     pub r: Option<PathBuf>,
+    /// CNN bundles, one galaxy with a PNG r image: absolute AB r magnitude of the light inside
+    /// the image (a PNG holds relative brightness only; with --rhsm it scales the grey levels,
+    /// taken as linear, to L☉/kpc²)
+    #[arg(long, value_name = "MAG", allow_hyphen_values = true, requires = "r")]
+    pub r_mag: Option<f64>,
     /// CNN bundles, one galaxy: g-band surface brightness map
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
     pub g: Option<PathBuf>,
@@ -125,6 +130,7 @@ fn run_files(a: &PredictArgs, bundle: &Bundle) -> Result<()> {
         g: a.g.clone(),
         vel: a.vel.clone(),
         rhsm_kpc: a.rhsm,
+        r_mag: a.r_mag,
     };
     let pred = predict_cnn_files(bundle, &files)?;
     write_one(a, bundle, &pred)
