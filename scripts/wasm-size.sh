@@ -24,6 +24,7 @@ awk -v w="$wasm" -v r="$raw" -v g="$gz" 'BEGIN {
 
 (cd tests/e2e && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; })
 GALMASS_DIST=www/dist-release node tests/e2e/home.test.mjs
+GALMASS_DIST=www/dist-release node tests/e2e/classroom.test.mjs
 # The CNN card on the release build, against the native CLI when a galmass binary is given.
 if [ -n "${GALMASS_BIN:-}" ]; then
   GALMASS_DIST=www/dist-release node tests/e2e/maps.test.mjs

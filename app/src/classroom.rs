@@ -316,7 +316,7 @@ pub fn Classroom() -> impl IntoView {
         }
     };
     view! {
-        <section class="card" data-testid="classroom" data-runs=move || runs.get().to_string()
+        <section class="card" id="classroom" data-testid="classroom" data-runs=move || runs.get().to_string()
             data-busy=move || busy.get().to_string()>
             <h2>"Classroom: build a galaxy, then weigh it"</h2>
             <p class="lede">

@@ -359,7 +359,7 @@ pub fn CnnPredict() -> impl IntoView {
         Some(1.0 - 10f64.powf(ms - mt))
     };
     view! {
-        <section class="card" data-testid="cnn-predict" data-runs=move || runs.get().to_string()>
+        <section class="card" id="predict" data-testid="cnn-predict" data-runs=move || runs.get().to_string()>
             <h2>"Predict from maps: the convolutional network"</h2>
             <p class="lede">
                 "Give one galaxy's r-band surface-brightness image (L☉/kpc², square, any size, centred, \

@@ -70,7 +70,7 @@ pub fn GalleryCard() -> impl IntoView {
         serde_json::from_str(GALLERY_JSON).map_err(|e| format!("gallery.json: {e}"));
     let model = shared_cnn();
     view! {
-        <section class="card" data-testid="gallery">
+        <section class="card" id="gallery" data-testid="gallery">
             <h2>"Gallery: mock galaxies the models never saw"</h2>
             <p class="lede">
                 "Twelve galaxies from the test split, from the least to the most massive. Click an image: \

@@ -128,7 +128,7 @@ pub fn GbdtPredict() -> impl IntoView {
         Some(f)
     };
     view! {
-        <section class="card" data-testid="gbdt-predict">
+        <section class="card" id="numbers" data-testid="gbdt-predict">
             <h2>"Predict from numbers: gradient-boosted trees"</h2>
             <p class="lede">
                 "Type a galaxy's summary measurements; the paper's gradient-boosted trees (trained on our \

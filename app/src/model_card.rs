@@ -71,7 +71,7 @@ fn ModelSection(title: &'static str, bytes: &'static [u8]) -> impl IntoView {
 #[component]
 pub fn ModelCard() -> impl IntoView {
     view! {
-        <section class="card" data-testid="model-card">
+        <section class="card" id="model-card" data-testid="model-card">
             <h2>"Model card"</h2>
             <p class="lede">
                 "Accuracy is the mean and the scatter (1σ) of log10(predicted / true) on the test split: \

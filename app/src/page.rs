@@ -30,6 +30,14 @@ pub fn App() -> impl IntoView {
                 <span class="badge" data-testid="core-version">{galmass_core::VERSION}</span>
                 " · running in your browser as WebAssembly"
             </p>
+            <nav class="sections" data-testid="nav">
+                <a href="#predict">"Predict from maps"</a>
+                <a href="#gallery">"Gallery"</a>
+                <a href="#classroom">"Classroom"</a>
+                <a href="#numbers">"Predict from numbers"</a>
+                <a href="#model-card">"Model card"</a>
+                <a href="#hernquist">"Hernquist sphere"</a>
+            </nav>
         </header>
         <main>
             <CnnPredict />
@@ -102,7 +110,7 @@ pub fn HernquistSection() -> impl IntoView {
     };
 
     view! {
-        <section class="card" data-testid="hernquist">
+        <section class="card" id="hernquist" data-testid="hernquist">
             <h2>"A first computation: mass inside a Hernquist sphere"</h2>
             <p class="lede">
                 "Galaxy bulges and elliptical galaxies are often described by a Hernquist (1990) profile, \

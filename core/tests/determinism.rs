@@ -51,3 +51,33 @@ fn mock_galaxies_are_bit_identical_across_platforms() {
     }
     assert_eq!(h, EXPECTED, "digest {h:#018x}");
 }
+
+/// FNV-1a over f32 values.
+fn digest_f32(values: impl IntoIterator<Item = f32>, mut h: u64) -> u64 {
+    for x in values {
+        for b in x.to_bits().to_le_bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Digest of the default Classroom galaxy's maps (r, g, V and σ, mask) and of its true
+/// log M*, log Mtot (rounded to f32), as computed natively on x86_64: the page shows what
+/// the native code computes.
+const EXPECTED_CLASSROOM: u64 = 0x0808_1a72_4ecc_04f2;
+
+#[test]
+fn the_classroom_galaxy_is_the_same_in_the_browser() {
+    use galmass_core::classroom::{Controls, build};
+    let g = build(&Controls::default(), 60).expect("default Classroom galaxy");
+    let m = &g.maps;
+    let mut h = digest_f32(
+        m.r.iter().chain(&m.g).chain(&m.vel).copied(),
+        0xcbf2_9ce4_8422_2325,
+    );
+    h = digest_f32(m.vel_mask.iter().map(|&k| f32::from(k)), h);
+    h = digest_f32([g.targets.mstar as f32, g.targets.mtot as f32], h);
+    assert_eq!(h, EXPECTED_CLASSROOM, "digest {h:#018x}");
+}
