@@ -137,7 +137,7 @@ async fn run(
     cnn: SharedCnn,
     gbdt: Rc<Result<Bundle, String>>,
 ) -> Result<Outcome, String> {
-    let side = cnn.loaded().map_or(60, |(b, _)| cnn_light_side(&b));
+    let side = cnn.loaded().map_or(60, |e| cnn_light_side(e.lead()));
     let t0 = now_ms();
     let galaxy = Arc::new(build(&c, side).map_err(|e| e.to_string())?);
     let build_ms = now_ms() - t0;
@@ -219,6 +219,11 @@ pub fn Classroom() -> impl IntoView {
     let latest = StoredValue::new(0u32);
     Effect::new(move |_| {
         let c = controls.get();
+        // The first galaxy waits until the CNN's backend is chosen, so that the page is
+        // ready to predict uploads first (and the Classroom's CNN runs where the others do).
+        if !cnn.ready.get() {
+            return;
+        }
         let ticket = latest.with_value(|n| n + 1);
         latest.set_value(ticket);
         set_busy.set(true);

@@ -10,17 +10,22 @@
 use std::rc::Rc;
 
 use burn::tensor::Device;
-use galmass_core::bundle::Bundle;
 use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration};
+use galmass_core::bundle::ensemble::{self, EnsembleValue};
+use galmass_core::bundle::{Bundle, Manifest};
 use galmass_core::cnn::MultiBranchResNet;
 use galmass_core::units::MSUN_R;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-/// The default CNN bundle (r + vel + log R_hsm → M*, Mtot), rebuilt by the commands in
-/// `www/models/README.md`.
-pub const CNN_BUNDLE: &[u8] = include_bytes!("../../www/models/cnn.bundle");
+/// The default CNN: an ensemble of three bundles (r + vel + log R_hsm → M*, Mtot) trained
+/// alike with seeds 1, 2, 3, rebuilt by the commands in `www/models/README.md`.
+pub const CNN_BUNDLES: [&[u8]; 3] = [
+    include_bytes!("../../www/models/cnn.bundle"),
+    include_bytes!("../../www/models/cnn-2.bundle"),
+    include_bytes!("../../www/models/cnn-3.bundle"),
+];
 
 /// Which backend runs the network, as shown on the page.
 pub const BACKEND: &str = "CPU (Burn flex, WebAssembly)";
@@ -68,19 +73,34 @@ fn read_into(ev: &leptos::ev::Event, set: WriteSignal<Upload>) {
     });
 }
 
-/// The bundled CNN and its network on the flex device, or why it cannot be loaded.
-pub type LoadedCnn = Result<(Rc<Bundle>, Rc<MultiBranchResNet>), String>;
+/// The bundled CNN ensemble: its bundles and their networks on the flex device.
+pub struct CnnEnsemble {
+    /// The members' bundles (same inputs and targets).
+    pub bundles: Vec<Bundle>,
+    /// Their networks on the CPU.
+    pub nets: Vec<MultiBranchResNet>,
+}
 
-/// The network on a WebGPU device.
-type GpuNet = Option<(Device, Rc<MultiBranchResNet>)>;
+impl CnnEnsemble {
+    /// The first member's bundle: the inputs and targets every member shares.
+    pub fn lead(&self) -> &Bundle {
+        &self.bundles[0]
+    }
+}
 
-/// The bundled CNN shared by the page's cards, and where it runs: loaded once by
+/// The bundled CNN ensemble, or why it cannot be loaded.
+pub type LoadedCnn = Result<Rc<CnnEnsemble>, String>;
+
+/// The networks on a WebGPU device.
+type GpuNets = Option<(Device, Rc<Vec<MultiBranchResNet>>)>;
+
+/// The bundled CNN ensemble shared by the page's cards, and where it runs: loaded once by
 /// [`provide_cnn`] at the root, which also picks the backend (asynchronously: WebGPU when the
 /// browser has a hardware adapter, else flex on the CPU). Copy: arena handles only.
 #[derive(Clone, Copy)]
 pub struct SharedCnn {
     model: StoredValue<LoadedCnn, LocalStorage>,
-    gpu: StoredValue<GpuNet, LocalStorage>,
+    gpu: StoredValue<GpuNets, LocalStorage>,
     /// Which backend runs the network, in words (shown on the page).
     pub label: ReadSignal<String>,
     /// True once the backend is chosen.
@@ -88,18 +108,47 @@ pub struct SharedCnn {
 }
 
 impl SharedCnn {
-    /// The bundle and its CPU network, or why the bundle cannot be loaded.
+    /// The ensemble, or why the bundles cannot be loaded.
     pub fn loaded(&self) -> LoadedCnn {
         self.model.with_value(Clone::clone)
     }
 
-    /// Runs the CNN on one galaxy's inputs on the chosen backend.
-    pub async fn predict(&self, g: &GalaxyInputs) -> Result<Vec<Shown>, String> {
-        let (bundle, cpu_net) = self.loaded()?;
-        match self.gpu.with_value(Clone::clone) {
-            Some((device, net)) => predict_galaxy_on(&bundle, &net, g, &device).await,
-            None => predict_galaxy_on(&bundle, &cpu_net, g, &Device::flex()).await,
+    /// Runs every member on one galaxy's inputs on the chosen backend and combines them
+    /// (`galmass_core::bundle::ensemble`): per target the mean, the members' spread and the
+    /// quoted σ = √(σ_test² + spread²).
+    pub async fn predict_ensemble(
+        &self,
+        g: &GalaxyInputs,
+    ) -> Result<Vec<(String, EnsembleValue)>, String> {
+        let e = self.loaded()?;
+        let gpu = self.gpu.with_value(Clone::clone);
+        let mut preds = Vec::with_capacity(e.bundles.len());
+        for (k, b) in e.bundles.iter().enumerate() {
+            let p = match &gpu {
+                Some((device, nets)) => run_net(b, &nets[k], g, device).await?,
+                None => run_net(b, &e.nets[k], g, &Device::flex()).await?,
+            };
+            preds.push(p);
         }
+        let manifests: Vec<&Manifest> = e.bundles.iter().map(|b| &b.manifest).collect();
+        let values = ensemble::combine(&preds, &ensemble::test_sigma(&manifests));
+        Ok(e.lead()
+            .manifest
+            .targets
+            .iter()
+            .map(|t| t.name.clone())
+            .zip(values)
+            .collect())
+    }
+
+    /// [`Self::predict_ensemble`] as (target, mean, quoted σ).
+    pub async fn predict(&self, g: &GalaxyInputs) -> Result<Vec<Shown>, String> {
+        Ok(self
+            .predict_ensemble(g)
+            .await?
+            .into_iter()
+            .map(|(t, v)| (t, v.mean, v.sigma))
+            .collect())
     }
 }
 
@@ -121,10 +170,10 @@ fn new_shared_cnn() -> SharedCnn {
     let (label, set_label) = signal(BACKEND.to_string());
     let (ready, set_ready) = signal(false);
     spawn_local(async move {
-        if let Ok((b, _)) = model.with_value(Clone::clone) {
-            match webgpu_net(&b).await {
-                Ok((device, net, name)) => {
-                    gpu.set_value(Some((device, Rc::new(net))));
+        if let Ok(e) = model.with_value(Clone::clone) {
+            match webgpu_nets(&e.bundles).await {
+                Ok((device, nets, name)) => {
+                    gpu.set_value(Some((device, Rc::new(nets))));
                     set_label.set(name);
                 }
                 Err(why) => set_label.set(format!("{BACKEND} — {why}")),
@@ -140,42 +189,38 @@ fn new_shared_cnn() -> SharedCnn {
     }
 }
 
-/// Loads the bundled CNN.
+/// Loads the bundled CNN ensemble and checks that its members agree.
 pub fn load_cnn() -> LoadedCnn {
-    Bundle::from_bytes(CNN_BUNDLE)
-        .and_then(|b| {
-            let net = b.cnn_model(&Device::flex())?;
-            Ok((Rc::new(b), Rc::new(net)))
-        })
-        .map_err(|e| format!("the bundled CNN cannot be loaded: {e}"))
+    let mut bundles = Vec::new();
+    let mut nets = Vec::new();
+    for (k, bytes) in CNN_BUNDLES.iter().enumerate() {
+        let b = Bundle::from_bytes(bytes)
+            .map_err(|e| format!("bundled CNN {} cannot be loaded: {e}", k + 1))?;
+        nets.push(
+            b.cnn_model(&Device::flex())
+                .map_err(|e| format!("bundled CNN {} cannot be loaded: {e}", k + 1))?,
+        );
+        bundles.push(b);
+    }
+    let manifests: Vec<&Manifest> = bundles.iter().map(|b| &b.manifest).collect();
+    ensemble::check_members(&manifests).map_err(|e| e.to_string())?;
+    Ok(Rc::new(CnnEnsemble { bundles, nets }))
 }
 
-/// Runs the bundle on one galaxy's inputs on `device`: predictions (target, log10, σ) or an
-/// error. The result is read asynchronously (WebGPU cannot block).
-pub async fn predict_galaxy_on(
+/// Runs one bundle's network on one galaxy's inputs on `device`: log10 per target. The
+/// result is read asynchronously (WebGPU cannot block).
+async fn run_net(
     bundle: &Bundle,
     net: &MultiBranchResNet,
     g: &GalaxyInputs,
     device: &Device,
-) -> Result<Vec<Shown>, String> {
-    let m = &bundle.manifest;
-    let prepared = m.prepare(g).map_err(|e| e.to_string())?;
+) -> Result<Vec<f64>, String> {
+    let prepared = bundle.manifest.prepare(g).map_err(|e| e.to_string())?;
     let (maps, side) = prepared.tensors(device);
     let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
     let data = out.into_data_async().await.map_err(|e| format!("{e:?}"))?;
     let v = data.try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?;
-    Ok(m.targets
-        .iter()
-        .zip(v)
-        .map(|(t, x)| {
-            let sigma = m
-                .metrics
-                .iter()
-                .find(|k| k.target == t.name)
-                .map_or(f64::NAN, |k| k.sigma_dex);
-            (t.name.clone(), x as f64, sigma)
-        })
-        .collect())
+    Ok(v.into_iter().map(f64::from).collect())
 }
 
 /// `?backend=` of the page's address: `webgpu` or `cpu` forces a backend.
@@ -198,7 +243,9 @@ fn forced_backend() -> Option<String> {
 /// software fallback adapter (SwiftShader, with no GPU) is seconds per inference where flex
 /// takes milliseconds, so it is used only when `?backend=webgpu` asks for it.
 #[cfg(target_arch = "wasm32")]
-async fn webgpu_net(bundle: &Bundle) -> Result<(Device, MultiBranchResNet, String), String> {
+async fn webgpu_nets(
+    bundles: &[Bundle],
+) -> Result<(Device, Vec<MultiBranchResNet>, String), String> {
     use js_sys::Reflect;
     let forced = forced_backend();
     if forced.as_deref() == Some("cpu") {
@@ -242,19 +289,23 @@ async fn webgpu_net(bundle: &Bundle) -> Result<(Device, MultiBranchResNet, Strin
         .init_async()
         .await
         .map_err(|e| format!("WebGPU could not be started: {e:?}"))?;
-    let net = bundle
-        .cnn_model(&device)
+    let nets = bundles
+        .iter()
+        .map(|b| b.cnn_model(&device))
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("the CNN could not be loaded on WebGPU: {e}"))?;
     let kind = if fallback {
         format!(", {arch} software adapter")
     } else {
         String::new()
     };
-    Ok((device, net, format!("GPU (Burn wgpu, WebGPU{kind})")))
+    Ok((device, nets, format!("GPU (Burn wgpu, WebGPU{kind})")))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn webgpu_net(_bundle: &Bundle) -> Result<(Device, MultiBranchResNet, String), String> {
+async fn webgpu_nets(
+    _bundles: &[Bundle],
+) -> Result<(Device, Vec<MultiBranchResNet>, String), String> {
     Err("WebGPU exists only in the browser".into())
 }
 
@@ -313,7 +364,7 @@ pub fn CnnPredict() -> impl IntoView {
     let (vel, set_vel) = signal(None::<(String, Vec<u8>)>);
     let rhsm = RwSignal::new(String::from("3.0"));
     let r_mag = RwSignal::new(String::new());
-    let (shown, set_shown) = signal(Vec::<Shown>::new());
+    let (shown, set_shown) = signal(Vec::<(String, EnsembleValue)>::new());
     let (error, set_error) = signal(cnn.loaded().err());
     let (busy, set_busy) = signal(false);
     let (latency, set_latency) = signal(None::<f64>);
@@ -325,14 +376,14 @@ pub fn CnnPredict() -> impl IntoView {
             yield_to_browser().await;
             let t0 = now_ms();
             let res = match cnn.loaded() {
-                Ok((b, _)) => match files_to_inputs(
-                    &b,
+                Ok(e) => match files_to_inputs(
+                    e.lead(),
                     &r.get_untracked(),
                     &vel.get_untracked(),
                     &rhsm.get_untracked(),
                     &r_mag.get_untracked(),
                 ) {
-                    Ok(g) => cnn.predict(&g).await,
+                    Ok(g) => cnn.predict_ensemble(&g).await,
                     Err(e) => Err(e),
                 },
                 Err(e) => Err(e),
@@ -354,8 +405,8 @@ pub fn CnnPredict() -> impl IntoView {
     };
     let fdm = move || {
         let s = shown.get();
-        let ms = s.iter().find(|x| x.0 == "mstar")?.1;
-        let mt = s.iter().find(|x| x.0 == "mtot")?.1;
+        let ms = s.iter().find(|x| x.0 == "mstar")?.1.mean;
+        let mt = s.iter().find(|x| x.0 == "mtot")?.1.mean;
         Some(1.0 - 10f64.powf(ms - mt))
     };
     view! {
@@ -365,9 +416,11 @@ pub fn CnnPredict() -> impl IntoView {
                 "Give one galaxy's r-band surface-brightness image (L☉/kpc², square, any size, centred, \
                  covering ±3 R_hsm; a PNG holds only relative brightness, so give the magnitude of its light \
                  too and keep its grey levels linear), its stellar velocity and dispersion maps (2 or 3 planes: V and σ in km/s, \
-                 optionally a 0/1 mask), and its half-mass radius. A compact multi-branch ResNet-18 trained on \
-                 our mock galaxies predicts the stellar and total mass inside R_hsm; ± is its scatter on test \
-                 galaxies (1σ, dex). The files stay in your browser."
+                 optionally a 0/1 mask), and its half-mass radius. Three compact multi-branch ResNet-18s, \
+                 trained alike on our mock galaxies from different random starts, predict the stellar and total \
+                 mass inside R_hsm; the value is their mean. The ± (1σ, dex) adds in quadrature their scatter on \
+                 test galaxies and how much the three disagree on this galaxy, which grows for galaxies unlike \
+                 the training set. The files stay in your browser."
             </p>
             <div class="features">
                 <label><span>"r-band image (FITS, NPY; or PNG with its magnitude)"</span>
@@ -392,13 +445,15 @@ pub fn CnnPredict() -> impl IntoView {
                 {move || error.get().unwrap_or_default()}
             </p>
             <div class="results">
-                {move || shown.get().into_iter().map(|(t, v, s)| view! {
+                {move || shown.get().into_iter().map(|(t, e)| view! {
                     <div class="result">
                         <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if t == "mstar" { "M*" } else if t == "mtot" { "Mtot" } else { t.as_str() })}</div>
                         <div class="result-value" data-testid=format!("prediction-{t}")
-                            data-value=format!("{v}") data-sigma=format!("{s}")>
-                            {format!("{v:.3} ± {s:.3}")}
+                            data-value=format!("{}", e.mean) data-sigma=format!("{}", e.sigma)
+                            data-spread=format!("{}", e.spread)>
+                            {format!("{:.3} ± {:.3}", e.mean, e.sigma)}
                         </div>
+                        <div class="result-label">{format!("the three networks differ by {:.3}", e.spread)}</div>
                     </div>
                 }).collect_view()}
                 {move || fdm().map(|f| view! {

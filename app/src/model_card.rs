@@ -5,7 +5,9 @@
 use galmass_core::bundle::Bundle;
 use leptos::prelude::*;
 
-use crate::cnn_predict::CNN_BUNDLE;
+use galmass_core::bundle::ensemble;
+
+use crate::cnn_predict::CNN_BUNDLES;
 use crate::gbdt_predict::GBDT_BUNDLE;
 
 /// Plain-words name of a target.
@@ -17,54 +19,86 @@ fn target_words(t: &str) -> &str {
     }
 }
 
-/// One model's section of the card.
+/// One model's section of the card: an ensemble of bundles with the same inputs and targets
+/// (one bundle for a single model). Metrics per member, and the ensemble's test σ (the
+/// quadrature mean of the members', the part of the page's ± that does not depend on the
+/// galaxy).
 #[component]
-fn ModelSection(title: &'static str, bytes: &'static [u8]) -> impl IntoView {
-    match Bundle::from_bytes(bytes) {
-        Err(e) => view! { <p class="error">{format!("{title}: {e}")}</p> }.into_any(),
-        Ok(b) => {
-            let m = b.manifest;
-            let kind = m.kind.name();
-            let reads = if m.features.is_empty() {
-                m.inputs
+fn ModelSection(title: &'static str, members: &'static [&'static [u8]]) -> impl IntoView {
+    let bundles = match members
+        .iter()
+        .enumerate()
+        .map(|(k, b)| Bundle::from_bytes(b).map_err(|e| format!("{title}, bundle {}: {e}", k + 1)))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(b) => b,
+        Err(e) => return view! { <p class="error">{e}</p> }.into_any(),
+    };
+    let manifests: Vec<&galmass_core::bundle::Manifest> =
+        bundles.iter().map(|b| &b.manifest).collect();
+    let sigma = ensemble::test_sigma(&manifests);
+    let m = &bundles[0].manifest;
+    let kind = m.kind.name();
+    let reads = if m.features.is_empty() {
+        m.inputs
+            .iter()
+            .map(|i| format!("{} {:?}", i.name, i.shape))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        m.features
+            .iter()
+            .map(|f| f.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rows = m
+        .targets
+        .iter()
+        .zip(&sigma)
+        .map(|(t, &s)| {
+            let per = |f: fn(&galmass_core::bundle::TargetMetrics) -> f64| {
+                manifests
                     .iter()
-                    .map(|i| format!("{} {:?}", i.name, i.shape))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            } else {
-                m.features
-                    .iter()
-                    .map(|f| f.name.clone())
+                    .filter_map(|m| m.metrics.iter().find(|x| x.target == t.name).map(f))
+                    .map(|v| format!("{v:+.3}"))
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let rows = m
-                .metrics
-                .iter()
-                .map(|t| {
-                    view! {
-                        <tr>
-                            <td>{target_words(&t.target).to_string()}</td>
-                            <td class="num">{format!("{:+.3}", t.mean_dex)}</td>
-                            <td class="num" data-testid=format!("card-{kind}-{}", t.target)
-                                data-value=format!("{}", t.sigma_dex)>{format!("{:.3}", t.sigma_dex)}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
             view! {
-                <h3>{title}</h3>
-                <p>"Reads: " {reads}</p>
-                <table class="mass-table">
-                    <thead><tr><th>"predicts (log10)"</th><th>"mean offset (dex)"</th><th>"scatter σ (dex)"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-                <p class="meta">{format!("Trained on {} ({} training samples, {} test samples).", m.training.dataset, m.training.n_train, m.training.n_test)}</p>
-                <details><summary>"Command that rebuilds it"</summary><pre class="command">{m.training.command}</pre></details>
+                <tr>
+                    <td>{target_words(&t.name).to_string()}</td>
+                    <td class="num">{per(|x| x.mean_dex)}</td>
+                    <td class="num">{per(|x| x.sigma_dex).replace('+', "")}</td>
+                    <td class="num" data-testid=format!("card-{kind}-{}", t.name)
+                        data-value=format!("{s}")>{format!("{s:.3}")}</td>
+                </tr>
             }
-            .into_any()
-        }
+        })
+        .collect_view();
+    let n = bundles.len();
+    let training = bundles
+        .iter()
+        .map(|b| {
+            let t = &b.manifest.training;
+            view! {
+                <p class="meta">{format!("Trained on {} ({} training samples, {} test samples).", t.dataset, t.n_train, t.n_test)}</p>
+                <details><summary>"Command that rebuilds it"</summary><pre class="command">{t.command.clone()}</pre></details>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{title}</h3>
+        <p>"Reads: " {reads}</p>
+        <p hidden=n == 1>{format!("An ensemble of {n} networks trained alike from different random starts; the page predicts their mean.")}</p>
+        <table class="mass-table">
+            <thead><tr><th>"predicts (log10)"</th><th>"mean offset (dex), per model"</th>
+                <th>"scatter σ (dex), per model"</th><th>"σ quoted (dex)"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {training}
     }
+    .into_any()
 }
 
 /// The model card.
@@ -77,15 +111,16 @@ pub fn ModelCard() -> impl IntoView {
                 "Accuracy is the mean and the scatter (1σ) of log10(predicted / true) on the test split: \
                  galaxies (all three projections) that neither model saw while training."
             </p>
-            <ModelSection title="CNN: r image + kinematic maps + R_hsm" bytes=CNN_BUNDLE />
-            <ModelSection title="GBDT: ten summary features" bytes=GBDT_BUNDLE />
+            <ModelSection title="CNN: r image + kinematic maps + R_hsm" members=&CNN_BUNDLES />
+            <ModelSection title="GBDT: ten summary features" members=&[GBDT_BUNDLE] />
             <h3>"Limitations"</h3>
             <ul>
                 <li>"Both models were trained on galmass's own mock galaxies, not on IllustrisTNG or real \
                      surveys; the mocks' light, dust and kinematics are simplified, so numbers for real \
                      galaxies are indicative only."</li>
-                <li>"The ± is a population scatter for galaxies like the training set, not a per-galaxy \
-                     posterior; galaxies unlike the mocks (mergers, extreme masses) can be off by more."</li>
+                <li>"The ± is the models' scatter on test galaxies like the training set (for the CNN, with \
+                     the three networks' disagreement on the galaxy added), not a posterior; galaxies unlike \
+                     the mocks (mergers, extreme masses) can be off by more than it says."</li>
                 <li>"The CNN is a compact network trained briefly on a CPU; on these mocks it is less accurate \
                      than the GBDT, which reads the luminosity directly."</li>
                 <li>"Maps must be centred, cover ±3 R_hsm, and be in the stated units (L☉/kpc², km/s)."</li>

@@ -130,6 +130,61 @@ fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
         }
     }
 
+    // An ensemble (the f32 and f16 bundles of one run): the mean of the members, the members'
+    // spread, and σ = √(test σ² + spread²) (galmass_core::bundle::ensemble).
+    let out = s("ensemble.csv");
+    ok(&[
+        "predict",
+        "--bundle",
+        &s("f32.bundle"),
+        "--bundle",
+        &s("f16.bundle"),
+        "--data",
+        ds,
+        "--split",
+        "test",
+        "--out",
+        &out,
+    ]);
+    let (ens, m32, m16) = (
+        csv(Path::new(&out)),
+        csv(&p("f32.bundle.csv")),
+        csv(&p("f16.bundle.csv")),
+    );
+    assert_eq!(ens.len(), m32.len());
+    for ((e, a), b) in ens.iter().zip(&m32).zip(&m16) {
+        for t in ["mstar", "mtot"] {
+            let get = |row: &std::collections::HashMap<String, String>, c: &str| -> f64 {
+                row[&format!("{t}_{c}")].parse().unwrap()
+            };
+            let (pa, pb) = (get(a, "pred"), get(b, "pred"));
+            assert!((get(e, "pred") - (pa + pb) / 2.0).abs() < 2e-6, "{t} mean");
+            let spread = (pa - pb).abs() / 2f64.sqrt();
+            assert!((get(e, "spread_dex") - spread).abs() < 1e-4, "{t} spread");
+            let test = get(a, "sigma_dex").hypot(get(b, "sigma_dex")) / 2f64.sqrt();
+            assert!(
+                (get(e, "sigma_dex") - test.hypot(spread)).abs() < 2e-4,
+                "{t} σ"
+            );
+        }
+    }
+    // Members that predict other things, or read other inputs, are refused.
+    let gbdt = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/models/gbdt.bundle");
+    exit2(
+        &[
+            "predict",
+            "--bundle",
+            &s("f32.bundle"),
+            "--bundle",
+            gbdt.to_str().unwrap(),
+            "--data",
+            ds,
+            "--out",
+            &s("x.csv"),
+        ],
+        &["bundle 2", "differs"],
+    );
+
     // One galaxy from NPY files, written here from the dataset's own maps.
     let f = hdf5::File::open(dataset()).unwrap();
     let i: usize = run[0]["index"].parse().unwrap();

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check, galmass, openPage, outDir, predictedRow, repo, run } from './harness.mjs';
+import { CNN_BUNDLE_ARGS, check, galmass, openPage, outDir, predictedRow, repo, run } from './harness.mjs';
 import { npy } from './npy.mjs';
 
 function pearson(x, y) {
@@ -54,7 +54,7 @@ async function main() {
         const out = join(scratch, `p${k}.csv`);
         await writeFile(r, npy([ex.r_side, ex.r_side], ex.r));
         await writeFile(v, npy([3, ex.vel_side, ex.vel_side], ex.vel));
-        execFileSync(galmass, ['predict', '--bundle', join(repo, 'www', 'models', 'cnn.bundle'), '--r', r,
+        execFileSync(galmass, ['predict', ...CNN_BUNDLE_ARGS, '--r', r,
           '--vel', v, '--rhsm', String(ex.rhsm_kpc), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
         const native = predictedRow(await readFile(out, 'utf8')).mstar;
         check(Math.abs(native - pred[k]) <= 1e-3, `tile ${k}: browser ${pred[k]} = native ${native}`);

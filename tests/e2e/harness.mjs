@@ -84,6 +84,10 @@ export async function run(name, main, seconds = 180) {
 }
 
 /** The `<t>_pred` and `<t>_sigma_dex` columns of a one-row CSV written by `galmass predict`. */
+/** The page's CNN ensemble (www/models), as `galmass predict` arguments. */
+export const CNN_BUNDLE_ARGS = ['cnn.bundle', 'cnn-2.bundle', 'cnn-3.bundle']
+  .flatMap((b) => ['--bundle', join(repo, 'www', 'models', b)]);
+
 export function predictedRow(text) {
   const [head, row] = text.trim().split('\n');
   const vals = row.split(',');
@@ -91,6 +95,7 @@ export function predictedRow(text) {
   head.split(',').forEach((c, i) => {
     if (c.endsWith('_pred')) res[c.slice(0, -5)] = Number.parseFloat(vals[i]);
     if (c.endsWith('_sigma_dex')) res[`sigma_${c.slice(0, -10)}`] = Number.parseFloat(vals[i]);
+    if (c.endsWith('_spread_dex')) res[`spread_${c.slice(0, -11)}`] = Number.parseFloat(vals[i]);
   });
   return res;
 }

@@ -19,6 +19,7 @@
 
 pub mod cnn;
 pub mod cnn_input;
+pub mod ensemble;
 pub mod gbdt;
 pub use gbdt::gbdt_predict_one;
 pub mod manifest;

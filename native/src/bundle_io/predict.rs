@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use galmass_core::bundle::ensemble::{self, EnsembleValue};
 use galmass_core::bundle::{Bundle, ModelKind};
 
 use crate::BadInput;
@@ -163,10 +164,46 @@ pub fn derived_log_fdm(log_mstar: f64, log_mtot: f64) -> Option<f64> {
     (f > 0.0).then(|| f.log10())
 }
 
+/// Combines the members' predictions of the same samples into ensemble values per row
+/// (`galmass_core::bundle::ensemble::combine`); the rows must be the same samples.
+pub fn combine_rows(
+    members: &[Predictions],
+    test_sigma: &[f64],
+) -> Result<Vec<Vec<EnsembleValue>>> {
+    let Some(first) = members.first() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(first.rows.len());
+    for (i, row) in first.rows.iter().enumerate() {
+        let mut preds = Vec::with_capacity(members.len());
+        for m in members {
+            match m.rows.get(i) {
+                Some(r) if r.row == row.row => preds.push(r.pred.clone()),
+                _ => {
+                    return Err(BadInput(format!(
+                        "the ensemble's bundles predicted different samples (row {} of the file)",
+                        row.row
+                    ))
+                    .into());
+                }
+            }
+        }
+        out.push(ensemble::combine(&preds, test_sigma));
+    }
+    Ok(out)
+}
+
 /// Writes the predictions as CSV (atomically): `row,galaxy_id,projection,split`, then per
-/// target `<t>_pred` (log10), `<t>_sigma_dex`, `<t>_true` (log10, empty if unknown), and
-/// `fdm_derived` (log10) when the bundle predicts both mstar and mtot.
-pub fn write_csv(p: &Predictions, out: &Path) -> Result<()> {
+/// target `<t>_pred` (log10, the ensemble mean), `<t>_sigma_dex` (the quoted 1σ), with an
+/// ensemble of several bundles `<t>_spread_dex` (the members' standard deviation),
+/// `<t>_true` (log10, empty if unknown), and `fdm_derived` (log10) when the bundle predicts
+/// both mstar and mtot. `values` holds the ensemble values of `p.rows`, row by row.
+pub fn write_csv(
+    p: &Predictions,
+    values: &[Vec<EnsembleValue>],
+    members: usize,
+    out: &Path,
+) -> Result<()> {
     let i_ms = p.targets.iter().position(|t| t == "mstar");
     let i_mt = p.targets.iter().position(|t| t == "mtot");
     let both = i_ms.zip(i_mt);
@@ -176,20 +213,28 @@ pub fn write_csv(p: &Predictions, out: &Path) -> Result<()> {
         let mut w = std::io::BufWriter::new(file);
         let mut head = String::from("row,galaxy_id,projection,split");
         for t in &p.targets {
-            head.push_str(&format!(",{t}_pred,{t}_sigma_dex,{t}_true"));
+            head.push_str(&format!(",{t}_pred,{t}_sigma_dex"));
+            if members > 1 {
+                head.push_str(&format!(",{t}_spread_dex"));
+            }
+            head.push_str(&format!(",{t}_true"));
         }
         if both.is_some() {
             head.push_str(",fdm_derived");
         }
         writeln!(w, "{head}")?;
-        for r in &p.rows {
+        for (r, v) in p.rows.iter().zip(values) {
             let mut line = format!("{},{},{},{}", r.row, r.galaxy_id, r.projection, r.split);
-            for k in 0..p.targets.len() {
+            for (k, e) in v.iter().enumerate() {
                 let truth = r.truth[k].map(|v| format!("{v:.6}")).unwrap_or_default();
-                line.push_str(&format!(",{:.6},{:.4},{truth}", r.pred[k], p.sigma_dex[k]));
+                line.push_str(&format!(",{:.6},{:.4}", e.mean, e.sigma));
+                if members > 1 {
+                    line.push_str(&format!(",{:.4}", e.spread));
+                }
+                line.push_str(&format!(",{truth}"));
             }
             if let Some((a, b)) = both {
-                let f = derived_log_fdm(r.pred[a], r.pred[b]);
+                let f = derived_log_fdm(v[a].mean, v[b].mean);
                 line.push_str(&format!(
                     ",{}",
                     f.map(|v| format!("{v:.6}")).unwrap_or_default()

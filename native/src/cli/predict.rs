@@ -1,5 +1,6 @@
-//! `galmass predict`: a bundle's predictions for the samples of a dataset file, or (CNN
-//! bundles) for one galaxy's map files → CSV with the bundle's quoted uncertainty.
+//! `galmass predict`: a bundle's (or an ensemble of bundles') predictions for the samples of
+//! a dataset file, for one galaxy's map files (CNN) or typed features (GBDT) → CSV with the
+//! quoted uncertainty (`galmass_core::bundle::ensemble`).
 
 use std::path::PathBuf;
 
@@ -7,13 +8,12 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use galmass::BadInput;
 use galmass::atomic::write_atomic;
-use galmass::bundle_io::predict::{derived_log_fdm, predict_dataset, write_csv};
-use galmass::bundle_io::predict_cnn::{
-    MapFiles, predict_cnn_dataset, predict_cnn_files, quoted_sigma,
-};
+use galmass::bundle_io::predict::{combine_rows, derived_log_fdm, predict_dataset, write_csv};
+use galmass::bundle_io::predict_cnn::{MapFiles, predict_cnn_dataset, predict_cnn_files};
 use galmass::bundle_io::read_bundle;
 use galmass::stats::offset_mean_sigma;
-use galmass_core::bundle::{Bundle, ModelKind};
+use galmass_core::bundle::ensemble::{self, EnsembleValue};
+use galmass_core::bundle::{Bundle, Manifest, ModelKind};
 
 /// Which samples to predict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -31,9 +31,11 @@ pub enum SplitArg {
 /// Arguments of `galmass predict`.
 #[derive(Args, Debug)]
 pub struct PredictArgs {
-    /// Bundle file written by `galmass export`
-    #[arg(long, value_name = "FILE")]
-    pub bundle: PathBuf,
+    /// Bundle file written by `galmass export`; give it several times for an ensemble of
+    /// models with the same inputs and targets (the mean, with the members' spread added in
+    /// quadrature to the test-split σ)
+    #[arg(long, value_name = "FILE", required = true)]
+    pub bundle: Vec<PathBuf>,
     /// Dataset file whose samples to predict (GBDT bundles read its /features, CNN bundles
     /// its maps)
     #[arg(long, value_name = "FILE", required_unless_present_any = ["r", "g", "vel", "features"])]
@@ -65,19 +67,54 @@ pub struct PredictArgs {
     #[arg(long, value_enum, default_value_t = SplitArg::All)]
     pub split: SplitArg,
     /// Output CSV: one row per galaxy-projection, log10 predictions with the bundle's
-    /// test-split σ (dex) as their uncertainty, and the truth when the file has it
+    /// test-split σ (dex) as their uncertainty (with an ensemble: combined with the members'
+    /// spread, also given), and the truth when the file has it
     #[arg(long, value_name = "CSV")]
     pub out: PathBuf,
 }
 
 /// Runs `galmass predict`.
 pub fn run(a: &PredictArgs) -> Result<()> {
-    let bundle = read_bundle(&a.bundle)?;
+    let bundles = a
+        .bundle
+        .iter()
+        .map(|p| read_bundle(p))
+        .collect::<Result<Vec<_>>>()?;
+    let manifests: Vec<&Manifest> = bundles.iter().map(|b| &b.manifest).collect();
+    ensemble::check_members(&manifests).map_err(|e| BadInput(format!("--bundle: {e}")))?;
+    let sigma = ensemble::test_sigma(&manifests);
+    let first = &bundles[0];
     if let Some(f) = &a.features {
-        return run_features(a, &bundle, f);
+        let preds = bundles
+            .iter()
+            .zip(&a.bundle)
+            .map(|(b, path)| {
+                galmass_core::bundle::gbdt_predict_one(b, &parse_features(f)?)
+                    .map_err(|e| BadInput(format!("{}: {e}", path.display())).into())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        return write_one(a, first, &ensemble::combine(&preds, &sigma));
     }
     let Some(data) = &a.data else {
-        return run_files(a, &bundle);
+        if first.manifest.kind != ModelKind::Cnn {
+            return Err(BadInput(format!(
+                "{}: a GBDT bundle reads summary features; give --data DS.h5 or --features (maps need a CNN bundle)",
+                a.bundle[0].display()
+            ))
+            .into());
+        }
+        let files = MapFiles {
+            r: a.r.clone(),
+            g: a.g.clone(),
+            vel: a.vel.clone(),
+            rhsm_kpc: a.rhsm,
+            r_mag: a.r_mag,
+        };
+        let preds = bundles
+            .iter()
+            .map(|b| predict_cnn_files(b, &files))
+            .collect::<Result<Vec<_>>>()?;
+        return write_one(a, first, &ensemble::combine(&preds, &sigma));
     };
     let split = match a.split {
         SplitArg::All => None,
@@ -85,59 +122,47 @@ pub fn run(a: &PredictArgs) -> Result<()> {
         SplitArg::Validation => Some(1),
         SplitArg::Test => Some(2),
     };
-    let p = match bundle.manifest.kind {
-        ModelKind::Gbdt => predict_dataset(&bundle, data, split)?,
-        ModelKind::Cnn => predict_cnn_dataset(&bundle, data, split)?,
-    };
-    write_csv(&p, &a.out)?;
+    let members = bundles
+        .iter()
+        .map(|b| match b.manifest.kind {
+            ModelKind::Gbdt => predict_dataset(b, data, split),
+            ModelKind::Cnn => predict_cnn_dataset(b, data, split),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let values = combine_rows(&members, &sigma)?;
+    let p = &members[0];
+    write_csv(p, &values, bundles.len(), &a.out)?;
     println!(
-        "predicted {} samples ({} skipped: non-finite features) → {}",
+        "predicted {} samples ({} skipped: non-finite features) with {} → {}",
         p.rows.len(),
         p.skipped,
+        if bundles.len() == 1 {
+            "1 bundle".to_string()
+        } else {
+            format!("an ensemble of {} bundles", bundles.len())
+        },
         a.out.display()
     );
     for (k, t) in p.targets.iter().enumerate() {
         let (pred, truth): (Vec<f64>, Vec<f64>) = p
             .rows
             .iter()
-            .filter_map(|r| r.truth[k].map(|v| (r.pred[k], v)))
+            .zip(&values)
+            .filter_map(|(r, v)| r.truth[k].map(|t| (v[k].mean, t)))
             .unzip();
         match offset_mean_sigma(&pred, &truth) {
             Some((m, s)) => println!(
-                "  {t:<8} ±{:.4} dex quoted; against the file's truth: {m:+.4} ± {s:.4} dex",
-                p.sigma_dex[k]
+                "  {t:<8} ±{:.4} dex test σ; against the file's truth: {m:+.4} ± {s:.4} dex",
+                sigma[k]
             ),
-            None => println!(
-                "  {t:<8} ±{:.4} dex quoted; no truth in the file",
-                p.sigma_dex[k]
-            ),
+            None => println!("  {t:<8} ±{:.4} dex test σ; no truth in the file", sigma[k]),
         }
     }
     Ok(())
 }
 
-/// One galaxy from map files: a CSV of one row `<t>_pred,<t>_sigma_dex,…[,fdm_derived]`.
-fn run_files(a: &PredictArgs, bundle: &Bundle) -> Result<()> {
-    if bundle.manifest.kind != ModelKind::Cnn {
-        return Err(BadInput(format!(
-            "{}: a GBDT bundle reads summary features; give --data DS.h5 or --features (maps need a CNN bundle)",
-            a.bundle.display()
-        ))
-        .into());
-    }
-    let files = MapFiles {
-        r: a.r.clone(),
-        g: a.g.clone(),
-        vel: a.vel.clone(),
-        rhsm_kpc: a.rhsm,
-        r_mag: a.r_mag,
-    };
-    let pred = predict_cnn_files(bundle, &files)?;
-    write_one(a, bundle, &pred)
-}
-
-/// One galaxy from typed feature values (GBDT bundles).
-fn run_features(a: &PredictArgs, bundle: &Bundle, text: &str) -> Result<()> {
+/// `--features name=value,…` as (name, value) pairs.
+fn parse_features(text: &str) -> Result<Vec<(String, f64)>> {
     let mut given = Vec::new();
     for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
         let (k, v) = pair
@@ -152,29 +177,39 @@ fn run_features(a: &PredictArgs, bundle: &Bundle, text: &str) -> Result<()> {
         })?;
         given.push((k.trim().to_string(), v));
     }
-    let pred = galmass_core::bundle::gbdt_predict_one(bundle, &given)
-        .map_err(|e| BadInput(format!("{}: {e}", a.bundle.display())))?;
-    write_one(a, bundle, &pred)
+    Ok(given)
 }
 
-/// Prints one galaxy's predictions and writes them as a one-row CSV.
-fn write_one(a: &PredictArgs, bundle: &Bundle, pred: &[f64]) -> Result<()> {
+/// Prints one galaxy's (ensemble) predictions and writes them as a one-row CSV
+/// `<t>_pred,<t>_sigma_dex[,<t>_spread_dex],…[,fdm_derived]`.
+fn write_one(a: &PredictArgs, bundle: &Bundle, values: &[EnsembleValue]) -> Result<()> {
     let m = &bundle.manifest;
-    let sigma = quoted_sigma(m);
+    let several = a.bundle.len() > 1;
     let mut head = Vec::new();
     let mut line = Vec::new();
-    for (k, t) in m.targets.iter().enumerate() {
+    for (t, v) in m.targets.iter().zip(values) {
         head.push(format!("{}_pred,{}_sigma_dex", t.name, t.name));
-        line.push(format!("{:.6},{:.4}", pred[k], sigma[k]));
+        line.push(format!("{:.6},{:.4}", v.mean, v.sigma));
+        if several {
+            head.push(format!("{}_spread_dex", t.name));
+            line.push(format!("{:.4}", v.spread));
+        }
         println!(
-            "  {:<8} log10 = {:.3} ± {:.3} dex",
-            t.name, pred[k], sigma[k]
+            "  {:<8} log10 = {:.3} ± {:.3} dex{}",
+            t.name,
+            v.mean,
+            v.sigma,
+            if several {
+                format!(" (members' spread {:.3})", v.spread)
+            } else {
+                String::new()
+            }
         );
     }
     let ms = m.targets.iter().position(|t| t.name == "mstar");
     let mt = m.targets.iter().position(|t| t.name == "mtot");
     if let (Some(s), Some(t)) = (ms, mt) {
-        let f = derived_log_fdm(pred[s], pred[t]);
+        let f = derived_log_fdm(values[s].mean, values[t].mean);
         head.push("fdm_derived".into());
         line.push(f.map(|v| format!("{v:.6}")).unwrap_or_default());
         match f {
