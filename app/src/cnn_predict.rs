@@ -12,7 +12,7 @@ use std::rc::Rc;
 use burn::tensor::Device;
 use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration};
 use galmass_core::bundle::ensemble::{self, EnsembleValue};
-use galmass_core::bundle::{Bundle, Manifest};
+use galmass_core::bundle::{Bundle, Manifest, ModelKind};
 use galmass_core::cnn::MultiBranchResNet;
 use galmass_core::units::MSUN_R;
 use leptos::prelude::*;
@@ -51,6 +51,21 @@ pub async fn yield_to_browser() {
         }
     });
     let _ = JsFuture::from(promise).await;
+}
+
+/// Reads every file of a file input: (name, bytes) in order.
+async fn read_all(input: web_sys::HtmlInputElement) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Some(files) = input.files() {
+        for k in 0..files.length() {
+            if let Some(file) = files.get(k)
+                && let Ok(buf) = JsFuture::from(file.array_buffer()).await
+            {
+                out.push((file.name(), js_sys::Uint8Array::new(&buf).to_vec()));
+            }
+        }
+    }
+    out
 }
 
 /// Reads the first file of a file input into `set`.
@@ -141,6 +156,23 @@ impl SharedCnn {
             .collect())
     }
 
+    /// Replaces the ensemble (the user's own bundles, or the bundled ones again), on the
+    /// chosen backend: with WebGPU running, the new networks are loaded there too.
+    pub fn replace(&self, e: Rc<CnnEnsemble>) -> Result<(), String> {
+        let device = self.gpu.with_value(|g| g.as_ref().map(|(d, _)| d.clone()));
+        if let Some(device) = device {
+            let nets = e
+                .bundles
+                .iter()
+                .map(|b| b.cnn_model(&device))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|err| format!("the CNN could not be loaded on WebGPU: {err}"))?;
+            self.gpu.set_value(Some((device, Rc::new(nets))));
+        }
+        self.model.set_value(Ok(e));
+        Ok(())
+    }
+
     /// [`Self::predict_ensemble`] as (target, mean, quoted σ).
     pub async fn predict(&self, g: &GalaxyInputs) -> Result<Vec<Shown>, String> {
         Ok(self
@@ -189,18 +221,39 @@ fn new_shared_cnn() -> SharedCnn {
     }
 }
 
-/// Loads the bundled CNN ensemble and checks that its members agree.
+/// Loads the bundled CNN ensemble.
 pub fn load_cnn() -> LoadedCnn {
+    let named: Vec<(String, &[u8])> = CNN_BUNDLES
+        .iter()
+        .enumerate()
+        .map(|(k, b)| (format!("bundled CNN {}", k + 1), *b))
+        .collect();
+    ensemble_from_bytes(&named)
+}
+
+/// An ensemble of CNN bundles from (name, bytes): each read and checked as `galmass predict`
+/// reads a bundle file (format version, lengths, checksum, manifest), CNNs only, the members
+/// agreeing on inputs and targets; errors name the file.
+pub fn ensemble_from_bytes(files: &[(String, &[u8])]) -> LoadedCnn {
     let mut bundles = Vec::new();
     let mut nets = Vec::new();
-    for (k, bytes) in CNN_BUNDLES.iter().enumerate() {
-        let b = Bundle::from_bytes(bytes)
-            .map_err(|e| format!("bundled CNN {} cannot be loaded: {e}", k + 1))?;
+    for (name, bytes) in files {
+        let b = Bundle::from_bytes(bytes).map_err(|e| format!("{name}: {e}"))?;
+        if b.manifest.kind != ModelKind::Cnn {
+            return Err(format!(
+                "{name}: a {} bundle; this card runs CNN bundles (the GBDT reads numbers: use \
+                 \"Predict from numbers\")",
+                b.manifest.kind.name()
+            ));
+        }
         nets.push(
             b.cnn_model(&Device::flex())
-                .map_err(|e| format!("bundled CNN {} cannot be loaded: {e}", k + 1))?,
+                .map_err(|e| format!("{name}: {e}"))?,
         );
         bundles.push(b);
+    }
+    if bundles.is_empty() {
+        return Err("no bundle given".into());
     }
     let manifests: Vec<&Manifest> = bundles.iter().map(|b| &b.manifest).collect();
     ensemble::check_members(&manifests).map_err(|e| e.to_string())?;
@@ -370,6 +423,46 @@ pub fn CnnPredict() -> impl IntoView {
     let (latency, set_latency) = signal(None::<f64>);
     // Finished runs (successful or not), for tests and screen readers to know a run ended.
     let (runs, set_runs) = signal(0u32);
+    // Which models the card runs: the bundled ensemble, or the user's bundles.
+    let (models, set_models) = signal(String::from("the bundled ensemble of 3 CNNs"));
+    let (loads, set_loads) = signal(0u32);
+    let choose_bundles = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        spawn_local(async move {
+            let files = read_all(input).await;
+            let named: Vec<(String, &[u8])> = files
+                .iter()
+                .map(|(n, b)| (n.clone(), b.as_slice()))
+                .collect();
+            let res = if named.is_empty() {
+                load_cnn().map(|e| (e, "the bundled ensemble of 3 CNNs".to_string()))
+            } else {
+                let names = files
+                    .iter()
+                    .map(|f| f.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ensemble_from_bytes(&named).map(|e| (e, format!("your bundle(s): {names}")))
+            };
+            match res.and_then(|(e, label)| cnn.replace(e).map(|()| label)) {
+                Ok(label) => {
+                    set_models.set(label);
+                    set_shown.set(Vec::new());
+                    set_error.set(None);
+                }
+                Err(e) => {
+                    set_shown.set(Vec::new());
+                    set_error.set(Some(e));
+                }
+            }
+            set_loads.update(|n| *n += 1);
+        });
+    };
     let predict = move |_| {
         set_busy.set(true);
         spawn_local(async move {
@@ -433,6 +526,9 @@ pub fn CnnPredict() -> impl IntoView {
                     <input type="number" step="any" min="0" data-testid="input-rhsm"
                         prop:value=move || rhsm.get()
                         on:input=move |ev| rhsm.set(event_target_value(&ev)) /></label>
+                <label><span>"optional: your own CNN bundle(s) from galmass export (several = an ensemble)"</span>
+                    <input type="file" accept=".bundle" multiple data-testid="upload-bundle"
+                        on:change=choose_bundles /></label>
                 <label><span>"PNG r image only: absolute r magnitude (AB) of the light in the image"</span>
                     <input type="number" step="any" placeholder="e.g. -21.3" data-testid="input-rmag"
                         prop:value=move || r_mag.get()
@@ -466,7 +562,8 @@ pub fn CnnPredict() -> impl IntoView {
                 })}
             </div>
             <p class="meta">
-                "backend: " <span data-testid="backend" data-ready=move || cnn.ready.get().to_string()>{move || cnn.label.get()}</span>
+                "models: " <span data-testid="models" data-loads=move || loads.get().to_string()>{move || models.get()}</span>
+                " · backend: " <span data-testid="backend" data-ready=move || cnn.ready.get().to_string()>{move || cnn.label.get()}</span>
                 " · latency: " <span data-testid="latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
                     {move || latency.get().map_or("—".to_string(), |l| format!("{l:.0} ms"))}
                 </span>

@@ -6,6 +6,7 @@
 //! time of each run are printed (`cargo test --test fuzz_parsers -- --nocapture`).
 
 use galmass_core::bundle::Bundle;
+use galmass_core::bundle::cnn_input::{GalaxyMap, PngCalibration};
 use galmass_core::upload::{
     KinematicMaps, Limits, MapFormat, read_map, resample_kinematic, resample_surface_brightness,
 };
@@ -144,8 +145,21 @@ fn run(
     (n + seeds.len(), ok)
 }
 
-/// Parses an upload and, when it is accepted, runs the downstream steps a page would.
+/// Parses an upload and, when it is accepted, runs the downstream steps a page would; a PNG
+/// also goes the page's whole way as an r image with its calibration.
 fn upload(bytes: &[u8], format: MapFormat) -> bool {
+    if format == MapFormat::Png {
+        let c = PngCalibration {
+            luminosity_lsun: 1e10,
+            rhsm_kpc: 3.0,
+        };
+        if let Ok(GalaxyMap::Light { side, sb }) =
+            GalaxyMap::from_upload("fuzz.png", bytes, true, 8, Some(&c))
+        {
+            assert_eq!(sb.len(), side * side);
+            resample_surface_brightness(&sb, side, 8).unwrap();
+        }
+    }
     let limits = Limits {
         max_pixels: 512 * 512,
         ..Limits::default()

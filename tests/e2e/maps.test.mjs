@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CNN_BUNDLE_ARGS, check, galmass, openPage, outDir, predictedRow, run } from './harness.mjs';
+import { CNN_BUNDLE_ARGS, check, galmass, openPage, outDir, predictedRow, repo, run } from './harness.mjs';
 import { npy, png16 } from './npy.mjs';
 
 
@@ -60,10 +60,10 @@ function fits(shape, data) {
   return buf;
 }
 
-function nativePredict(r, vel, rhsm, scratch, rmag = '') {
+function nativePredict(r, vel, rhsm, scratch, rmag = '', bundles = CNN_BUNDLE_ARGS) {
   const out = join(scratch, 'native.csv');
   const mag = rmag === '' ? [] : ['--r-mag', String(rmag)];
-  execFileSync(galmass, ['predict', ...CNN_BUNDLE_ARGS, '--r', r, '--vel', vel, '--rhsm', String(rhsm),
+  execFileSync(galmass, ['predict', ...bundles, '--r', r, '--vel', vel, '--rhsm', String(rhsm),
     ...mag, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
   return out;
 }
@@ -83,6 +83,15 @@ async function browserPredict(page, r, vel, rhsm, rmag = '') {
   await page.click('[data-testid="predict-button"]');
   await page.waitForFunction(
     (b) => document.querySelector('[data-testid="cnn-predict"]')?.getAttribute('data-runs') !== b,
+    before, { timeout: 30_000 });
+}
+
+/** Chooses bundle files in the maps card and waits until the page has read them. */
+async function loadBundles(page, files) {
+  const before = await page.getAttribute('[data-testid="models"]', 'data-loads');
+  await page.setInputFiles('[data-testid="upload-bundle"]', files);
+  await page.waitForFunction(
+    (b) => document.querySelector('[data-testid="models"]')?.getAttribute('data-loads') !== b,
     before, { timeout: 30_000 });
 }
 
@@ -201,6 +210,31 @@ async function main() {
         check(Math.abs(b - fromNpy) <= 0.02, `PNG + M_r: M* ${b} ≈ the same image as NPY ${fromNpy} (16-bit levels)`);
       }
     }
+
+    // Your own bundles: a truncated one, one of another format version and a GBDT bundle are
+    // refused, naming the file, and the card keeps its models; one CNN bundle then predicts
+    // what `galmass predict --bundle` does with it.
+    const models = join(repo, 'www', 'models');
+    const cnnBytes = await readFile(join(models, 'cnn.bundle'));
+    await writeFile(f('cut.bundle'), cnnBytes.subarray(0, cnnBytes.length >> 1));
+    const v2 = Buffer.from(cnnBytes);
+    v2.writeUInt32LE(2, 8);
+    await writeFile(f('v2.bundle'), v2);
+    for (const [file, words] of [[f('cut.bundle'), ['cut.bundle', 'truncated']],
+      [f('v2.bundle'), ['v2.bundle', 'format 2']], [join(models, 'gbdt.bundle'), ['gbdt.bundle', 'gbdt']]]) {
+      await loadBundles(page, [file]);
+      const err = (await page.textContent('[data-testid="error"]')) ?? '';
+      check(words.every((w) => err.includes(w)), `bundle ${words[0]} refused: "${err}"`);
+    }
+    check((await page.textContent('[data-testid="models"]')).includes('bundled ensemble'), 'the card kept its models');
+    await loadBundles(page, [join(models, 'cnn.bundle')]);
+    check((await page.textContent('[data-testid="models"]')).includes('cnn.bundle'), 'the card runs the chosen bundle');
+    await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
+    const one = await readCsv(nativePredict(f('r.npy'), f('vel.npy'), 4.2, scratch, '', ['--bundle', join(models, 'cnn.bundle')]));
+    const mine = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value'));
+    const spread = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-spread'));
+    check(Math.abs(mine - one.mstar) <= 1e-3 && spread === 0,
+      `your bundle: mstar ${mine} = native with that bundle ${one.mstar}, no spread`);
   } finally {
     await close();
     await rm(scratch, { recursive: true, force: true });
