@@ -53,6 +53,27 @@ pub async fn yield_to_browser() {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Median milliseconds of `n` warm predictions of the first gallery galaxy (2 untimed first).
+async fn bench_runs(cnn: SharedCnn, n: usize) -> Result<(f64, usize), String> {
+    let gallery: galmass_core::gallery::Gallery =
+        serde_json::from_str(crate::gallery::GALLERY_JSON).map_err(|e| e.to_string())?;
+    let g = gallery
+        .examples
+        .first()
+        .and_then(|e| e.inputs())
+        .ok_or("the gallery has no usable galaxy")?;
+    let mut times = Vec::with_capacity(n);
+    for k in 0..n + 2 {
+        let t0 = now_ms();
+        cnn.predict(&g).await?;
+        if k >= 2 {
+            times.push(now_ms() - t0);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times[times.len() / 2], n))
+}
+
 /// Reads every file of a file input: (name, bytes) in order.
 async fn read_all(input: web_sys::HtmlInputElement) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
@@ -276,20 +297,26 @@ async fn run_net(
     Ok(v.into_iter().map(f64::from).collect())
 }
 
-/// `?backend=` of the page's address: `webgpu` or `cpu` forces a backend.
-#[cfg(target_arch = "wasm32")]
-fn forced_backend() -> Option<String> {
+/// The value of `name` in the page address's query (`?name=value&…`), lower-cased.
+pub fn query_param(name: &str) -> Option<String> {
     use js_sys::Reflect;
     let window = web_sys::window()?;
     let location = Reflect::get(&window, &"location".into()).ok()?;
     let search = Reflect::get(&location, &"search".into())
         .ok()?
         .as_string()?;
+    let prefix = format!("{name}=");
     search
         .trim_start_matches('?')
         .split('&')
-        .find_map(|kv| kv.strip_prefix("backend="))
+        .find_map(|kv| kv.strip_prefix(prefix.as_str()))
         .map(str::to_ascii_lowercase)
+}
+
+/// `?backend=` of the page's address: `webgpu` or `cpu` forces a backend.
+#[cfg(target_arch = "wasm32")]
+fn forced_backend() -> Option<String> {
+    query_param("backend")
 }
 
 /// The network on a WebGPU adapter: (device, network, label), or why the CPU runs it. A
@@ -496,6 +523,31 @@ pub fn CnnPredict() -> impl IntoView {
             set_runs.update(|n| *n += 1);
         });
     };
+    // `?bench=N`: once the backend is chosen, time N warm predictions of the first gallery
+    // galaxy (after 2 untimed ones) and show the median, so anyone can measure their browser.
+    let (bench, set_bench) = signal(None::<Result<(f64, usize), String>>);
+    if let Some(n) = query_param("bench").and_then(|v| v.parse::<usize>().ok()) {
+        let started = StoredValue::new(false);
+        Effect::new(move |_| {
+            if !cnn.ready.get() || started.get_value() {
+                return;
+            }
+            started.set_value(true);
+            spawn_local(async move {
+                yield_to_browser().await;
+                let res = bench_runs(cnn, n.clamp(1, 1000)).await;
+                // Also in the console, for headless runs that only read the log.
+                match &res {
+                    Ok((ms, n)) => leptos::logging::log!(
+                        "galmass bench: median {ms:.2} ms over {n} warm predictions on {}",
+                        cnn.label.get_untracked()
+                    ),
+                    Err(e) => leptos::logging::log!("galmass bench failed: {e}"),
+                }
+                set_bench.set(Some(res));
+            });
+        });
+    }
     let fdm = move || {
         let s = shown.get();
         let ms = s.iter().find(|x| x.0 == "mstar")?.1.mean;
@@ -564,6 +616,14 @@ pub fn CnnPredict() -> impl IntoView {
             <p class="meta">
                 "models: " <span data-testid="models" data-loads=move || loads.get().to_string()>{move || models.get()}</span>
                 " · backend: " <span data-testid="backend" data-ready=move || cnn.ready.get().to_string()>{move || cnn.label.get()}</span>
+                {move || bench.get().map(|b| match b {
+                    Ok((ms, n)) => view! {
+                        " · benchmark: " <span data-testid="bench" data-median-ms=ms.to_string()>
+                            {format!("median {ms:.1} ms over {n} warm predictions of a gallery galaxy")}
+                        </span>
+                    }.into_any(),
+                    Err(e) => view! { " · benchmark: " <span data-testid="bench" class="error">{e}</span> }.into_any(),
+                })}
                 " · latency: " <span data-testid="latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
                     {move || latency.get().map_or("—".to_string(), |l| format!("{l:.0} ms"))}
                 </span>

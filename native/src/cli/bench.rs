@@ -21,6 +21,8 @@ pub enum BenchCommand {
     Generate(BenchGenerateArgs),
     /// One CNN training step (forward + backward + Adam): median seconds
     CnnStep(super::bench_cnn::BenchCnnStepArgs),
+    /// Warm CNN inference of one galaxy from a bundle (the web app's work): median ms
+    CnnInfer(super::bench_cnn::BenchCnnInferArgs),
 }
 
 /// Arguments of `galmass bench generate`.
@@ -43,6 +45,7 @@ pub fn run(cmd: &BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Generate(a) => bench_generate(a),
         BenchCommand::CnnStep(a) => super::bench_cnn::run(a),
+        BenchCommand::CnnInfer(a) => super::bench_cnn::run_infer(a),
     }
 }
 

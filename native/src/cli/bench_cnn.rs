@@ -76,3 +76,104 @@ pub fn run(a: &BenchCnnStepArgs) -> Result<()> {
     );
     Ok(())
 }
+
+/// Arguments of `galmass bench cnn-infer`.
+#[derive(Args, Debug)]
+pub struct BenchCnnInferArgs {
+    /// CNN bundle(s); several form an ensemble, run one after the other as the web app does
+    #[arg(long, value_name = "FILE", required = true)]
+    pub bundle: Vec<std::path::PathBuf>,
+    /// Gallery file whose first example is the galaxy predicted (`dataset examples`)
+    #[arg(long, value_name = "JSON", default_value = "www/examples/gallery.json")]
+    pub examples: std::path::PathBuf,
+    /// Untimed inferences first
+    #[arg(long, default_value_t = 3)]
+    pub warmup: usize,
+    /// Timed inferences
+    #[arg(long, default_value_t = 20)]
+    pub runs: usize,
+    /// Device
+    #[arg(long, value_enum, default_value_t = DeviceArg::Cpu)]
+    pub device: DeviceArg,
+}
+
+/// Warm inference of one galaxy (batch 1, the web app's case): the maps prepared by
+/// `Manifest::prepare`, every member's forward pass, the results read back. Prints the
+/// median milliseconds and the ensemble's prediction.
+pub fn run_infer(a: &BenchCnnInferArgs) -> Result<()> {
+    use galmass::bundle_io::read_bundle;
+    use galmass_core::bundle::ensemble;
+    use galmass_core::gallery::Gallery;
+
+    let bundles = a
+        .bundle
+        .iter()
+        .map(|p| read_bundle(p))
+        .collect::<Result<Vec<_>>>()?;
+    let manifests: Vec<_> = bundles.iter().map(|b| &b.manifest).collect();
+    ensemble::check_members(&manifests).map_err(|e| BadInput(format!("--bundle: {e}")))?;
+    let text = std::fs::read_to_string(&a.examples)
+        .map_err(|e| BadInput(format!("{}: cannot read ({e})", a.examples.display())))?;
+    let gallery: Gallery = serde_json::from_str(&text).map_err(|e| {
+        BadInput(format!(
+            "{}: not a gallery file ({e})",
+            a.examples.display()
+        ))
+    })?;
+    let inputs = gallery
+        .examples
+        .first()
+        .and_then(|ex| ex.inputs())
+        .ok_or_else(|| BadInput(format!("{}: no usable example", a.examples.display())))?;
+    let chosen = choose(a.device.into())?;
+    let nets = bundles
+        .iter()
+        .map(|b| b.cnn_model(&chosen.device))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BadInput(format!("bundle: {e}")))?;
+    let once = || -> Result<Vec<Vec<f64>>> {
+        let mut preds = Vec::with_capacity(nets.len());
+        for (b, net) in bundles.iter().zip(&nets) {
+            let prepared = b
+                .manifest
+                .prepare(&inputs)
+                .map_err(|e| BadInput(e.to_string()))?;
+            let (maps, side) = prepared.tensors(&chosen.device);
+            let out = net.try_forward(maps, side)?;
+            let v: Vec<f32> = out
+                .into_data()
+                .try_to_vec::<f32>()
+                .map_err(|e| anyhow::anyhow!("reading the output: {e:?}"))?;
+            preds.push(v.into_iter().map(f64::from).collect());
+        }
+        Ok(preds)
+    };
+    let mut times = Vec::with_capacity(a.runs);
+    let mut last = Vec::new();
+    for k in 0..a.warmup + a.runs.max(1) {
+        let t0 = std::time::Instant::now();
+        last = once()?;
+        if k >= a.warmup {
+            times.push(1e3 * t0.elapsed().as_secs_f64());
+        }
+    }
+    let med = median(&times).unwrap_or(f64::NAN);
+    let values = ensemble::combine(&last, &ensemble::test_sigma(&manifests));
+    let shown: Vec<String> = manifests[0]
+        .targets
+        .iter()
+        .zip(&values)
+        .map(|(t, v)| format!("{} {:.4}", t.name, v.mean))
+        .collect();
+    println!(
+        "cnn inference ({}; {} bundle(s), batch 1, example galaxy {}): median {med:.2} ms over {} runs (min {:.2}, max {:.2}); prediction {}",
+        chosen.label,
+        bundles.len(),
+        gallery.examples[0].galaxy_id,
+        times.len(),
+        times.iter().copied().fold(f64::INFINITY, f64::min),
+        times.iter().copied().fold(0.0, f64::max),
+        shown.join(", "),
+    );
+    Ok(())
+}
