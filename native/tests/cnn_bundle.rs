@@ -390,3 +390,64 @@ fn dataset_examples_are_test_samples_with_their_maps() {
         &["test samples"],
     );
 }
+
+/// `bench cnn-infer` times the web app's work: its prediction of the first gallery galaxy
+/// with the bundled ensemble equals `predict` with the same bundles on that galaxy's maps.
+#[test]
+fn bench_cnn_infer_predicts_what_predict_does() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bundles: Vec<String> = ["cnn.bundle", "cnn-2.bundle", "cnn-3.bundle"]
+        .iter()
+        .map(|b| root.join("www/models").join(b).display().to_string())
+        .collect();
+    let gallery_path = root.join("www/examples/gallery.json");
+    let mut args = vec!["bench", "cnn-infer"];
+    for b in &bundles {
+        args.extend(["--bundle", b.as_str()]);
+    }
+    let g = gallery_path.display().to_string();
+    args.extend(["--examples", &g, "--warmup", "0", "--runs", "2"]);
+    let out = ok(&args);
+    let printed = |t: &str| -> f64 {
+        let at = out.find(&format!("{t} ")).expect("prediction printed") + t.len() + 1;
+        out[at..]
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+
+    let gallery: galmass_core::gallery::Gallery =
+        serde_json::from_str(&std::fs::read_to_string(&gallery_path).unwrap()).unwrap();
+    let ex = &gallery.examples[0];
+    let dir = tempfile::tempdir().unwrap();
+    let (r, v, csv_out) = (
+        dir.path().join("r.npy"),
+        dir.path().join("vel.npy"),
+        dir.path().join("one.csv"),
+    );
+    write_npy(&r, &[ex.r_side, ex.r_side], &ex.r);
+    write_npy(&v, &[3, ex.vel_side, ex.vel_side], &ex.vel);
+    let (r, v, o, rh) = (
+        r.display().to_string(),
+        v.display().to_string(),
+        csv_out.display().to_string(),
+        ex.rhsm_kpc.to_string(),
+    );
+    let mut args = vec!["predict"];
+    for b in &bundles {
+        args.extend(["--bundle", b.as_str()]);
+    }
+    args.extend(["--r", &r, "--vel", &v, "--rhsm", &rh, "--out", &o]);
+    ok(&args);
+    let row = &csv(&csv_out)[0];
+    for t in ["mstar", "mtot"] {
+        let p: f64 = row[&format!("{t}_pred")].parse().unwrap();
+        assert!(
+            (printed(t) - p).abs() < 1e-4,
+            "{t}: bench {} vs predict {p}",
+            printed(t)
+        );
+    }
+}
