@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::cnn_predict::{SharedCnn, Shown, now_ms, shared_cnn, yield_to_browser};
-use crate::gbdt_predict::{GBDT_BUNDLE, predict_features};
+use crate::gbdt_predict::{predict_features, shared_gbdt};
 use crate::image;
 
 /// One slider: test id, label, range, and how it reads and writes the controls.
@@ -207,10 +207,7 @@ fn cell(
 #[component]
 pub fn Classroom() -> impl IntoView {
     let cnn = shared_cnn();
-    let gbdt = StoredValue::new_local(Rc::new(
-        Bundle::from_bytes(GBDT_BUNDLE)
-            .map_err(|e| format!("the bundled GBDT cannot be loaded: {e}")),
-    ));
+    let gbdt = shared_gbdt();
     let controls = RwSignal::new(Controls::default());
     let (outcome, set_outcome) = signal(None::<Result<Outcome, String>>);
     let (busy, set_busy) = signal(false);

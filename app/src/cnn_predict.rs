@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use burn::tensor::Device;
-use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration};
+use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs};
 use galmass_core::bundle::ensemble::{self, EnsembleValue};
 use galmass_core::bundle::{Bundle, Manifest, ModelKind};
 use galmass_core::cnn::MultiBranchResNet;
@@ -158,11 +158,14 @@ impl SharedCnn {
     ) -> Result<Vec<(String, EnsembleValue)>, String> {
         let e = self.loaded()?;
         let gpu = self.gpu.with_value(Clone::clone);
+        // The members read the same inputs (checked when the ensemble was made): the maps
+        // are checked, resampled and normalised once.
+        let prepared = e.lead().manifest.prepare(g).map_err(|e| e.to_string())?;
         let mut preds = Vec::with_capacity(e.bundles.len());
-        for (k, b) in e.bundles.iter().enumerate() {
+        for k in 0..e.bundles.len() {
             let p = match &gpu {
-                Some((device, nets)) => run_net(b, &nets[k], g, device).await?,
-                None => run_net(b, &e.nets[k], g, &Device::flex()).await?,
+                Some((device, nets)) => run_net(&prepared, &nets[k], device).await?,
+                None => run_net(&prepared, &e.nets[k], &Device::flex()).await?,
             };
             preds.push(p);
         }
@@ -281,15 +284,13 @@ pub fn ensemble_from_bytes(files: &[(String, &[u8])]) -> LoadedCnn {
     Ok(Rc::new(CnnEnsemble { bundles, nets }))
 }
 
-/// Runs one bundle's network on one galaxy's inputs on `device`: log10 per target. The
+/// Runs one network on one galaxy's prepared inputs on `device`: log10 per target. The
 /// result is read asynchronously (WebGPU cannot block).
 async fn run_net(
-    bundle: &Bundle,
+    prepared: &PreparedInputs,
     net: &MultiBranchResNet,
-    g: &GalaxyInputs,
     device: &Device,
 ) -> Result<Vec<f64>, String> {
-    let prepared = bundle.manifest.prepare(g).map_err(|e| e.to_string())?;
     let (maps, side) = prepared.tensors(device);
     let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
     let data = out.into_data_async().await.map_err(|e| format!("{e:?}"))?;

@@ -4,6 +4,8 @@
 //! `galmass predict --features`. Each prediction carries the bundle's test-split σ, and the
 //! dark-matter fraction follows from the two masses.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use galmass_core::bundle::{Bundle, gbdt_predict_one};
@@ -65,11 +67,32 @@ pub fn predict_features(b: &Bundle, given: &[(String, f64)]) -> Result<Vec<Shown
         .collect())
 }
 
+/// The bundled GBDT, or why it cannot be loaded: read once by [`provide_gbdt`] at the root and
+/// shared by the cards that use it (this one, the Classroom, the model card).
+pub type SharedGbdt = StoredValue<Rc<Result<Bundle, String>>, LocalStorage>;
+
+/// Reads the bundled GBDT once and provides it to every card below the caller.
+pub fn provide_gbdt() {
+    provide_context(new_shared_gbdt());
+}
+
+/// The GBDT provided by [`provide_gbdt`] (read here if no ancestor provided it).
+pub fn shared_gbdt() -> SharedGbdt {
+    use_context::<SharedGbdt>().unwrap_or_else(new_shared_gbdt)
+}
+
+fn new_shared_gbdt() -> SharedGbdt {
+    StoredValue::new_local(Rc::new(
+        Bundle::from_bytes(GBDT_BUNDLE)
+            .map_err(|e| format!("the bundled GBDT cannot be loaded: {e}")),
+    ))
+}
+
 /// The predict-from-numbers card.
 #[component]
 pub fn GbdtPredict() -> impl IntoView {
-    let bundle = StoredValue::new(Bundle::from_bytes(GBDT_BUNDLE).map_err(|e| e.to_string()));
-    let names: Vec<String> = bundle.with_value(|b| match b {
+    let bundle = shared_gbdt();
+    let names: Vec<String> = bundle.with_value(|b| match b.as_ref() {
         Ok(b) => b.manifest.features.iter().map(|f| f.name.clone()).collect(),
         Err(_) => Vec::new(),
     });
@@ -84,7 +107,7 @@ pub fn GbdtPredict() -> impl IntoView {
         })
         .collect();
     let (shown, set_shown) = signal(Vec::<Shown>::new());
-    let (error, set_error) = signal(bundle.with_value(|b| b.as_ref().err().cloned()));
+    let (error, set_error) = signal(bundle.with_value(|b| (**b).as_ref().err().cloned()));
     let (latency, set_latency) = signal(None::<f64>);
     let fields = values.clone();
     let predict = move |_| {
@@ -104,7 +127,7 @@ pub fn GbdtPredict() -> impl IntoView {
                 }
             }
         }
-        let result = bundle.with_value(|b| match b {
+        let result = bundle.with_value(|b| match b.as_ref() {
             Ok(b) => predict_features(b, &given),
             Err(e) => Err(e.clone()),
         });

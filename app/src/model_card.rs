@@ -1,14 +1,13 @@
 //! Model card: what the two bundled models are, how well they did on galaxies they never saw,
 //! what they were trained on (and the command that rebuilds them), and what they cannot do.
-//! Everything is read from the bundles' manifests.
+//! Everything is read from the manifests of the bundles the page already loaded (the shared
+//! CNN ensemble and GBDT).
 
-use galmass_core::bundle::Bundle;
+use galmass_core::bundle::{Manifest, ensemble};
 use leptos::prelude::*;
 
-use galmass_core::bundle::ensemble;
-
-use crate::cnn_predict::CNN_BUNDLES;
-use crate::gbdt_predict::GBDT_BUNDLE;
+use crate::cnn_predict::shared_cnn;
+use crate::gbdt_predict::shared_gbdt;
 
 /// Plain-words name of a target.
 fn target_words(t: &str) -> &str {
@@ -24,20 +23,15 @@ fn target_words(t: &str) -> &str {
 /// quadrature mean of the members', the part of the page's ± that does not depend on the
 /// galaxy).
 #[component]
-fn ModelSection(title: &'static str, members: &'static [&'static [u8]]) -> impl IntoView {
-    let bundles = match members
-        .iter()
-        .enumerate()
-        .map(|(k, b)| Bundle::from_bytes(b).map_err(|e| format!("{title}, bundle {}: {e}", k + 1)))
-        .collect::<Result<Vec<_>, _>>()
-    {
-        Ok(b) => b,
-        Err(e) => return view! { <p class="error">{e}</p> }.into_any(),
+fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> impl IntoView {
+    let members = match members {
+        Ok(m) if !m.is_empty() => m,
+        Ok(_) => return view! { <p class="error">{format!("{title}: no bundle")}</p> }.into_any(),
+        Err(e) => return view! { <p class="error">{format!("{title}: {e}")}</p> }.into_any(),
     };
-    let manifests: Vec<&galmass_core::bundle::Manifest> =
-        bundles.iter().map(|b| &b.manifest).collect();
+    let manifests: Vec<&Manifest> = members.iter().collect();
     let sigma = ensemble::test_sigma(&manifests);
-    let m = &bundles[0].manifest;
+    let m = &members[0];
     let kind = m.kind.name();
     let reads = if m.features.is_empty() {
         m.inputs
@@ -76,11 +70,11 @@ fn ModelSection(title: &'static str, members: &'static [&'static [u8]]) -> impl 
             }
         })
         .collect_view();
-    let n = bundles.len();
-    let training = bundles
+    let n = members.len();
+    let training = members
         .iter()
-        .map(|b| {
-            let t = &b.manifest.training;
+        .map(|m| {
+            let t = &m.training;
             view! {
                 <p class="meta">{format!("Trained on {} ({} training samples, {} test samples).", t.dataset, t.n_train, t.n_test)}</p>
                 <details><summary>"Command that rebuilds it"</summary><pre class="command">{t.command.clone()}</pre></details>
@@ -104,6 +98,13 @@ fn ModelSection(title: &'static str, members: &'static [&'static [u8]]) -> impl 
 /// The model card.
 #[component]
 pub fn ModelCard() -> impl IntoView {
+    let cnn = shared_cnn()
+        .loaded()
+        .map(|e| e.bundles.iter().map(|b| b.manifest.clone()).collect());
+    let gbdt = shared_gbdt().with_value(|g| match g.as_ref() {
+        Ok(b) => Ok(vec![b.manifest.clone()]),
+        Err(e) => Err(e.clone()),
+    });
     view! {
         <section class="card" id="model-card" data-testid="model-card">
             <h2>"Model card"</h2>
@@ -111,8 +112,8 @@ pub fn ModelCard() -> impl IntoView {
                 "Accuracy is the mean and the scatter (1σ) of log10(predicted / true) on the test split: \
                  galaxies (all three projections) that neither model saw while training."
             </p>
-            <ModelSection title="CNN: r image + kinematic maps + R_hsm" members=&CNN_BUNDLES />
-            <ModelSection title="GBDT: ten summary features" members=&[GBDT_BUNDLE] />
+            <ModelSection title="CNN: r image + kinematic maps + R_hsm" members=cnn />
+            <ModelSection title="GBDT: ten summary features" members=gbdt />
             <h3>"Limitations"</h3>
             <ul>
                 <li>"Both models were trained on galmass's own mock galaxies, not on IllustrisTNG or real \

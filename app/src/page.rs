@@ -9,7 +9,7 @@ use crate::classroom::Classroom;
 use crate::cnn_predict::{CnnPredict, provide_cnn};
 use crate::format::sci;
 use crate::gallery::GalleryCard;
-use crate::gbdt_predict::GbdtPredict;
+use crate::gbdt_predict::{GbdtPredict, provide_gbdt};
 use crate::hernquist::{
     HernquistSphere, LOG_MASS_RANGE, SCALE_RANGE_KPC, TABLE_RADII_KPC, parse_clamped,
 };
@@ -19,8 +19,9 @@ use crate::plot::PAGE_FRAME;
 /// The root component of the app.
 #[component]
 pub fn App() -> impl IntoView {
-    // One copy of the CNN for the maps card and the gallery.
+    // One copy of each bundled model for every card.
     provide_cnn();
+    provide_gbdt();
     view! {
         <header class="hero">
             <h1>"galmass"</h1>

@@ -335,23 +335,10 @@ fn generate_then_measure_end_to_end() {
     let axes: Vec<&str> = projs.iter().map(|p| p["axis"].as_str().unwrap()).collect();
     assert_eq!(axes, ["x", "y", "z"]);
     for p in projs {
-        for t in [
-            "mstar",
-            "mtot",
-            "mdm",
-            "fstar",
-            "fdm",
-            "ml_r",
-            "mstar_2d",
-            "mstar_2r",
-            "mtot_2r",
-            "mstar_2d_2r",
-        ] {
+        for t in common::TARGETS {
             assert!(p["targets"][t].is_number(), "target {t}: {p}");
         }
-        for f in [
-            "mr", "g_r", "sfr", "n_ser", "c_over_a", "sigma_v", "lambda_r", "bt", "f_cold", "f_hot",
-        ] {
+        for f in common::FEATURES {
             assert!(p["features"][f].is_number(), "feature {f}: {p}");
         }
         // 3D targets are the same in every projection.

@@ -132,12 +132,12 @@ pub fn run_infer(a: &BenchCnnInferArgs) -> Result<()> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| BadInput(format!("bundle: {e}")))?;
     let once = || -> Result<Vec<Vec<f64>>> {
+        // The members read the same inputs (checked above): prepared once, as the page does.
+        let prepared = manifests[0]
+            .prepare(&inputs)
+            .map_err(|e| BadInput(e.to_string()))?;
         let mut preds = Vec::with_capacity(nets.len());
-        for (b, net) in bundles.iter().zip(&nets) {
-            let prepared = b
-                .manifest
-                .prepare(&inputs)
-                .map_err(|e| BadInput(e.to_string()))?;
+        for net in &nets {
             let (maps, side) = prepared.tensors(&chosen.device);
             let out = net.try_forward(maps, side)?;
             let v: Vec<f32> = out
