@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
 # galmass — the one test command (README, CI). Installs what is missing, idempotently, then
-# runs every check: formatting, clippy (native and wasm32), the Rust tests, a debug Trunk
-# build of the web app, and the browser test. Fails fast with the failing stage named.
+# runs every check: formatting, clippy (native and wasm32), the Rust tests, a debug build of
+# the web app (scripts/web.sh), and the browser tests. Fails fast with the failing stage named.
 #
 #   scripts/test.sh            # from anywhere inside the clone
 #
 # Environment: CARGO_TARGET_DIR is honoured (.ci/run sets a persistent one outside the clone).
 # Installs when missing: the wasm32-unknown-unknown target (rustup), clippy and rustfmt,
-# trunk 0.21.14 (cargo install --locked), wasm-bindgen-cli at exactly the Cargo.lock version
-# (cargo install), and — only when running as root with apt-get — Debian's chromium,
-# chromium-driver, libhdf5-dev, pkg-config, nodejs and npm; then `npm ci` in tests/e2e.
+# wasm-bindgen-cli at exactly the Cargo.lock version (cargo install; no registry here has it
+# prebuilt), and — as root or through sudo, with apt-get — Debian's chromium, chromium-driver,
+# libhdf5-dev, pkg-config, nodejs and npm; then `npm ci` in tests/e2e.
+# CARGO_INCREMENTAL=0 unless set: a clean run gains nothing from incremental state.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 export PATH="$HOME/.cargo/bin:$PATH"
-
-TRUNK_VERSION=0.21.14
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+# shellcheck source=lib/system.sh
+source scripts/lib/system.sh
 T_START=$(date +%s)
 SUMMARY=()
 
@@ -57,27 +59,9 @@ is_root() { [ "$(id -u)" = 0 ]; }
 
 # ---------------------------------------------------------------------------- installs
 install_system_packages() {
-  local missing=()
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
-  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-  command -v pkg-config >/dev/null || missing+=(pkg-config)
-  # hdf5-metno finds Debian's serial HDF5 here (headers) or through pkg-config.
-  if [ ! -f /usr/include/hdf5/serial/hdf5.h ] && ! pkg-config --exists hdf5 2>/dev/null; then
-    missing+=(libhdf5-dev)
-  fi
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
-  if [ ${#missing[@]} -eq 0 ]; then
-    echo "system packages present (chromium, chromium-driver, libhdf5-dev, pkg-config, node, npm)"
-    return 0
-  fi
-  if is_root && command -v apt-get >/dev/null; then
-    echo "installing with apt-get: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  else
-    die "missing system packages: ${missing[*]}. Install them (Debian: sudo apt-get install ${missing[*]}) and rerun."
-  fi
+  apt_ensure chromium:/usr/bin/chromium chromium-driver:/usr/bin/chromedriver \
+    "${GALMASS_HDF5_PACKAGES[@]}" nodejs:cmd/node npm:cmd/npm
+  echo "system packages present (chromium, chromium-driver, libhdf5-dev, pkg-config, node, npm)"
 }
 
 install_rust_parts() {
@@ -89,23 +73,15 @@ install_rust_parts() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown ||
     rustup target add wasm32-unknown-unknown
 
-  if [ "$(trunk --version 2>/dev/null)" != "trunk ${TRUNK_VERSION}" ]; then
-    # trunk 0.22 needs a newer rustc than ours; 0.21.14 builds with --locked.
-    cargo install trunk --version "${TRUNK_VERSION}" --locked
-  fi
-
-  # wasm-bindgen-cli must equal the wasm-bindgen library version in Cargo.lock, and
-  # Trunk.toml's [tools] wasm_bindgen must name it (Trunk is offline and never downloads).
+  # wasm-bindgen-cli must equal the wasm-bindgen library version in Cargo.lock.
   local wbg
   wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
   [ -n "$wbg" ] || die "no wasm-bindgen entry in Cargo.lock"
-  grep -q "^wasm_bindgen = \"${wbg}\"" Trunk.toml ||
-    die "Trunk.toml [tools] wasm_bindgen must be \"${wbg}\" (the Cargo.lock version)"
   if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen ${wbg}" ]; then
     # Not --locked: the CLI's own lock file names a since-yanked crate.
     cargo install wasm-bindgen-cli --version "=${wbg}"
   fi
-  echo "rust parts: $(rustc --version), $(trunk --version), $(wasm-bindgen --version)"
+  echo "rust parts: $(rustc --version), $(wasm-bindgen --version)"
 }
 
 install_node_packages() {
@@ -132,16 +108,17 @@ stage "install: system packages" install_system_packages
 stage "install: rust target and tools" install_rust_parts
 stage "install: node packages" install_node_packages
 stage "cargo fmt --check" cargo fmt --all --check
-stage "clippy (native, all targets)" cargo clippy --workspace --all-targets -- -D warnings
+# With the GPU backend (`gpu`), so its code is linted; the tests build without it.
+stage "clippy (native, all targets)" \
+  cargo clippy --workspace --all-targets --features galmass/gpu -- -D warnings
 stage "clippy (wasm32: core, app)" \
   cargo clippy -p galmass-core -p galmass-app --target wasm32-unknown-unknown -- -D warnings
-stage "check galmass-core (wasm32)" cargo check -p galmass-core --target wasm32-unknown-unknown
 stage "rust tests" rust_tests
 # The same mock galaxies, bit for bit, compiled to wasm32 and run in Node.
 stage "wasm32 determinism test (node)" env \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p galmass-core --target wasm32-unknown-unknown --test determinism
-stage "trunk build (debug)" trunk build
+stage "web app build (debug)" scripts/web.sh build
 stage "browser test (chromium)" node tests/e2e/home.test.mjs
 # The GBDT page against the native CLI (the binary the rust-tests stage built).
 stage "browser test: predict (chromium)" env \

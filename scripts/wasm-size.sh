@@ -8,13 +8,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-(cd scripts/wasm-opt && { [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund; })
-export PATH="$PWD/scripts/wasm-opt/node_modules/.bin:$PATH"
-echo "using $(command -v wasm-opt): $(wasm-opt --version)"
-
 t0=$(date +%s)
-trunk build --release --dist www/dist-release
-echo "release trunk build: $(($(date +%s) - t0)) s"
+scripts/web.sh build --release
+echo "release web build: $(($(date +%s) - t0)) s"
 
 wasm=$(ls www/dist-release/*.wasm)
 raw=$(stat -c %s "$wasm")

@@ -1,7 +1,7 @@
 //! # galmass-app
 //!
 //! The galmass web app: a Leptos client-side (CSR) app compiled to wasm32 and built by
-//! Trunk into `www/dist`. Everything it shows is computed in the browser by galmass-core;
+//! `scripts/web.sh` into `www/dist`. Everything it shows is computed in the browser by galmass-core;
 //! nothing is fetched from a server.
 //!
 //! The first page states the project's mission, the galmass-core version, and a small

@@ -28,7 +28,7 @@ export function check(ok, what) {
  */
 export async function openPage({ webgpu = false, height = 1400, query = '' } = {}) {
   if (!(await stat(join(dist, 'index.html')).catch(() => null))) {
-    throw new Error(`${dist}/index.html not found: run \`trunk build\` first`);
+    throw new Error(`${dist}/index.html not found: run \`scripts/web.sh build\` first`);
   }
   const { server, url } = await serveDir(dist);
   const profile = await mkdtemp(join(tmpdir(), 'galmass-chromium-'));

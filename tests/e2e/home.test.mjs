@@ -1,6 +1,6 @@
 // Browser test of the galmass web app's first page.
 //
-// Serves www/dist (a Trunk build) on 127.0.0.1, opens it in Debian's Chromium through
+// Serves www/dist (built by scripts/web.sh) on 127.0.0.1, opens it in Debian's Chromium through
 // playwright-core (never a downloaded browser), and checks that galmass-core, compiled to
 // WebAssembly, computed the Hernquist (1990) numbers the physics says:
 //   M(<r) = M r² / (r + a)²,   r½ = (1 + √2) a,   M(<r½) = M / 2,
@@ -72,7 +72,7 @@ async function checkSphere(page, m, a) {
 
 async function main() {
   if (!(await stat(join(dist, 'index.html')).catch(() => null))) {
-    throw new Error(`${dist}/index.html not found: run \`trunk build\` first`);
+    throw new Error(`${dist}/index.html not found: run \`scripts/web.sh build\` first`);
   }
   if (!(await stat(executablePath).catch(() => null))) {
     throw new Error(`${executablePath} not found: install Debian's chromium (apt-get install chromium)`);

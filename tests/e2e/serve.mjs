@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** MIME types of what Trunk writes into www/dist. `application/wasm` is required for
+/** MIME types of what scripts/web.sh writes into www/dist. `application/wasm` is required for
  * WebAssembly.instantiateStreaming. */
 export const MIME = {
   '.html': 'text/html; charset=utf-8',

@@ -6,6 +6,7 @@
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::{BundleError, Manifest, ModelKind, SIDE_INPUT};
+use crate::cnn::CnnInput;
 use crate::observe::normalise::normalise;
 use crate::upload::{
     FileError, KinematicMaps, Limits, MapFormat, UploadError, check_kinematic_shape,
@@ -63,6 +64,12 @@ impl PreparedInputs {
     }
 }
 
+/// Whether the model input `input` reads the uploaded map named `map`: its own name, or `g`
+/// and `r` for the two-channel light input `rg`.
+fn reads_map(input: &str, map: &str) -> bool {
+    input == map || (input == CnnInput::Rg.name() && (map == "g" || map == "r"))
+}
+
 fn missing(name: &str, needed: Vec<usize>) -> BundleError {
     BundleError::MissingInput {
         name: name.to_string(),
@@ -86,7 +93,7 @@ impl Manifest {
             if !self
                 .inputs
                 .iter()
-                .any(|i| &i.name == name && !i.shape.is_empty())
+                .any(|i| !i.shape.is_empty() && reads_map(&i.name, name))
             {
                 return Err(BundleError::UnexpectedInput {
                     name: name.clone(),
@@ -107,6 +114,20 @@ impl Manifest {
         } else {
             None
         };
+        // R_hsm in kpc, for normalisations that need it (light per cell of fixed size in
+        // units of R_hsm): then required even without the side input.
+        let rhsm_kpc = g
+            .log_rhsm
+            .filter(|x| x.is_finite())
+            .map_or(f64::NAN, |x| 10f64.powf(x));
+        let needs_rhsm = self
+            .inputs
+            .iter()
+            .flat_map(|i| &i.planes)
+            .any(|p| p.norm.needs_rhsm());
+        if needs_rhsm && rhsm_kpc.is_nan() {
+            return Err(missing(SIDE_INPUT, vec![]));
+        }
         let mut branches = Vec::new();
         for b in &net.branches {
             let spec = self
@@ -117,13 +138,37 @@ impl Manifest {
                     BundleError::Invalid(format!("no input for branch {}", b.input.name()))
                 })?;
             let size = *spec.shape.last().unwrap_or(&0);
+            let bad = |what: &str| BundleError::Invalid(format!("input {}: {what}", spec.name));
+            if spec.name == CnnInput::Rg.name() {
+                // The two-channel light branch: the g map, then the r map.
+                let mut out = Vec::with_capacity(2 * size * size);
+                for (band, plane) in ["g", "r"].into_iter().zip(&spec.planes) {
+                    let map = g
+                        .maps
+                        .iter()
+                        .find(|(n, _)| n == band)
+                        .map(|(_, m)| m)
+                        .ok_or_else(|| missing(band, spec.shape[1..].to_vec()))?;
+                    let GalaxyMap::Light { side: n, sb } = map else {
+                        return Err(bad("needs g and r light maps, got kinematic maps"));
+                    };
+                    let r = resample_surface_brightness(sb, *n, size)
+                        .map_err(|e| bad(&e.to_string()))?;
+                    let kind = plane.quantity.map_kind().ok_or_else(|| bad("mask plane"))?;
+                    out.extend(normalise(&r, kind, None, &plane.norm, rhsm_kpc));
+                }
+                if spec.planes.len() != 2 {
+                    return Err(bad("needs two planes (g, r)"));
+                }
+                branches.push((out, [2, size]));
+                continue;
+            }
             let map = g
                 .maps
                 .iter()
                 .find(|(n, _)| n == &spec.name)
                 .map(|(_, m)| m)
                 .ok_or_else(|| missing(&spec.name, spec.shape.clone()))?;
-            let bad = |what: &str| BundleError::Invalid(format!("input {}: {what}", spec.name));
             let mut out = Vec::with_capacity(spec.planes.len() * size * size);
             match map {
                 GalaxyMap::Light { side: n, sb } => {
@@ -136,7 +181,7 @@ impl Manifest {
                         .quantity
                         .map_kind()
                         .ok_or_else(|| bad("mask plane"))?;
-                    out.extend(normalise(&r, kind, None, &spec.planes[0].norm));
+                    out.extend(normalise(&r, kind, None, &spec.planes[0].norm, rhsm_kpc));
                 }
                 GalaxyMap::Kinematic(k) => {
                     if spec.planes.len() != 3 {
@@ -146,9 +191,13 @@ impl Manifest {
                     let mask_f: Vec<f32> = r.mask.iter().map(|&m| f32::from(m)).collect();
                     for (plane, values) in spec.planes.iter().zip([&r.v, &r.sigma, &mask_f]) {
                         match plane.quantity.map_kind() {
-                            Some(kind) => {
-                                out.extend(normalise(values, kind, Some(&r.mask), &plane.norm))
-                            }
+                            Some(kind) => out.extend(normalise(
+                                values,
+                                kind,
+                                Some(&r.mask),
+                                &plane.norm,
+                                rhsm_kpc,
+                            )),
                             None => out.extend_from_slice(values),
                         }
                     }

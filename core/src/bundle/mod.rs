@@ -23,6 +23,7 @@ pub mod ensemble;
 pub mod gbdt;
 pub use gbdt::gbdt_predict_one;
 pub mod manifest;
+pub mod probe;
 pub mod weights;
 
 pub use manifest::{

@@ -19,27 +19,39 @@ pub enum CnnInput {
     /// Stellar kinematics, 3 channels on the 48 × 48 grid: line-of-sight mean velocity,
     /// velocity dispersion (both normalised) and the 0/1 mask of populated pixels.
     Vel,
+    /// g- and r-band light as one 2-channel branch (g, r), S × S: the first convolution sees
+    /// both bands at every pixel, so colour (and with it M/L) is available from the start
+    /// (beyond the paper, whose g and r branches meet only after pooling).
+    Rg,
 }
 
 impl CnnInput {
     /// Every input, in the canonical order used in names and files.
-    pub const ALL: [CnnInput; 4] = [CnnInput::R, CnnInput::G, CnnInput::Gr, CnnInput::Vel];
+    pub const ALL: [CnnInput; 5] = [
+        CnnInput::R,
+        CnnInput::G,
+        CnnInput::Gr,
+        CnnInput::Vel,
+        CnnInput::Rg,
+    ];
 
     /// Channels C of the branch's input tensor (N, C, H, W).
     pub fn channels(self) -> usize {
         match self {
             CnnInput::Vel => 3,
+            CnnInput::Rg => 2,
             _ => 1,
         }
     }
 
-    /// The command-line / file name of the input (`r`, `g`, `gr`, `vel`).
+    /// The command-line / file name of the input (`r`, `g`, `gr`, `vel`, `rg`).
     pub fn name(self) -> &'static str {
         match self {
             CnnInput::R => "r",
             CnnInput::G => "g",
             CnnInput::Gr => "gr",
             CnnInput::Vel => "vel",
+            CnnInput::Rg => "rg",
         }
     }
 
@@ -72,6 +84,42 @@ pub struct BranchSpec {
     pub size: usize,
 }
 
+/// Mean and standard deviation of a quantity over the training split, to standardise it:
+/// z = (x − mean)/std.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Standard {
+    /// Mean.
+    pub mean: f64,
+    /// Standard deviation (> 0).
+    pub std: f64,
+}
+
+impl Standard {
+    /// Mean and population standard deviation of `values`; a σ below 10⁻⁶ (or an empty
+    /// slice) becomes 1 so the standardisation never divides by zero.
+    pub fn of(values: impl IntoIterator<Item = f64>) -> Standard {
+        let (mut n, mut s, mut s2) = (0usize, 0.0f64, 0.0f64);
+        for v in values {
+            n += 1;
+            s += v;
+            s2 += v * v;
+        }
+        if n == 0 {
+            return Standard {
+                mean: 0.0,
+                std: 1.0,
+            };
+        }
+        let mean = s / n as f64;
+        let var = (s2 / n as f64 - mean * mean).max(0.0);
+        let std = if var.sqrt() > 1e-6 { var.sqrt() } else { 1.0 };
+        Standard { mean, std }
+    }
+}
+
+/// Hidden units of the scalar branch that reads the standardised side input.
+pub const SCALAR_FEATURES: usize = 16;
+
 /// Configuration of the multi-branch ResNet-18.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CnnConfig {
@@ -86,6 +134,17 @@ pub struct CnnConfig {
     /// Whether the scalar log10(R_hsm / kpc) is concatenated to the pooled features before
     /// the fully connected layer (off in paper-literal runs).
     pub side_input: bool,
+    /// With the side input: its training-split mean and σ. Then the network standardises
+    /// log10 R_hsm and passes it through a small scalar branch (two linear layers of
+    /// [`SCALAR_FEATURES`] units with ReLU) before the fusion, instead of one raw, uncentred
+    /// number at the last layer (beyond the paper). `None` (older models): the raw value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side_standard: Option<Standard>,
+    /// Per output, the training-split mean and σ of the log10 target: the last layer predicts
+    /// z-scores and the network returns mean + σ z, in log10 units (beyond the paper). Empty
+    /// (older models): the last layer predicts log10 directly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_standard: Vec<Standard>,
 }
 
 /// Why a [`CnnConfig`] cannot be built.
@@ -159,15 +218,25 @@ impl CnnConfig {
         Ok(())
     }
 
+    /// Whether the side input goes through the scalar branch (see [`Self::side_standard`]).
+    pub fn has_scalar_branch(&self) -> bool {
+        self.side_input && self.side_standard.is_some()
+    }
+
     /// Channels of the four stages, [64w, 128w, 256w, 512w] rounded (see [`scaled_channels`]).
     pub fn stage_channels(&self) -> [usize; 4] {
         [64, 128, 256, 512].map(|c| scaled_channels(c, self.width))
     }
 
     /// Length of the feature vector entering the fully connected layer: branches × 512w, plus
-    /// 1 with the side input.
+    /// 1 with the raw side input or [`SCALAR_FEATURES`] with the scalar branch.
     pub fn feature_len(&self) -> usize {
-        self.branches.len() * self.stage_channels()[3] + usize::from(self.side_input)
+        let side = if self.has_scalar_branch() {
+            SCALAR_FEATURES
+        } else {
+            usize::from(self.side_input)
+        };
+        self.branches.len() * self.stage_channels()[3] + side
     }
 }
 
@@ -181,6 +250,8 @@ mod tests {
             width: 1.0,
             outputs: 1,
             side_input: false,
+            side_standard: None,
+            target_standard: Vec::new(),
         }
     }
 
@@ -245,6 +316,17 @@ mod tests {
         c.side_input = true;
         c.width = 0.25;
         assert_eq!(c.feature_len(), 257);
+        c.side_standard = Some(Standard::of([0.5, 1.0]));
+        assert_eq!(c.feature_len(), 256 + SCALAR_FEATURES);
+    }
+
+    /// Standardisation: mean and population σ; a constant column gets σ = 1.
+    #[test]
+    fn standard_of_a_column() {
+        let s = Standard::of([1.0, 3.0]);
+        assert_eq!((s.mean, s.std), (2.0, 1.0));
+        assert_eq!(Standard::of([5.0, 5.0]).std, 1.0);
+        assert_eq!(Standard::of(std::iter::empty()).std, 1.0);
     }
 
     #[test]
@@ -253,6 +335,7 @@ mod tests {
             assert_eq!(CnnInput::from_name(i.name()), Some(i));
         }
         assert_eq!(CnnInput::from_name("vel").map(CnnInput::channels), Some(3));
+        assert_eq!(CnnInput::from_name("rg").map(CnnInput::channels), Some(2));
         assert_eq!(CnnInput::from_name("u"), None);
     }
 }

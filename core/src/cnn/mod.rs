@@ -4,7 +4,9 @@
 //! * [`config`]: the serde [`CnnConfig`] (branches, map sizes, width w, outputs, side input);
 //! * [`resnet`]: torchvision's BasicBlock and the ResNet-18 trunk of one branch;
 //! * [`batch_norm`]: PyTorch-faithful 2-D batch normalisation;
-//! * [`multi_branch`]: the branches, the concatenation and the fully connected layer.
+//! * [`multi_branch`]: the branches, the concatenation (with the side input, raw or through a
+//!   small scalar branch) and the fully connected layer (predicting log10 targets directly or
+//!   their training-split z-scores).
 //!
 //! Shapes are (N, C, H, W) throughout; light maps and kinematic maps enter already normalised
 //! to [0, 1] (see [`crate::observe::normalise`]); outputs are log10 of the targets.
@@ -18,7 +20,8 @@ pub mod multi_branch;
 pub mod resnet;
 
 pub use config::{
-    BranchSpec, CnnConfig, CnnConfigError, CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES, LIGHT_MAP_SIZES,
+    BranchSpec, CnnConfig, CnnConfigError, CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES,
+    LIGHT_MAP_SIZES, SCALAR_FEATURES, Standard,
 };
 pub use multi_branch::{CnnInputError, MultiBranchResNet};
 pub use resnet::{BasicBlock, ResNetTrunk};

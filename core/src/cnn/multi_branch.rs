@@ -1,15 +1,17 @@
 //! The paper's multi-branch ResNet-18 (Chu et al. 2024, Sec. 3.1, Fig. 3): one ResNet-18
 //! trunk per input map, the pooled features of all branches concatenated (optionally with the
-//! scalar log10(R_hsm/kpc)), one fully connected layer to the log10 target(s).
+//! scalar log10(R_hsm/kpc): raw as in earlier models, or standardised through a small scalar
+//! branch), one fully connected layer to the log10 target(s) or to their z-scores, which the
+//! network turns back into log10 units.
 
 use burn::module::{Module, Param};
-use burn::nn::{Linear, LinearConfig};
+use burn::nn::{Linear, LinearConfig, Relu};
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
-use super::config::{CnnConfig, CnnConfigError};
+use super::config::{CnnConfig, CnnConfigError, SCALAR_FEATURES};
 use super::init::linear_default;
 use super::resnet::ResNetTrunk;
 
@@ -46,11 +48,49 @@ pub enum CnnInputError {
     BatchMismatch,
 }
 
+/// The scalar branch: standardised log10 R_hsm → Linear(1, 16) → ReLU → Linear(16, 16) → ReLU.
+#[derive(Module, Debug)]
+pub struct ScalarBranch {
+    /// First layer.
+    pub l1: Linear,
+    /// Second layer.
+    pub l2: Linear,
+    /// The ReLU.
+    pub act: Relu,
+}
+
+impl ScalarBranch {
+    fn new(rng: &mut ChaCha8Rng, device: &Device) -> Self {
+        let linear = |rng: &mut ChaCha8Rng, i: usize, o: usize| {
+            let mut l = LinearConfig::new(i, o)
+                .with_initializer(burn::nn::Initializer::Zeros)
+                .init(device);
+            let (w, b) = linear_default(rng, i, o, device);
+            l.weight = w;
+            l.bias = Some(b);
+            l
+        };
+        ScalarBranch {
+            l1: linear(rng, 1, SCALAR_FEATURES),
+            l2: linear(rng, SCALAR_FEATURES, SCALAR_FEATURES),
+            act: Relu::new(),
+        }
+    }
+
+    /// (N, 1) standardised scalar → (N, 16) features.
+    pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
+        self.act
+            .forward(self.l2.forward(self.act.forward(self.l1.forward(z))))
+    }
+}
+
 /// The multi-branch ResNet-18.
 #[derive(Module, Debug)]
 pub struct MultiBranchResNet {
     /// One trunk per branch, in the order of [`CnnConfig::branches`].
     pub branches: Vec<ResNetTrunk>,
+    /// The scalar branch of the standardised side input ([`CnnConfig::side_standard`]).
+    pub scalar: Option<ScalarBranch>,
     /// Fully connected layer: (N, branches·512w [+1]) → (N, outputs).
     pub fc: Linear,
     /// Channels and sizes expected per branch, (C, S) (checked by [`Self::try_forward`]).
@@ -62,6 +102,12 @@ pub struct MultiBranchResNet {
     /// Whether the fc layer takes the side input.
     #[module(skip)]
     pub side_input: bool,
+    /// (mean, σ) of log10 R_hsm when the side input is standardised.
+    #[module(skip)]
+    pub side_standard: Option<[f32; 2]>,
+    /// Per output, (mean, σ) of the log10 target when the fc layer predicts z-scores.
+    #[module(skip)]
+    pub target_standard: Vec<[f32; 2]>,
 }
 
 impl MultiBranchResNet {
@@ -82,8 +128,16 @@ impl MultiBranchResNet {
         let (w, b) = linear_default(&mut rng, features, config.outputs, device);
         fc.weight = w;
         fc.bias = Some(b);
+        // Drawn after the fc layer, so older configurations keep their initial weights.
+        let scalar = config
+            .has_scalar_branch()
+            .then(|| ScalarBranch::new(&mut rng, device));
+        if !config.target_standard.is_empty() && config.target_standard.len() != config.outputs {
+            return Err(CnnConfigError::BadOutputs(config.target_standard.len()));
+        }
         Ok(MultiBranchResNet {
             branches,
+            scalar,
             fc,
             expected: config
                 .branches
@@ -92,6 +146,15 @@ impl MultiBranchResNet {
                 .collect(),
             names: config.branches.iter().map(|b| b.input.name()).collect(),
             side_input: config.side_input,
+            side_standard: config
+                .side_standard
+                .filter(|_| config.side_input)
+                .map(|s| [s.mean as f32, s.std as f32]),
+            target_standard: config
+                .target_standard
+                .iter()
+                .map(|s| [s.mean as f32, s.std as f32])
+                .collect(),
         })
     }
 
@@ -115,6 +178,18 @@ impl MultiBranchResNet {
     /// branch, each (N, C, S, S) with the branch's C and S, and with the side input
     /// log10(R_hsm/kpc) as (N, 1) when the network has one.
     pub fn try_forward(
+        &self,
+        maps: Vec<Tensor<4>>,
+        side: Option<Tensor<2>>,
+    ) -> Result<Tensor<2>, CnnInputError> {
+        let z = self.try_forward_standard(maps, side)?;
+        Ok(self.unstandardise(z))
+    }
+
+    /// The fully connected layer's output (N, outputs): z-scores of the targets when the
+    /// network standardises them ([`CnnConfig::target_standard`]), else log10 values. Training
+    /// takes its loss here, so every target weighs the same whatever its spread.
+    pub fn try_forward_standard(
         &self,
         maps: Vec<Tensor<4>>,
         side: Option<Tensor<2>>,
@@ -152,12 +227,48 @@ impl MultiBranchResNet {
                 if s.dims() != [n, 1] {
                     return Err(CnnInputError::BatchMismatch);
                 }
-                features.push(s);
+                let s = match self.side_standard {
+                    Some([mean, std]) => (s - mean) / std,
+                    None => s,
+                };
+                features.push(match &self.scalar {
+                    Some(branch) => branch.forward(s),
+                    None => s,
+                });
             }
             (true, None) => return Err(CnnInputError::SideInput("needs")),
             (false, Some(_)) => return Err(CnnInputError::SideInput("does not take")),
             (false, None) => {}
         }
         Ok(self.fc.forward(Tensor::cat(features, 1)))
+    }
+
+    /// z-scores (N, outputs) → log10 values, mean + σ z per output; the identity for a network
+    /// without standardised targets.
+    pub fn unstandardise(&self, z: Tensor<2>) -> Tensor<2> {
+        self.map_targets(z, |z, mean, std| z * std + mean)
+    }
+
+    /// log10 values (N, outputs) → z-scores, (x − mean)/σ per output; the identity for a
+    /// network without standardised targets.
+    pub fn standardise_targets(&self, y: Tensor<2>) -> Tensor<2> {
+        self.map_targets(y, |y, mean, std| (y - mean) / std)
+    }
+
+    fn map_targets(
+        &self,
+        x: Tensor<2>,
+        f: impl Fn(Tensor<2>, Tensor<2>, Tensor<2>) -> Tensor<2>,
+    ) -> Tensor<2> {
+        if self.target_standard.is_empty() {
+            return x;
+        }
+        let t = self.target_standard.len();
+        let device = x.device();
+        let row = |k: usize| -> Tensor<2> {
+            let v: Vec<f32> = self.target_standard.iter().map(|s| s[k]).collect();
+            Tensor::from_data(TensorData::new(v, [1, t]), &device)
+        };
+        f(x, row(0), row(1))
     }
 }

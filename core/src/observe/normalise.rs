@@ -10,6 +10,13 @@
 //! * [`Norm::DatasetMinMax`]: the same with min and max taken over the training set
 //!   ([`MinMax`]), clipped to [0, 1] for values outside that range.
 //!
+//! * [`Norm::CellLuminosity`] (light maps; the default of new CNN runs, beyond the paper):
+//!   the log luminosity of a cell of fixed size in units of R_hsm,
+//!   x = max(0, (log10(S · (c R_hsm)²) − lo) / span), 0 where S ≤ 0. The maps cover ±3 R_hsm,
+//!   so S · (c R_hsm)² is the light of a fixed fraction of the field: a sum over the map is
+//!   linear in the galaxy's luminosity L (not L/R_hsm² as surface brightness is) and the same
+//!   at 300, 150 or 60 px. Needs R_hsm. No upper clip: a brighter galaxy stays brighter.
+//!
 //! A constant map (max = min) normalises to 0 under both min–max variants.
 
 use serde::{Deserialize, Serialize};
@@ -78,6 +85,39 @@ impl MinMax {
     }
 }
 
+/// The constants of [`Norm::CellLuminosity`]: cell side `cell_rhsm` (units of R_hsm) and the
+/// log10 luminosity range (L☉) mapped to [0, 1].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CellLuminosity {
+    /// Side of the cell in units of R_hsm.
+    pub cell_rhsm: f64,
+    /// log10 of the cell luminosity (L☉) that maps to 0.
+    pub log_lo: f64,
+    /// log10 range mapped to 1.
+    pub span: f64,
+}
+
+impl CellLuminosity {
+    /// The fixed constants of new runs: cells of 0.1 R_hsm, log10 L_cell from 4 (faint
+    /// outskirts; 0 below) over 5 dex (a bright centre, 10⁹ L☉, is 1).
+    pub const DEFAULT: CellLuminosity = CellLuminosity {
+        cell_rhsm: 0.1,
+        log_lo: 4.0,
+        span: 5.0,
+    };
+
+    /// x of one pixel of surface brightness `sb` (L☉ kpc⁻²) of a galaxy of half-mass radius
+    /// `rhsm_kpc`; 0 where the light or the radius is not positive.
+    pub fn apply(&self, sb: f64, rhsm_kpc: f64) -> f64 {
+        if !(sb > 0.0 && rhsm_kpc > 0.0) {
+            return 0.0;
+        }
+        let cell_kpc = self.cell_rhsm * rhsm_kpc;
+        let x = ((sb * cell_kpc * cell_kpc).log10() - self.log_lo) / self.span;
+        if x.is_finite() { x.max(0.0) } else { 0.0 }
+    }
+}
+
 /// Which normalisation a model applies to the maps it reads (4.4).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,6 +129,16 @@ pub enum Norm {
     PerMapMinMax,
     /// Min–max over the training set, given.
     DatasetMinMax(MinMax),
+    /// Light maps: the log luminosity per cell of fixed size in units of R_hsm (needs R_hsm;
+    /// other map kinds fall back to [`Norm::Physical`]).
+    CellLuminosity(CellLuminosity),
+}
+
+impl Norm {
+    /// Whether this normalisation needs the galaxy's R_hsm.
+    pub fn needs_rhsm(&self) -> bool {
+        matches!(self, Norm::CellLuminosity(_))
+    }
 }
 
 /// Fixed physical transform of one value `p` of a map of `kind` (see the module docs).
@@ -114,8 +164,17 @@ pub fn physical(kind: MapKind, p: f64) -> f64 {
 
 /// Normalises `map` of `kind` with `norm`; `mask` (1 = valid) excludes pixels from the
 /// min–max ranges and sets them to 0 there (the physical transform ignores it: masked V and
-/// σ are stored as 0 and the mask is a separate channel). Values in [0, 1].
-pub fn normalise(map: &[f32], kind: MapKind, mask: Option<&[u8]>, norm: &Norm) -> Vec<f32> {
+/// σ are stored as 0 and the mask is a separate channel). `rhsm_kpc` is the galaxy's
+/// half-stellar-mass radius, read only by [`Norm::CellLuminosity`] (give NaN when unknown and
+/// the norm does not need it). Values in [0, 1], except cell luminosities (≥ 0, no upper
+/// clip).
+pub fn normalise(
+    map: &[f32],
+    kind: MapKind,
+    mask: Option<&[u8]>,
+    norm: &Norm,
+    rhsm_kpc: f64,
+) -> Vec<f32> {
     let masked = |k: usize| mask.is_some_and(|m| m.get(k) != Some(&1));
     let minmax = |mm: MinMax| -> Vec<f32> {
         map.iter()
@@ -136,6 +195,11 @@ pub fn normalise(map: &[f32], kind: MapKind, mask: Option<&[u8]>, norm: &Norm) -
             .collect(),
         Norm::PerMapMinMax => minmax(MinMax::of(map, mask)),
         Norm::DatasetMinMax(mm) => minmax(*mm),
+        Norm::CellLuminosity(c) if kind == MapKind::SurfaceBrightness => map
+            .iter()
+            .map(|&p| c.apply(p as f64, rhsm_kpc) as f32)
+            .collect(),
+        Norm::CellLuminosity(_) => normalise(map, kind, mask, &Norm::Physical, rhsm_kpc),
     }
 }
 
@@ -160,7 +224,7 @@ mod tests {
         assert!(physical(MapKind::Velocity, -500.0).abs() < 1e-12);
         assert!((physical(MapKind::Dispersion, 250.0) - 0.5).abs() < 1e-12);
         assert_eq!(physical(MapKind::Dispersion, 900.0), 1.0);
-        let out = normalise(&[1e5, 1e10], sb, None, &Norm::Physical);
+        let out = normalise(&[1e5, 1e10], sb, None, &Norm::Physical, f64::NAN);
         assert_eq!(out, vec![0.0, 1.0]);
     }
 
@@ -170,12 +234,30 @@ mod tests {
     fn per_map_minmax_excludes_masked_pixels() {
         let map = [10.0f32, 20.0, 30.0, -500.0, 1000.0];
         let mask = [1u8, 1, 1, 0, 0];
-        let x = normalise(&map, MapKind::Velocity, Some(&mask), &Norm::PerMapMinMax);
+        let x = normalise(
+            &map,
+            MapKind::Velocity,
+            Some(&mask),
+            &Norm::PerMapMinMax,
+            f64::NAN,
+        );
         assert_eq!(x, vec![0.0, 0.5, 1.0, 0.0, 0.0]);
-        let x = normalise(&map[..3], MapKind::Velocity, None, &Norm::PerMapMinMax);
+        let x = normalise(
+            &map[..3],
+            MapKind::Velocity,
+            None,
+            &Norm::PerMapMinMax,
+            f64::NAN,
+        );
         assert_eq!(x, vec![0.0, 0.5, 1.0]);
         // Constant map → 0.
-        let x = normalise(&[3.0, 3.0], MapKind::Dispersion, None, &Norm::PerMapMinMax);
+        let x = normalise(
+            &[3.0, 3.0],
+            MapKind::Dispersion,
+            None,
+            &Norm::PerMapMinMax,
+            f64::NAN,
+        );
         assert_eq!(x, vec![0.0, 0.0]);
     }
 
@@ -192,7 +274,42 @@ mod tests {
             MapKind::Dispersion,
             Some(&[1, 1, 1, 0]),
             &Norm::DatasetMinMax(mm),
+            f64::NAN,
         );
         assert_eq!(x, vec![0.25, 1.0, 0.0, 0.0]);
+    }
+
+    /// Cell luminosity: x is linear in log10 L_cell = log10(S (0.1 R_hsm)²), so ×10 in light
+    /// adds 1/span everywhere, and a galaxy twice as large with the same surface brightness
+    /// has 4× the light per cell (+log10 4 / span); the same S at another pixel count gives the
+    /// same x (surface brightness is kept by block means).
+    #[test]
+    fn cell_luminosity_is_log_light_per_cell() {
+        let c = CellLuminosity::DEFAULT;
+        let n = Norm::CellLuminosity(c);
+        let sb = MapKind::SurfaceBrightness;
+        // S = 1e8 L☉/kpc², R_hsm = 10 kpc: cell 1 kpc² holds 1e8 L☉ → (8 − 4)/5.
+        let x = normalise(&[1e8, 0.0, -3.0], sb, None, &n, 10.0);
+        assert!((x[0] - 0.8).abs() < 1e-6, "{x:?}");
+        assert_eq!(&x[1..], &[0.0, 0.0]);
+        let bright = normalise(&[1e9], sb, None, &n, 10.0)[0];
+        assert!((bright - x[0] - 0.2).abs() < 1e-6);
+        let big = normalise(&[1e8], sb, None, &n, 20.0)[0];
+        assert!((big - x[0] - (4f32).log10() / 5.0).abs() < 1e-6);
+        // Beyond the range: not clipped above, floored at 0 below.
+        assert!((normalise(&[1e12], sb, None, &n, 10.0)[0] - 1.6).abs() < 1e-6);
+        assert_eq!(normalise(&[1.0], sb, None, &n, 10.0)[0], 0.0);
+        // Kinematic maps keep the physical transform.
+        assert_eq!(
+            normalise(&[250.0], MapKind::Dispersion, None, &n, 10.0),
+            normalise(
+                &[250.0],
+                MapKind::Dispersion,
+                None,
+                &Norm::Physical,
+                f64::NAN
+            )
+        );
+        assert!(n.needs_rhsm() && !Norm::Physical.needs_rhsm());
     }
 }

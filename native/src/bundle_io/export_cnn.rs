@@ -18,7 +18,6 @@ use crate::BadInput;
 use crate::dataset::reader::DatasetReader;
 use crate::train::cnn::checkpoint::{self, RunState};
 use crate::train::cnn::infer::{ModelDesc, load_record};
-use crate::train::cnn::options::{NormChoice, Schedule};
 
 /// The plane kind and units of a channel (`None`: the mask).
 fn plane(kind: Option<MapKind>) -> (PlaneKind, &'static str) {
@@ -35,26 +34,23 @@ fn plane(kind: Option<MapKind>) -> (PlaneKind, &'static str) {
 pub fn train_command(data: &Path, desc: &ModelDesc, s: &RunState, out: &Path) -> String {
     let c = &desc.config;
     let inputs: Vec<&str> = c.branches.iter().map(|b| b.input.name()).collect();
-    let norm = match s.norm {
-        NormChoice::Physical => "physical",
-        NormChoice::PerMapMinMax => "per-map-minmax",
-        NormChoice::DatasetMinMax => "dataset-minmax",
-    };
-    let schedule = match s.schedule {
-        Schedule::Cosine => "cosine",
-        Schedule::Paper => "paper",
-    };
     let mut cmd = format!(
         "galmass train cnn --data {} --inputs {} --targets {} --image-size {} --width {} \
-         --norm {norm} --epochs {} --batch {} --lr {} --schedule {schedule} --seed {}",
+         --norm {} --epochs {} --batch {} --lr {} --schedule {} --optimizer {} \
+         --weight-decay {} --standardise {} --seed {}",
         data.display(),
         inputs.join(","),
         desc.targets.join(","),
         desc.image_size,
         c.width,
+        s.norm.arg_name(),
         s.epochs_done,
         s.batch,
         s.lr,
+        s.schedule.arg_name(),
+        s.optimizer.arg_name(),
+        s.weight_decay,
+        s.standardise,
         s.seed
     );
     if c.side_input {

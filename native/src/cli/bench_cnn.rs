@@ -55,6 +55,8 @@ pub fn run(a: &BenchCnnStepArgs) -> Result<()> {
         width: a.width,
         outputs: 1,
         side_input: false,
+        side_standard: None,
+        target_standard: Vec::new(),
     };
     config
         .validate()
@@ -101,25 +103,12 @@ pub struct BenchCnnInferArgs {
 /// `Manifest::prepare`, every member's forward pass, the results read back. Prints the
 /// median milliseconds and the ensemble's prediction.
 pub fn run_infer(a: &BenchCnnInferArgs) -> Result<()> {
-    use galmass::bundle_io::read_bundle;
+    use galmass::bundle_io::{read_ensemble, read_gallery};
     use galmass_core::bundle::ensemble;
-    use galmass_core::gallery::Gallery;
 
-    let bundles = a
-        .bundle
-        .iter()
-        .map(|p| read_bundle(p))
-        .collect::<Result<Vec<_>>>()?;
+    let bundles = read_ensemble(&a.bundle)?;
     let manifests: Vec<_> = bundles.iter().map(|b| &b.manifest).collect();
-    ensemble::check_members(&manifests).map_err(|e| BadInput(format!("--bundle: {e}")))?;
-    let text = std::fs::read_to_string(&a.examples)
-        .map_err(|e| BadInput(format!("{}: cannot read ({e})", a.examples.display())))?;
-    let gallery: Gallery = serde_json::from_str(&text).map_err(|e| {
-        BadInput(format!(
-            "{}: not a gallery file ({e})",
-            a.examples.display()
-        ))
-    })?;
+    let gallery = read_gallery(&a.examples)?;
     let inputs = gallery
         .examples
         .first()

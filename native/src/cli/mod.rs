@@ -13,6 +13,7 @@ mod measure;
 mod measure_opts;
 mod mock_args;
 mod predict;
+mod probe;
 mod progress;
 mod reproduce;
 mod train;
@@ -57,6 +58,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// A bundle's predictions for the samples of a dataset file → CSV with uncertainties
     Predict(predict::PredictArgs),
+    /// How a CNN bundle answers physics: light ×10, ×2 and R_hsm ×2 on gallery galaxies
+    Probe(probe::ProbeArgs),
 }
 
 /// Runs the verb.
@@ -72,6 +75,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Reproduce(a) => reproduce::run(a),
         Command::Export(a) => export::run(a),
         Command::Predict(a) => predict::run(a),
+        Command::Probe(a) => probe::run(a),
     }
 }
 

@@ -304,7 +304,22 @@ fn cnn_row(
     ]
     .map(String::from)
     .to_vec();
-    if !a.literal {
+    if a.literal {
+        // The paper's recipe as written: physical map transforms, Adam with a cosine per
+        // epoch, raw log10 targets.
+        for x in [
+            "--norm",
+            "physical",
+            "--optimizer",
+            "adam",
+            "--schedule",
+            "cosine",
+            "--standardise",
+            "false",
+        ] {
+            args.push(x.into());
+        }
+    } else {
         args.push("--side-input".into());
         args.push("--augment".into());
     }

@@ -5,12 +5,17 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use galmass::BadInput;
-use galmass::train::cnn::{DeviceChoice, NormChoice, Schedule, TrainCnnOptions, train_cnn};
+use galmass::train::cnn::{
+    DeviceChoice, NormChoice, OptimizerChoice, Schedule, TrainCnnOptions, train_cnn,
+};
 use galmass_core::cnn::CnnInput;
 
 /// Map normalisation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum NormArg {
+    /// Light maps as log luminosity per cell of 0.1 R_hsm (carries L, not L/R²; fixed
+    /// constants), kinematic maps physical — beyond the paper
+    CellLuminosity,
     /// Fixed physical transforms to [0, 1] (log surface brightness, colour, V, σ)
     Physical,
     /// Min–max of each map over its unmasked pixels
@@ -26,6 +31,17 @@ pub enum ScheduleArg {
     Cosine,
     /// The paper's formula literally: lr·cos(n/200), n in radians (only decays to 0.54·lr at n = 200)
     Paper,
+    /// Per step: linear warm-up over the first epoch, then cosine to 0 — beyond the paper
+    WarmupCosine,
+}
+
+/// Optimiser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerArg {
+    /// Adam (the paper's)
+    Adam,
+    /// AdamW: Adam with decoupled weight decay (--weight-decay)
+    Adamw,
 }
 
 /// Device.
@@ -55,7 +71,7 @@ pub struct TrainCnnArgs {
     /// Dataset file (galmass dataset build)
     #[arg(long)]
     pub data: PathBuf,
-    /// Input maps, one ResNet-18 branch each: r, g, gr (g−r colour), vel (V, σ, mask)
+    /// Input maps, one ResNet-18 branch each: r, g, gr (g−r colour), vel (V, σ, mask), rg (g and r light as one two-channel branch)
     #[arg(long, value_delimiter = ',', required = true)]
     pub inputs: Vec<String>,
     /// Targets (log10 columns of /targets), 1 or 2: mstar, mtot, mdm, fstar, fdm, ml_r, …
@@ -70,21 +86,32 @@ pub struct TrainCnnArgs {
     /// Concatenate log10(R_hsm/kpc) to the pooled features (off in the paper)
     #[arg(long)]
     pub side_input: bool,
-    /// Map normalisation
-    #[arg(long, value_enum, default_value_t = NormArg::Physical)]
+    /// Map normalisation (the paper: physical)
+    #[arg(long, value_enum, default_value_t = NormArg::CellLuminosity)]
     pub norm: NormArg,
-    /// Epochs (with --resume: continue up to this many)
-    #[arg(long, default_value_t = 200)]
-    pub epochs: usize,
-    /// Mini-batch size
+    /// Epochs (with --resume: continue up to this many; the paper: 200)
     #[arg(long, default_value_t = 40)]
+    pub epochs: usize,
+    /// Mini-batch size (the paper: 40)
+    #[arg(long, default_value_t = 20)]
     pub batch: usize,
-    /// Base learning rate of Adam
-    #[arg(long, default_value_t = 1e-4)]
+    /// Base learning rate (the paper: 1e-4)
+    #[arg(long, default_value_t = 2e-3)]
     pub lr: f64,
-    /// Learning-rate schedule
-    #[arg(long, value_enum, default_value_t = ScheduleArg::Cosine)]
+    /// Learning-rate schedule (the paper: cosine per epoch)
+    #[arg(long, value_enum, default_value_t = ScheduleArg::WarmupCosine)]
     pub schedule: ScheduleArg,
+    /// Optimiser (the paper: adam)
+    #[arg(long, value_enum, default_value_t = OptimizerArg::Adamw)]
+    pub optimizer: OptimizerArg,
+    /// AdamW's decoupled weight decay (PyTorch's default)
+    #[arg(long, default_value_t = 0.01)]
+    pub weight_decay: f64,
+    /// Standardise the targets and the side input with the training split's mean and σ
+    /// (stored in the model; the side input then goes through a small scalar branch); the
+    /// paper: false
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    pub standardise: bool,
     /// Where to train
     #[arg(long, value_enum, default_value_t = DeviceArg::Auto)]
     pub device: DeviceArg,
@@ -109,7 +136,7 @@ pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
     for name in &a.inputs {
         let i = CnnInput::from_name(name).ok_or_else(|| {
             BadInput(format!(
-                "--inputs: unknown input `{name}` (have r, g, gr, vel)"
+                "--inputs: unknown input `{name}` (have r, g, gr, vel, rg)"
             ))
         })?;
         inputs.push(i);
@@ -125,6 +152,7 @@ pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
             NormArg::Physical => NormChoice::Physical,
             NormArg::PerMapMinmax => NormChoice::PerMapMinMax,
             NormArg::DatasetMinmax => NormChoice::DatasetMinMax,
+            NormArg::CellLuminosity => NormChoice::CellLuminosity,
         },
         epochs: a.epochs,
         batch: a.batch,
@@ -132,7 +160,14 @@ pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
         schedule: match a.schedule {
             ScheduleArg::Cosine => Schedule::Cosine,
             ScheduleArg::Paper => Schedule::Paper,
+            ScheduleArg::WarmupCosine => Schedule::WarmupCosine,
         },
+        optimizer: match a.optimizer {
+            OptimizerArg::Adam => OptimizerChoice::Adam,
+            OptimizerArg::Adamw => OptimizerChoice::Adamw,
+        },
+        weight_decay: a.weight_decay,
+        standardise: a.standardise,
         device: a.device.into(),
         seed: a.seed,
         augment: a.augment,

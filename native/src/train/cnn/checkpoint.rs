@@ -14,7 +14,7 @@ use galmass_core::cnn::CnnConfig;
 use serde::{Deserialize, Serialize};
 
 use super::data::Normalisation;
-use super::options::{NormChoice, Schedule};
+use super::options::{NormChoice, OptimizerChoice, Schedule};
 
 /// Name of the checkpoint manifest in the output directory.
 pub const CHECKPOINT_JSON: &str = "checkpoint.json";
@@ -51,6 +51,15 @@ pub struct RunState {
     pub lr: f64,
     /// Schedule.
     pub schedule: Schedule,
+    /// Optimiser (runs written before it existed used Adam).
+    #[serde(default)]
+    pub optimizer: OptimizerChoice,
+    /// AdamW's decoupled weight decay.
+    #[serde(default)]
+    pub weight_decay: f64,
+    /// Standardised side input and targets.
+    #[serde(default)]
+    pub standardise: bool,
     /// Seed of the initial weights and of the shuffling RNG.
     pub seed: u64,
     /// Random dihedral transforms of the training maps (drawn from the shuffling stream).

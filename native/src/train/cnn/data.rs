@@ -4,14 +4,15 @@
 //!
 //! Channels per input: `r`, `g` — surface brightness (L☉ kpc⁻²); `gr` — the g−r colour map
 //! of the (rebinned) g and r maps, `galmass_core::observe::rebin::colour_map`, filled with the
-//! galaxy's integrated g−r where r is faint; `vel` — mean line-of-sight velocity V, dispersion
+//! galaxy's integrated g−r where r is faint; `rg` — the g and r surface brightness as two
+//! channels; `vel` — mean line-of-sight velocity V, dispersion
 //! σ (km/s) and the 0/1 mask of populated pixels (not normalised).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use galmass_core::cnn::{CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES};
-use galmass_core::observe::normalise::{MapKind, MinMax, Norm, normalise};
+use galmass_core::observe::normalise::{CellLuminosity, MapKind, MinMax, Norm, normalise};
 use galmass_core::observe::rebin::colour_map;
 use hdf5::File;
 use ndarray::s;
@@ -42,6 +43,7 @@ pub struct Normalisation {
 fn channel_kinds(input: CnnInput) -> Vec<Option<MapKind>> {
     match input {
         CnnInput::R | CnnInput::G => vec![Some(MapKind::SurfaceBrightness)],
+        CnnInput::Rg => vec![Some(MapKind::SurfaceBrightness); 2],
         CnnInput::Gr => vec![Some(MapKind::Colour)],
         CnnInput::Vel => vec![Some(MapKind::Velocity), Some(MapKind::Dispersion), None],
     }
@@ -216,6 +218,10 @@ impl CnnData {
                     NormChoice::Physical => Norm::Physical,
                     NormChoice::PerMapMinMax => Norm::PerMapMinMax,
                     NormChoice::DatasetMinMax => Norm::DatasetMinMax(r[c]),
+                    NormChoice::CellLuminosity if cn.kind == Some(MapKind::SurfaceBrightness) => {
+                        Norm::CellLuminosity(CellLuminosity::DEFAULT)
+                    }
+                    NormChoice::CellLuminosity => Norm::Physical,
                 };
             }
         }
@@ -242,6 +248,7 @@ impl CnnData {
             Ok(match input {
                 CnnInput::R => (vec![light("r")?], None),
                 CnnInput::G => (vec![light("g")?], None),
+                CnnInput::Rg => (vec![light("g")?, light("r")?], None),
                 CnnInput::Gr => {
                     let (c, m) = colour_map(&light("g")?, &light("r")?, self.g_r[i]);
                     (vec![c], Some(m))
@@ -292,7 +299,13 @@ impl CnnData {
                 let side = self.branch_shape(b).1;
                 for (ch, cn) in raw.iter().zip(chans) {
                     let x = match cn.kind {
-                        Some(kind) => normalise(ch, kind, mask.as_deref(), &cn.norm),
+                        Some(kind) => normalise(
+                            ch,
+                            kind,
+                            mask.as_deref(),
+                            &cn.norm,
+                            10f64.powf(self.log_rhsm[i]),
+                        ),
                         None => ch.clone(),
                     };
                     maps[b].extend(dihedral(&x, side, op));

@@ -1,14 +1,12 @@
 //! Choosing the device: Burn's wgpu backend pinned to Vulkan on a real GPU, else the flex CPU
 //! backend. A CPU adapter (llvmpipe, SwiftShader) does not count as a GPU: training there is
 //! far slower than flex.
-
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+//!
+//! The wgpu backend is the crate's `gpu` feature (`cargo build -p galmass --release --features
+//! gpu`). Built without it, `auto` is flex and `gpu` says how to rebuild.
 
 use anyhow::Result;
-use burn::tensor::wgpu::wgpu;
-use burn::tensor::{Device, DeviceKind};
+use burn::tensor::Device;
 
 use super::options::DeviceChoice;
 use crate::BadInput;
@@ -23,7 +21,9 @@ pub struct Chosen {
 }
 
 /// Names of the real (non-CPU) Vulkan adapters of this machine.
+#[cfg(feature = "gpu")]
 pub fn gpu_adapters() -> Vec<String> {
+    use burn::tensor::wgpu::wgpu;
     let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
         backends: wgpu::Backends::VULKAN,
         ..wgpu::InstanceDescriptor::new_without_display_handle()
@@ -46,10 +46,21 @@ pub fn choose(choice: DeviceChoice) -> Result<Chosen> {
     if choice == DeviceChoice::Cpu {
         return Ok(flex());
     }
-    let gpus = gpu_adapters();
-    match (gpus.first(), choice) {
+    #[cfg(not(feature = "gpu"))]
+    if choice == DeviceChoice::Gpu {
+        return Err(BadInput(
+            "--device gpu: this galmass was built without the GPU backend; rebuild with \
+             `cargo build -p galmass --release --features gpu` (wgpu/Vulkan), or use --device cpu"
+                .to_string(),
+        )
+        .into());
+    }
+    #[cfg(not(feature = "gpu"))]
+    return Ok(flex());
+    #[cfg(feature = "gpu")]
+    match (gpu_adapters().first(), choice) {
         (Some(name), _) => Ok(Chosen {
-            device: Device::vulkan(DeviceKind::DefaultDevice),
+            device: Device::vulkan(burn::tensor::DeviceKind::DefaultDevice),
             label: format!("gpu (wgpu/vulkan: {name})"),
         }),
         (None, DeviceChoice::Gpu) => Err(BadInput(
@@ -64,8 +75,10 @@ pub fn choose(choice: DeviceChoice) -> Result<Chosen> {
 
 /// Polls a future to completion on this thread (wgpu's native adapter enumeration is ready
 /// at once; this only unwraps it).
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
+#[cfg(feature = "gpu")]
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut f = std::pin::pin!(f);
     let mut cx = Context::from_waker(Waker::noop());
     loop {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {

@@ -1,5 +1,5 @@
 //! `galmass train cnn`: the paper's multi-branch ResNet-18 (`galmass_core::cnn`) trained with
-//! Burn autodiff and Adam on a dataset file (Chu et al. 2024, Sec. 3.1).
+//! Burn autodiff and Adam or AdamW on a dataset file (Chu et al. 2024, Sec. 3.1).
 //!
 //! - [`options`]: what the run is asked to do (inputs, targets, schedule, device, …);
 //! - [`data`]: splits, targets and side input as columns; maps read per sample, rebinned and
@@ -23,5 +23,5 @@ pub mod prefetch;
 pub mod run;
 
 pub use metrics::Metrics;
-pub use options::{DeviceChoice, NormChoice, Schedule, TrainCnnOptions};
+pub use options::{DeviceChoice, NormChoice, OptimizerChoice, Schedule, TrainCnnOptions};
 pub use run::train_cnn;

@@ -17,6 +17,22 @@ pub enum NormChoice {
     PerMapMinMax,
     /// Min–max over the training split, per input channel.
     DatasetMinMax,
+    /// Light maps as the log luminosity per cell of 0.1 R_hsm (`Norm::CellLuminosity`, fixed
+    /// constants), kinematic maps physical: the light planes carry L, not L/R_hsm² (beyond the
+    /// paper; the default of new runs).
+    CellLuminosity,
+}
+
+impl NormChoice {
+    /// The `--norm` value that selects it.
+    pub fn arg_name(self) -> &'static str {
+        match self {
+            NormChoice::Physical => "physical",
+            NormChoice::PerMapMinMax => "per-map-minmax",
+            NormChoice::DatasetMinMax => "dataset-minmax",
+            NormChoice::CellLuminosity => "cell-luminosity",
+        }
+    }
 }
 
 /// The learning-rate schedule over epochs n = 0, 1, …, E−1 (E = `epochs`), base rate lr₀.
@@ -30,17 +46,64 @@ pub enum Schedule {
     /// 200 epochs it only decays to cos(1) ≈ 0.54 lr₀, and it turns negative after
     /// n > 100π ≈ 314 epochs (clamped to 0 here).
     Paper,
+    /// Per optimiser step k of K: a linear warm-up over the first epoch,
+    /// lr = lr₀ (k + 1)/W (W = steps of one epoch), then cosine annealing to 0 over the rest,
+    /// lr = lr₀ · ½ (1 + cos(π (k − W)/(K − W))). Beyond the paper; the default of new runs.
+    WarmupCosine,
 }
 
 impl Schedule {
-    /// Learning rate of epoch `n` (0-based) of `epochs`, base rate `lr0`.
-    pub fn lr(self, lr0: f64, n: usize, epochs: usize) -> f64 {
+    /// Learning rate of step `k` (0-based) of epoch `n` (0-based) of `epochs`, each of
+    /// `steps` optimiser steps, base rate `lr0`. `Cosine` and `Paper` are per epoch (constant
+    /// over an epoch's steps).
+    pub fn lr(self, lr0: f64, n: usize, epochs: usize, k: usize, steps: usize) -> f64 {
         match self {
             Schedule::Cosine => {
                 let e = epochs.max(1) as f64;
                 lr0 * 0.5 * (1.0 + (PI * n as f64 / e).cos())
             }
             Schedule::Paper => (lr0 * (n as f64 / 200.0).cos()).max(0.0),
+            Schedule::WarmupCosine => {
+                let w = steps.max(1);
+                let total = (epochs * steps).max(w + 1);
+                let step = n * steps + k;
+                if step < w && epochs > 1 {
+                    lr0 * (step + 1) as f64 / w as f64
+                } else {
+                    let t = (step.saturating_sub(w)) as f64 / (total - w) as f64;
+                    lr0 * 0.5 * (1.0 + (PI * t.min(1.0)).cos())
+                }
+            }
+        }
+    }
+
+    /// The `--schedule` value that selects it.
+    pub fn arg_name(self) -> &'static str {
+        match self {
+            Schedule::Cosine => "cosine",
+            Schedule::Paper => "paper",
+            Schedule::WarmupCosine => "warmup-cosine",
+        }
+    }
+}
+
+/// The optimiser.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptimizerChoice {
+    /// Adam (the paper's), ε = 1e-8 as PyTorch.
+    #[default]
+    Adam,
+    /// AdamW: Adam with decoupled weight decay (Loshchilov & Hutter 2019), ε = 1e-8.
+    Adamw,
+}
+
+impl OptimizerChoice {
+    /// The `--optimizer` value that selects it.
+    pub fn arg_name(self) -> &'static str {
+        match self {
+            OptimizerChoice::Adam => "adam",
+            OptimizerChoice::Adamw => "adamw",
         }
     }
 }
@@ -83,6 +146,13 @@ pub struct TrainCnnOptions {
     pub lr: f64,
     /// Learning-rate schedule.
     pub schedule: Schedule,
+    /// Optimiser.
+    pub optimizer: OptimizerChoice,
+    /// Decoupled weight decay of AdamW (per unit learning rate; ignored by Adam).
+    pub weight_decay: f64,
+    /// Standardise the side input (through a small scalar branch) and the targets with the
+    /// training split's mean and σ (stored in the network's config).
+    pub standardise: bool,
     /// Device.
     pub device: DeviceChoice,
     /// Seed of the initial weights and of the per-epoch shuffles.
@@ -104,12 +174,33 @@ mod tests {
     #[test]
     fn schedules() {
         let c = Schedule::Cosine;
-        assert_eq!(c.lr(1e-4, 0, 200), 1e-4);
-        assert!((c.lr(1e-4, 100, 200) - 0.5e-4).abs() < 1e-15);
-        assert!(c.lr(1e-4, 199, 200) < 1e-8);
+        assert_eq!(c.lr(1e-4, 0, 200, 5, 10), 1e-4);
+        assert!((c.lr(1e-4, 100, 200, 0, 10) - 0.5e-4).abs() < 1e-15);
+        assert!(c.lr(1e-4, 199, 200, 9, 10) < 1e-8);
         let p = Schedule::Paper;
-        assert_eq!(p.lr(1e-4, 0, 200), 1e-4);
-        assert!((p.lr(1e-4, 200, 200) - 1e-4 * 1f64.cos()).abs() < 1e-15);
-        assert_eq!(p.lr(1e-4, 400, 500), 0.0);
+        assert_eq!(p.lr(1e-4, 0, 200, 0, 10), 1e-4);
+        assert!((p.lr(1e-4, 200, 200, 0, 10) - 1e-4 * 1f64.cos()).abs() < 1e-15);
+        assert_eq!(p.lr(1e-4, 400, 500, 0, 10), 0.0);
+    }
+
+    /// Warm-up then cosine, per step: lr₀/W at the first step, lr₀ at the end of the first
+    /// epoch, lr₀/2 half-way through the rest, → 0 at the last step; monotone after warm-up.
+    #[test]
+    fn warmup_cosine_per_step() {
+        let s = Schedule::WarmupCosine;
+        let (lr0, epochs, steps) = (2e-3, 11, 10);
+        assert!((s.lr(lr0, 0, epochs, 0, steps) - lr0 / 10.0).abs() < 1e-15);
+        assert!((s.lr(lr0, 0, epochs, 9, steps) - lr0).abs() < 1e-15);
+        assert!((s.lr(lr0, 1, epochs, 0, steps) - lr0).abs() < 1e-15);
+        assert!((s.lr(lr0, 6, epochs, 0, steps) - lr0 / 2.0).abs() < 1e-12);
+        assert!(s.lr(lr0, 10, epochs, 9, steps) < lr0 * 1e-3);
+        let mut last = f64::INFINITY;
+        for n in 1..epochs {
+            for k in 0..steps {
+                let lr = s.lr(lr0, n, epochs, k, steps);
+                assert!(lr <= last && lr >= 0.0);
+                last = lr;
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
-//! The training loop: Adam on the MSE of the log10 targets, one shuffled pass over the
-//! training split per epoch (seeded ChaCha8 stream), validation after each epoch in eval mode,
+//! The training loop: Adam or AdamW on the MSE of the log10 targets (of their training-split
+//! z-scores with `standardise`), the learning rate set per step by the schedule, one shuffled
+//! pass over the training split per epoch (seeded ChaCha8 stream), validation after each
+//! epoch in eval mode,
 //! the best epoch's model kept, a checkpoint every epoch, and the test-split evaluation of the
 //! best model at the end.
 
@@ -9,10 +11,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{AdamConfig, AdamWConfig, GradientsParams, ModuleOptimizer};
 use burn::store::ModuleRecord;
 use burn::tensor::Device;
-use galmass_core::cnn::{BranchSpec, CnnConfig, MultiBranchResNet};
+use galmass_core::cnn::{BranchSpec, CnnConfig, MultiBranchResNet, Standard};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -25,7 +27,7 @@ use super::infer::{BEST_MODEL, MODEL_JSON, ModelDesc, load_record, predict, to_t
 use super::metrics::{
     CurvesOut, Metrics, residual, write_curves, write_metrics, write_predictions,
 };
-use super::options::TrainCnnOptions;
+use super::options::{OptimizerChoice, TrainCnnOptions};
 use super::prefetch::Prefetcher;
 use crate::BadInput;
 use crate::figures;
@@ -58,13 +60,17 @@ fn check_resume(state: &RunState, fresh: &RunState) -> Result<()> {
         && state.seed == fresh.seed
         && state.schedule == fresh.schedule
         && state.lr == fresh.lr
-        && state.augment == fresh.augment;
+        && state.augment == fresh.augment
+        && state.optimizer == fresh.optimizer
+        && state.weight_decay == fresh.weight_decay
+        && state.standardise == fresh.standardise;
     if same {
         Ok(())
     } else {
         Err(BadInput(
             "--resume: the checkpoint was written by a run with other options (inputs, \
-             targets, width, side input, norm, image size, batch, lr, schedule, seed or augment)"
+             targets, width, side input, norm, image size, batch, lr, schedule, seed, augment, \
+             optimizer, weight decay or standardisation)"
                 .to_string(),
         )
         .into())
@@ -84,7 +90,25 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
     if !(opts.lr.is_finite() && opts.lr > 0.0) {
         return Err(BadInput(format!("--lr must be > 0, got {}", opts.lr)).into());
     }
+    if !(opts.weight_decay.is_finite() && opts.weight_decay >= 0.0) {
+        return Err(BadInput(format!(
+            "--weight-decay must be ≥ 0, got {}",
+            opts.weight_decay
+        ))
+        .into());
+    }
     let mut data = CnnData::open(&opts.data, &opts.inputs, &opts.targets, opts.image_size)?;
+    let train = &data.splits[0];
+    let side_standard = (opts.standardise && opts.side_input)
+        .then(|| Standard::of(train.iter().map(|&i| data.log_rhsm[i])));
+    let target_standard: Vec<Standard> = if opts.standardise {
+        data.targets
+            .iter()
+            .map(|col| Standard::of(train.iter().map(|&i| col[i])))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let config = CnnConfig {
         branches: opts
             .inputs
@@ -98,6 +122,8 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         width: opts.width,
         outputs: opts.targets.len(),
         side_input: opts.side_input,
+        side_standard,
+        target_standard,
     };
     config
         .validate()
@@ -135,6 +161,9 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         batch: opts.batch,
         lr: opts.lr,
         schedule: opts.schedule,
+        optimizer: opts.optimizer,
+        weight_decay: opts.weight_decay,
+        standardise: opts.standardise,
         seed: opts.seed,
         augment: opts.augment,
         rng_word_pos: 0,
@@ -147,7 +176,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
     let ad = device.clone().autodiff();
     let mut model = MultiBranchResNet::new(&config, opts.seed, &ad)
         .map_err(|e| BadInput(format!("network: {e}")))?;
-    if previous.is_none() {
+    if previous.is_none() && config.target_standard.is_empty() {
         let means: Vec<f32> = data
             .targets
             .iter()
@@ -160,7 +189,13 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             .with_output_bias(&means, &ad)
             .ok_or_else(|| anyhow::anyhow!("output bias: one value per target"))?;
     }
-    let mut optim: ModuleOptimizer = AdamConfig::new().with_epsilon(ADAM_EPSILON).init();
+    let mut optim: ModuleOptimizer = match opts.optimizer {
+        OptimizerChoice::Adam => AdamConfig::new().with_epsilon(ADAM_EPSILON).init(),
+        OptimizerChoice::Adamw => AdamWConfig::new()
+            .with_epsilon(ADAM_EPSILON)
+            .with_weight_decay(opts.weight_decay as f32)
+            .init(),
+    };
     if let Some(prev) = previous {
         check_resume(&prev, &state)?;
         let e = prev.epochs_done;
@@ -188,9 +223,10 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
     rng.set_word_pos(state.rng_word_pos);
 
     let n_train = data.splits[0].len();
+    let steps = n_train.div_ceil(opts.batch);
     for epoch in state.epochs_done..opts.epochs {
         let t0 = Instant::now();
-        let lr = opts.schedule.lr(opts.lr, epoch, opts.epochs);
+        let lr = opts.schedule.lr(opts.lr, epoch, opts.epochs, 0, steps);
         let mut order = data.splits[0].clone();
         order.shuffle(&mut rng);
         let batches: Vec<Vec<usize>> = order.chunks(opts.batch).map(<[usize]>::to_vec).collect();
@@ -206,17 +242,23 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         );
         let mut pf = Prefetcher::start(data.clone(), batches, ops);
         let mut loss_sum = 0.0f64;
+        let mut step = 0;
         while let Some(b) = pf.next_batch() {
             let b = b?;
             let n = b.indices.len();
             let (maps, side, y) = to_tensors(&data, b, config.side_input, &ad);
-            let pred = model.try_forward(maps, side)?;
-            let d = pred - y;
+            // The loss on the z-scores when the targets are standardised (each target weighs
+            // the same); the curve records the MSE in dex² either way.
+            let z = model.try_forward_standard(maps, side)?;
+            let d = z.clone() - model.standardise_targets(y.clone());
             let loss = (d.clone() * d).mean();
+            let dex = model.unstandardise(z.detach()) - y;
+            let l: f32 = (dex.clone() * dex).mean().into_scalar();
             let grads = GradientsParams::from_grads(loss.backward(), &model);
-            let l: f32 = loss.into_scalar();
             loss_sum += l as f64 * n as f64;
-            model = optim.step(lr, model, grads);
+            let lr_step = opts.schedule.lr(opts.lr, epoch, opts.epochs, step, steps);
+            model = optim.step(lr_step, model, grads);
+            step += 1;
             pb.inc(n as u64);
         }
         pb.finish_and_clear();

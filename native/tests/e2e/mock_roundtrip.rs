@@ -2,7 +2,7 @@
 //! particles to f32 precision, and the measurements of the read-back galaxy equal those of
 //! the in-memory mock.
 
-mod common;
+use crate::common;
 
 use galmass::tng::{
     CentreSource, ReadOptions, WriteOptions, box_position, read_cutout, write_cutout,

@@ -1,6 +1,6 @@
 //! End-to-end tests of the `galmass` binary: help and version, exit codes for bad input.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -34,6 +34,7 @@ fn every_verb_has_help_and_there_is_a_version() {
         vec!["demo", "--help"],
         vec!["export", "--help"],
         vec!["predict", "--help"],
+        vec!["probe", "--help"],
     ] {
         let o = galmass(&args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -64,6 +65,7 @@ fn every_verb_has_help_and_there_is_a_version() {
             "reproduce",
             "export",
             "predict",
+            "probe",
             "help"
         ],
         "{help}"

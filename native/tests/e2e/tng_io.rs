@@ -1,7 +1,7 @@
 //! TNG-layout I/O: the units round trip (galaxy-model.md test 22), a hand-made cutout with
 //! wind cells, MassTable-only dark matter and a bulk velocity, and refusal of bad files.
 
-mod common;
+use crate::common;
 
 use common::{HandCutout, hand_built_galaxy, star_offsets, write_hand_cutout};
 use galmass::tng::{

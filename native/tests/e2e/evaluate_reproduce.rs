@@ -3,7 +3,7 @@
 //! training runs measured on the same test split; the power-law baseline is the
 //! least-squares line of log10 M* on log10 L_r; the report has the contract's keys.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

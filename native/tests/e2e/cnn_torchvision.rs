@@ -158,6 +158,8 @@ fn config(side_input: bool, outputs: usize) -> CnnConfig {
         width: 0.125,
         outputs,
         side_input,
+        side_standard: None,
+        target_standard: Vec::new(),
     }
 }
 

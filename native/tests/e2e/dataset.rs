@@ -1,6 +1,6 @@
 //! End-to-end tests of `galmass dataset build|merge|info` (ARCHITECTURE.md "Dataset file").
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! train = splits 0 + 1, test = split 2, the paper's cut n_ser ≤ 100 and B/T ≤ 1, exit 2 on
 //! bad input without leaving outputs behind).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! resampling, the training path through the dataset reader); f16 weights may move them by
 //! at most a few 1e-3 dex; map files give the dataset's prediction for that sample.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -3,7 +3,7 @@
 //! the one of lowest validation loss, `--resume` continues the same run's curves, bad flags
 //! exit 2 naming what is wrong.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -1,0 +1,17 @@
+//! End-to-end and integration tests of the `galmass` library and binary, in one test binary:
+//! one link of Burn and HDF5 instead of one per file (CI's first test build was dominated by
+//! ten such links). `cargo test -p galmass --test e2e <module>::` runs one file's tests.
+
+mod common;
+
+mod cli;
+mod cnn_bundle;
+mod cnn_learn;
+mod cnn_steps;
+mod cnn_torchvision;
+mod dataset;
+mod evaluate_reproduce;
+mod mock_roundtrip;
+mod tng_io;
+mod train_cnn;
+mod train_gbdt;
