@@ -338,6 +338,17 @@ pub fn Classroom() -> impl IntoView {
                      hardly change, yet the true total mass in the table grows. Light alone cannot tell stars \
                      from dark matter."
                 </p>
+                <h3>"What the network reads in a picture"</h3>
+                <p>
+                    "The network sees the light of each small patch of the galaxy, a patch being a fixed \
+                     fraction of the galaxy's size, together with the size itself: so it knows how bright \
+                     the whole galaxy is, not only how bright it looks per square kiloparsec. Move the \
+                     stellar-mass slider up: the pictures brighten and the network's stellar mass rises \
+                     with the truth. Make a galaxy ten times brighter while keeping its velocity maps and \
+                     the network adds about 0.4 dex (2.5 times) of stars, not the full factor ten a fixed \
+                     mass-to-light ratio would give: the unchanged velocities say the galaxy cannot \
+                     weigh much more than before (measured with galmass probe)."
+                </p>
                 <h3>"What the velocity maps add"</h3>
                 <p>
                     "Stars orbit in the pull of all the mass, seen and unseen. The faster the galaxy turns \

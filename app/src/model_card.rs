@@ -33,6 +33,7 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
     let sigma = ensemble::test_sigma(&manifests);
     let m = &members[0];
     let kind = m.kind.name();
+    let recipe = m.cnn_recipe();
     let reads = if m.features.is_empty() {
         m.inputs
             .iter()
@@ -85,6 +86,7 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
         <h3>{title}</h3>
         <p>"Reads: " {reads}</p>
         <p hidden=n == 1>{format!("An ensemble of {n} networks trained alike from different random starts; the page predicts their mean.")}</p>
+        <p hidden=recipe.is_none() data-testid=format!("card-{kind}-recipe")>{format!("Recipe: {}.", recipe.clone().unwrap_or_default())}</p>
         <table class="mass-table">
             <thead><tr><th>"predicts (log10)"</th><th>"mean offset (dex), per model"</th>
                 <th>"scatter σ (dex), per model"</th><th>"σ quoted (dex)"</th></tr></thead>

@@ -220,8 +220,7 @@ fn manifest_checks() {
             width: 0.0625,
             outputs: 2,
             side_input: false,
-            side_standard: None,
-            target_standard: Vec::new(),
+            ..Default::default()
         }),
         payload_encoding: PayloadEncoding::F16,
         ..manifest()

@@ -296,8 +296,7 @@ fn fuzz_bundle() {
             width: 0.0625,
             outputs: 1,
             side_input: false,
-            side_standard: None,
-            target_standard: Vec::new(),
+            ..Default::default()
         }),
         payload_encoding: galmass_core::bundle::PayloadEncoding::F32,
         created: "2026-11-22".into(),

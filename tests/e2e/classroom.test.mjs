@@ -80,7 +80,18 @@ async function main() {
     check(c.truth.mtot > b.truth.mtot + 0.03 && c.truth.fdm > b.truth.fdm,
       `halo 10^${mhalo} → 10^13.5: f_DM ${b.truth.fdm.toFixed(3)} → ${c.truth.fdm.toFixed(3)}, true Mtot ${b.truth.mtot.toFixed(3)} → ${c.truth.mtot.toFixed(3)}`);
     check(c.cnn.mtot !== b.cnn.mtot, 'heavier halo: the CNN re-ran');
-    console.log(`build times in the browser: ${[a, b, c].map((s) => s.buildMs.toFixed(0)).join(', ')} ms`);
+
+    // More stars in the same halo: brighter pictures, and the CNN must weigh more stars
+    // (physics: log M* up by the step; the network reads light per patch of the galaxy).
+    const step = logMstar + 0.5 <= 11.5 ? 0.5 : -0.5;
+    await slide(page, 'mstar', logMstar + step);
+    const d = await settle(page, 4);
+    const sgn = Math.sign(step);
+    check(sgn * (d.truth.mstar - c.truth.mstar) > 0.3,
+      `stellar mass 10^${logMstar} → 10^${logMstar + step}: true M* ${c.truth.mstar.toFixed(3)} → ${d.truth.mstar.toFixed(3)}`);
+    check(sgn * (d.cnn.mstar - c.cnn.mstar) > 0.1,
+      `stellar mass ${step > 0 ? 'up' : 'down'}: the CNN's M* follows (${c.cnn.mstar.toFixed(3)} → ${d.cnn.mstar.toFixed(3)})`);
+    console.log(`build times in the browser: ${[a, b, c, d].map((s) => s.buildMs.toFixed(0)).join(', ')} ms`);
   } finally {
     await close();
   }

@@ -7,6 +7,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::{BundleError, Manifest, ModelKind, SIDE_INPUT};
 use crate::cnn::CnnInput;
+use crate::cnn::scalars::{MapsForScalars, map_scalars};
 use crate::observe::normalise::normalise;
 use crate::upload::{
     FileError, KinematicMaps, Limits, MapFormat, UploadError, check_kinematic_shape,
@@ -43,8 +44,9 @@ pub struct GalaxyInputs {
 pub struct PreparedInputs {
     /// Per branch: values and (C, S).
     pub branches: Vec<(Vec<f32>, [usize; 2])>,
-    /// log10(R_hsm/kpc) when the network takes it.
-    pub side: Option<f32>,
+    /// The side input when the network takes it: log10(R_hsm/kpc), then for a hybrid model
+    /// the map scalars ([`crate::cnn::scalars`]); empty otherwise.
+    pub side: Vec<f32>,
 }
 
 impl PreparedInputs {
@@ -57,9 +59,9 @@ impl PreparedInputs {
                 Tensor::from_data(TensorData::new(v.clone(), [1, *c, *s, *s]), device)
             })
             .collect();
-        let side = self
-            .side
-            .map(|x| Tensor::from_data(TensorData::new(vec![x], [1, 1]), device));
+        let k = self.side.len();
+        let side =
+            (k > 0).then(|| Tensor::from_data(TensorData::new(self.side.clone(), [1, k]), device));
         (maps, side)
     }
 }
@@ -105,15 +107,16 @@ impl Manifest {
             .network
             .as_ref()
             .ok_or_else(|| BundleError::Invalid("a CNN bundle without its network".into()))?;
-        let side = if net.side_input {
+        let mut side = Vec::new();
+        if net.side_input {
             let v = g
                 .log_rhsm
                 .filter(|x| x.is_finite())
                 .ok_or_else(|| missing(SIDE_INPUT, vec![]))?;
-            Some(v as f32)
-        } else {
-            None
-        };
+            side.push(v as f32);
+        }
+        // The physical maps at the network's sizes, for the hybrid model's map scalars.
+        let mut phys = PhysicalMaps::default();
         // R_hsm in kpc, for normalisations that need it (light per cell of fixed size in
         // units of R_hsm): then required even without the side input.
         let rhsm_kpc = g
@@ -156,6 +159,7 @@ impl Manifest {
                         .map_err(|e| bad(&e.to_string()))?;
                     let kind = plane.quantity.map_kind().ok_or_else(|| bad("mask plane"))?;
                     out.extend(normalise(&r, kind, None, &plane.norm, rhsm_kpc));
+                    phys.keep(band, r, size);
                 }
                 if spec.planes.len() != 2 {
                     return Err(bad("needs two planes (g, r)"));
@@ -182,6 +186,7 @@ impl Manifest {
                         .map_kind()
                         .ok_or_else(|| bad("mask plane"))?;
                     out.extend(normalise(&r, kind, None, &spec.planes[0].norm, rhsm_kpc));
+                    phys.keep(&spec.name, r, size);
                 }
                 GalaxyMap::Kinematic(k) => {
                     if spec.planes.len() != 3 {
@@ -201,11 +206,53 @@ impl Manifest {
                             None => out.extend_from_slice(values),
                         }
                     }
+                    phys.kin = Some(r);
                 }
             }
             branches.push((out, [spec.planes.len(), size]));
         }
+        if net.is_hybrid() {
+            side.extend(phys.scalars(rhsm_kpc)?.map(|x| x as f32));
+        }
         Ok(PreparedInputs { branches, side })
+    }
+}
+
+/// The physical maps a galaxy's branches were prepared from, at the network's sizes.
+#[derive(Default)]
+struct PhysicalMaps {
+    r: Option<(Vec<f32>, usize)>,
+    g: Option<(Vec<f32>, usize)>,
+    kin: Option<KinematicMaps>,
+}
+
+impl PhysicalMaps {
+    fn keep(&mut self, band: &str, sb: Vec<f32>, side: usize) {
+        match band {
+            "r" => self.r = Some((sb, side)),
+            "g" => self.g = Some((sb, side)),
+            _ => {}
+        }
+    }
+
+    /// The map scalars of the hybrid model ([`crate::cnn::scalars`]).
+    fn scalars(&self, rhsm_kpc: f64) -> Result<[f64; 3], BundleError> {
+        let bad = |what: &str| BundleError::Invalid(format!("hybrid model: {what}"));
+        let ((r, side), (g, _), k) = match (&self.r, &self.g, &self.kin) {
+            (Some(r), Some(g), Some(k)) if r.1 == g.1 => (r, g, k),
+            _ => return Err(bad("needs the g, r and kinematic maps")),
+        };
+        map_scalars(&MapsForScalars {
+            r,
+            g,
+            light_side: *side,
+            v: &k.v,
+            sigma: &k.sigma,
+            mask: &k.mask,
+            kin_side: k.size,
+            rhsm_kpc,
+        })
+        .map_err(|e| bad(&e.to_string()))
     }
 }
 

@@ -195,6 +195,45 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// A CNN's input handling in words, from its network and the norms of its light planes:
+    /// which parts are the paper's and which are ours beyond it; `None` for a GBDT.
+    pub fn cnn_recipe(&self) -> Option<String> {
+        let net = self.network.as_ref()?;
+        let light = self
+            .inputs
+            .iter()
+            .flat_map(|i| &i.planes)
+            .find(|p| p.quantity == PlaneKind::SurfaceBrightness)
+            .map(|p| p.norm);
+        let mut parts = vec![match light {
+            Some(Norm::CellLuminosity(c)) => format!(
+                "light as log luminosity per cell of {} R_hsm (ours, beyond the paper)",
+                c.cell_rhsm
+            ),
+            Some(Norm::Physical) => "light as log surface brightness (physical)".to_string(),
+            Some(_) => "light scaled by its min–max".to_string(),
+            None => "no light map".to_string(),
+        }];
+        if net.side_input {
+            parts.push(if net.has_scalar_branch() {
+                "log R_hsm standardised through a scalar branch (ours)".to_string()
+            } else {
+                "log R_hsm raw at the last layer".to_string()
+            });
+        }
+        if net.is_hybrid() {
+            parts.push(
+                "hybrid: log L_r, g−r and log v_rms from the maps into an MLP head (ours)".into(),
+            );
+        }
+        parts.push(if net.target_standard.is_empty() {
+            "raw log10 targets".to_string()
+        } else {
+            "standardised targets (ours)".to_string()
+        });
+        Some(parts.join("; "))
+    }
+
     /// Checks the manifest is self-consistent: schema, at least one target, unique names,
     /// metrics only for known targets, plane lists matching map shapes, a GBDT with features
     /// and a JSON payload.

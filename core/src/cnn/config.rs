@@ -120,8 +120,9 @@ impl Standard {
 /// Hidden units of the scalar branch that reads the standardised side input.
 pub const SCALAR_FEATURES: usize = 16;
 
-/// Configuration of the multi-branch ResNet-18.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Configuration of the multi-branch ResNet-18. `Default` is no branch at all (invalid): a
+/// base for `..CnnConfig::default()` after the fields that matter.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CnnConfig {
     /// The branches, in the order their inputs are passed to the forward pass and their pooled
     /// features are concatenated.
@@ -145,6 +146,19 @@ pub struct CnnConfig {
     /// (older models): the last layer predicts log10 directly.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub target_standard: Vec<Standard>,
+    /// The hybrid model (beyond the paper): the training-split mean and σ of the scalars
+    /// computed from the maps ([`super::scalars::MAP_SCALAR_NAMES`]), which join log10 R_hsm
+    /// in the scalar branch. Empty: a pure CNN.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub map_scalars: Vec<Standard>,
+    /// Hidden units of an MLP head (Linear → ReLU → Linear) in place of the single fully
+    /// connected layer; 0 = the paper's single layer.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub head_hidden: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Why a [`CnnConfig`] cannot be built.
@@ -172,6 +186,9 @@ pub enum CnnConfigError {
     /// Number of outputs not 1 or 2.
     #[error("the network has 1 or 2 outputs, got {0}")]
     BadOutputs(usize),
+    /// A hybrid model without what its map scalars need.
+    #[error("the hybrid model needs {0}")]
+    Hybrid(&'static str),
 }
 
 /// Channels of a stage of base width `base` (64, 128, 256, 512) at width multiplier `width`:
@@ -215,7 +232,43 @@ impl CnnConfig {
         if !(1..=2).contains(&self.outputs) {
             return Err(CnnConfigError::BadOutputs(self.outputs));
         }
+        if !self.target_standard.is_empty() && self.target_standard.len() != self.outputs {
+            return Err(CnnConfigError::BadOutputs(self.target_standard.len()));
+        }
+        if self.is_hybrid() {
+            let has = |i: CnnInput| self.branches.iter().any(|b| b.input == i);
+            if self.map_scalars.len() != super::scalars::MAP_SCALAR_NAMES.len() {
+                return Err(CnnConfigError::Hybrid("one mean and σ per map scalar"));
+            }
+            if !self.has_scalar_branch() {
+                return Err(CnnConfigError::Hybrid(
+                    "the standardised side input (--side-input, --standardise true)",
+                ));
+            }
+            if !(has(CnnInput::Vel)
+                && (has(CnnInput::Rg) || (has(CnnInput::R) && has(CnnInput::G))))
+            {
+                return Err(CnnConfigError::Hybrid(
+                    "g and r light (rg, or r and g) and the kinematic maps (vel)",
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Whether this is the hybrid model (map scalars beside the CNN features).
+    pub fn is_hybrid(&self) -> bool {
+        !self.map_scalars.is_empty()
+    }
+
+    /// Scalars in the side input: log10 R_hsm, then the map scalars of a hybrid model; 0
+    /// without the side input.
+    pub fn side_len(&self) -> usize {
+        if self.side_input {
+            1 + self.map_scalars.len()
+        } else {
+            0
+        }
     }
 
     /// Whether the side input goes through the scalar branch (see [`Self::side_standard`]).
@@ -250,8 +303,7 @@ mod tests {
             width: 1.0,
             outputs: 1,
             side_input: false,
-            side_standard: None,
-            target_standard: Vec::new(),
+            ..Default::default()
         }
     }
 

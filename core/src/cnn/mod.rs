@@ -4,6 +4,7 @@
 //! * [`config`]: the serde [`CnnConfig`] (branches, map sizes, width w, outputs, side input);
 //! * [`resnet`]: torchvision's BasicBlock and the ResNet-18 trunk of one branch;
 //! * [`batch_norm`]: PyTorch-faithful 2-D batch normalisation;
+//! * [`scalars`]: the hybrid model's scalars computed from the maps (luminosity, colour, v_rms);
 //! * [`multi_branch`]: the branches, the concatenation (with the side input, raw or through a
 //!   small scalar branch) and the fully connected layer (predicting log10 targets directly or
 //!   their training-split z-scores).
@@ -18,6 +19,7 @@ pub mod config;
 mod init;
 pub mod multi_branch;
 pub mod resnet;
+pub mod scalars;
 
 pub use config::{
     BranchSpec, CnnConfig, CnnConfigError, CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES,

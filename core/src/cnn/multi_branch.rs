@@ -41,14 +41,17 @@ pub enum CnnInputError {
         got: [usize; 4],
     },
     /// Side input given to a network without one, or missing from a network with one.
-    #[error("side input: the network {0} a (N, 1) log10(R_hsm/kpc) tensor")]
+    #[error(
+        "side input: the network {0} an (N, k) tensor of log10(R_hsm/kpc) [and the map scalars]"
+    )]
     SideInput(&'static str),
     /// Batch sizes of the inputs differ.
     #[error("inputs have different batch sizes")]
     BatchMismatch,
 }
 
-/// The scalar branch: standardised log10 R_hsm → Linear(1, 16) → ReLU → Linear(16, 16) → ReLU.
+/// The scalar branch: the standardised side scalars (log10 R_hsm, and the map scalars of a
+/// hybrid model) → Linear(k, 16) → ReLU → Linear(16, 16) → ReLU.
 #[derive(Module, Debug)]
 pub struct ScalarBranch {
     /// First layer.
@@ -60,28 +63,30 @@ pub struct ScalarBranch {
 }
 
 impl ScalarBranch {
-    fn new(rng: &mut ChaCha8Rng, device: &Device) -> Self {
-        let linear = |rng: &mut ChaCha8Rng, i: usize, o: usize| {
-            let mut l = LinearConfig::new(i, o)
-                .with_initializer(burn::nn::Initializer::Zeros)
-                .init(device);
-            let (w, b) = linear_default(rng, i, o, device);
-            l.weight = w;
-            l.bias = Some(b);
-            l
-        };
+    fn new(rng: &mut ChaCha8Rng, inputs: usize, device: &Device) -> Self {
         ScalarBranch {
-            l1: linear(rng, 1, SCALAR_FEATURES),
-            l2: linear(rng, SCALAR_FEATURES, SCALAR_FEATURES),
+            l1: linear(rng, inputs, SCALAR_FEATURES, device),
+            l2: linear(rng, SCALAR_FEATURES, SCALAR_FEATURES, device),
             act: Relu::new(),
         }
     }
 
-    /// (N, 1) standardised scalar → (N, 16) features.
+    /// (N, k) standardised scalars → (N, 16) features.
     pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
         self.act
             .forward(self.l2.forward(self.act.forward(self.l1.forward(z))))
     }
+}
+
+/// A linear layer with PyTorch's default initialisation drawn from `rng`.
+fn linear(rng: &mut ChaCha8Rng, i: usize, o: usize, device: &Device) -> Linear {
+    let mut l = LinearConfig::new(i, o)
+        .with_initializer(burn::nn::Initializer::Zeros)
+        .init(device);
+    let (w, b) = linear_default(rng, i, o, device);
+    l.weight = w;
+    l.bias = Some(b);
+    l
 }
 
 /// The multi-branch ResNet-18.
@@ -91,6 +96,8 @@ pub struct MultiBranchResNet {
     pub branches: Vec<ResNetTrunk>,
     /// The scalar branch of the standardised side input ([`CnnConfig::side_standard`]).
     pub scalar: Option<ScalarBranch>,
+    /// The hidden layer of an MLP head ([`CnnConfig::head_hidden`]), before `fc`.
+    pub hidden: Option<Linear>,
     /// Fully connected layer: (N, branches·512w [+1]) → (N, outputs).
     pub fc: Linear,
     /// Channels and sizes expected per branch, (C, S) (checked by [`Self::try_forward`]).
@@ -102,9 +109,9 @@ pub struct MultiBranchResNet {
     /// Whether the fc layer takes the side input.
     #[module(skip)]
     pub side_input: bool,
-    /// (mean, σ) of log10 R_hsm when the side input is standardised.
+    /// Per side scalar, (mean, σ) when the side input is standardised (else empty).
     #[module(skip)]
-    pub side_standard: Option<[f32; 2]>,
+    pub side_standard: Vec<[f32; 2]>,
     /// Per output, (mean, σ) of the log10 target when the fc layer predicts z-scores.
     #[module(skip)]
     pub target_standard: Vec<[f32; 2]>,
@@ -122,22 +129,22 @@ impl MultiBranchResNet {
             .map(|b| ResNetTrunk::new(&mut rng, b.input.channels(), config.width, device))
             .collect();
         let features = config.feature_len();
-        let mut fc = LinearConfig::new(features, config.outputs)
-            .with_initializer(burn::nn::Initializer::Zeros)
-            .init(device);
-        let (w, b) = linear_default(&mut rng, features, config.outputs, device);
-        fc.weight = w;
-        fc.bias = Some(b);
+        let fc_in = if config.head_hidden > 0 {
+            config.head_hidden
+        } else {
+            features
+        };
+        let fc = linear(&mut rng, fc_in, config.outputs, device);
         // Drawn after the fc layer, so older configurations keep their initial weights.
         let scalar = config
             .has_scalar_branch()
-            .then(|| ScalarBranch::new(&mut rng, device));
-        if !config.target_standard.is_empty() && config.target_standard.len() != config.outputs {
-            return Err(CnnConfigError::BadOutputs(config.target_standard.len()));
-        }
+            .then(|| ScalarBranch::new(&mut rng, config.side_len(), device));
+        let hidden = (config.head_hidden > 0)
+            .then(|| linear(&mut rng, features, config.head_hidden, device));
         Ok(MultiBranchResNet {
             branches,
             scalar,
+            hidden,
             fc,
             expected: config
                 .branches
@@ -146,10 +153,13 @@ impl MultiBranchResNet {
                 .collect(),
             names: config.branches.iter().map(|b| b.input.name()).collect(),
             side_input: config.side_input,
-            side_standard: config
-                .side_standard
-                .filter(|_| config.side_input)
-                .map(|s| [s.mean as f32, s.std as f32]),
+            side_standard: match config.side_standard {
+                Some(r) if config.side_input => std::iter::once(r)
+                    .chain(config.map_scalars.iter().copied())
+                    .map(|s| [s.mean as f32, s.std as f32])
+                    .collect(),
+                _ => Vec::new(),
+            },
             target_standard: config
                 .target_standard
                 .iter()
@@ -176,7 +186,8 @@ impl MultiBranchResNet {
 
     /// Predictions (N, outputs) in the units of the targets (log10) from one map tensor per
     /// branch, each (N, C, S, S) with the branch's C and S, and with the side input
-    /// log10(R_hsm/kpc) as (N, 1) when the network has one.
+    /// log10(R_hsm/kpc) as (N, 1) when the network has one — (N, 1 + 3) for a hybrid model,
+    /// log10 R_hsm then the map scalars ([`super::scalars`]).
     pub fn try_forward(
         &self,
         maps: Vec<Tensor<4>>,
@@ -224,12 +235,19 @@ impl MultiBranchResNet {
             .collect();
         match (self.side_input, side) {
             (true, Some(s)) => {
-                if s.dims() != [n, 1] {
+                let k = self.side_standard.len().max(1);
+                if s.dims() != [n, k] {
                     return Err(CnnInputError::BatchMismatch);
                 }
-                let s = match self.side_standard {
-                    Some([mean, std]) => (s - mean) / std,
-                    None => s,
+                let s = if self.side_standard.is_empty() {
+                    s
+                } else {
+                    let device = s.device();
+                    let row = |j: usize| -> Tensor<2> {
+                        let v: Vec<f32> = self.side_standard.iter().map(|p| p[j]).collect();
+                        Tensor::from_data(TensorData::new(v, [1, k]), &device)
+                    };
+                    (s - row(0)) / row(1)
                 };
                 features.push(match &self.scalar {
                     Some(branch) => branch.forward(s),
@@ -240,7 +258,13 @@ impl MultiBranchResNet {
             (false, Some(_)) => return Err(CnnInputError::SideInput("does not take")),
             (false, None) => {}
         }
-        Ok(self.fc.forward(Tensor::cat(features, 1)))
+        let x = Tensor::cat(features, 1);
+        Ok(match &self.hidden {
+            Some(h) => self
+                .fc
+                .forward(burn::tensor::activation::relu(h.forward(x))),
+            None => self.fc.forward(x),
+        })
     }
 
     /// z-scores (N, outputs) → log10 values, mean + σ z per output; the identity for a network

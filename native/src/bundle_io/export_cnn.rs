@@ -59,6 +59,9 @@ pub fn train_command(data: &Path, desc: &ModelDesc, s: &RunState, out: &Path) ->
     if s.augment {
         cmd.push_str(" --augment");
     }
+    if c.is_hybrid() {
+        cmd.push_str(" --hybrid");
+    }
     cmd.push_str(&format!(" --out {}", out.display()));
     cmd
 }

@@ -15,8 +15,8 @@ use galmass_core::upload::KinematicMaps;
 
 use super::predict::{PredictionRow, Predictions};
 use crate::BadInput;
-use crate::dataset::TARGET_NAMES;
 use crate::dataset::reader::DatasetReader;
+use crate::dataset::{Sample, TARGET_NAMES};
 
 /// Samples per forward pass.
 const BATCH: usize = 16;
@@ -45,9 +45,13 @@ pub fn forward(
             Tensor::from_data(TensorData::new(data, [n, c, s, s]), device)
         })
         .collect();
-    let side = first.side.map(|_| {
-        let v: Vec<f32> = prepared.iter().map(|p| p.side.unwrap_or(0.0)).collect();
-        Tensor::from_data(TensorData::new(v, [n, 1]), device)
+    let k = first.side.len();
+    let side = (k > 0).then(|| {
+        let v: Vec<f32> = prepared
+            .iter()
+            .flat_map(|p| p.side.iter().copied())
+            .collect();
+        Tensor::from_data(TensorData::new(v, [n, k]), device)
     });
     let out = net.try_forward(maps, side).map_err(bad)?;
     let t = out.dims()[1];
@@ -73,6 +77,49 @@ pub fn quoted_sigma(m: &Manifest) -> Vec<f64> {
         .collect()
 }
 
+/// One dataset sample as the inputs of a CNN bundle that reads the maps `names` (`r`, `g`,
+/// `vel`, and `rg` = the `g` and `r` maps), with its R_hsm.
+pub fn sample_inputs(s: &Sample, names: &[&str]) -> Result<GalaxyInputs> {
+    let side = |v: &[f32]| (v.len() as f64).sqrt() as usize;
+    let light = |v: &[f32]| GalaxyMap::Light {
+        side: side(v),
+        sb: v.to_vec(),
+    };
+    let mut maps = Vec::new();
+    for &n in names {
+        match n {
+            "r" => maps.push(("r".to_string(), light(&s.r))),
+            "g" => maps.push(("g".to_string(), light(&s.g))),
+            "rg" => {
+                maps.push(("g".to_string(), light(&s.g)));
+                maps.push(("r".to_string(), light(&s.r)));
+            }
+            "vel" => {
+                let k = (s.vel_mask.len() as f64).sqrt() as usize;
+                maps.push((
+                    "vel".to_string(),
+                    GalaxyMap::Kinematic(KinematicMaps {
+                        size: k,
+                        v: s.vel[..k * k].to_vec(),
+                        sigma: s.vel[k * k..].to_vec(),
+                        mask: s.vel_mask.clone(),
+                    }),
+                ));
+            }
+            other => {
+                return Err(BadInput(format!(
+                    "bundle input `{other}` cannot be read from a dataset file (r, g, rg, vel)"
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(GalaxyInputs {
+        maps,
+        log_rhsm: Some(s.rhsm_kpc.log10()),
+    })
+}
+
 /// A CNN bundle's predictions for the samples of `data` (only `split` when given).
 pub fn predict_cnn_dataset(bundle: &Bundle, data: &Path, split: Option<u8>) -> Result<Predictions> {
     let device = Device::flex();
@@ -95,40 +142,7 @@ pub fn predict_cnn_dataset(bundle: &Bundle, data: &Path, split: Option<u8>) -> R
         let mut samples = Vec::with_capacity(chunk.len());
         for &i in chunk {
             let s = ds.sample(i)?;
-            let side = |v: &[f32]| (v.len() as f64).sqrt() as usize;
-            let mut maps = Vec::new();
-            for &n in &names {
-                let map = match n {
-                    "r" => GalaxyMap::Light {
-                        side: side(&s.r),
-                        sb: s.r.clone(),
-                    },
-                    "g" => GalaxyMap::Light {
-                        side: side(&s.g),
-                        sb: s.g.clone(),
-                    },
-                    "vel" => {
-                        let k = (s.vel_mask.len() as f64).sqrt() as usize;
-                        GalaxyMap::Kinematic(KinematicMaps {
-                            size: k,
-                            v: s.vel[..k * k].to_vec(),
-                            sigma: s.vel[k * k..].to_vec(),
-                            mask: s.vel_mask.clone(),
-                        })
-                    }
-                    other => {
-                        return Err(BadInput(format!(
-                            "bundle input `{other}` cannot be read from a dataset file (r, g, vel)"
-                        ))
-                        .into());
-                    }
-                };
-                maps.push((n.to_string(), map));
-            }
-            let g = GalaxyInputs {
-                maps,
-                log_rhsm: Some(s.rhsm_kpc.log10()),
-            };
+            let g = sample_inputs(&s, &names)?;
             prepared.push(
                 m.prepare(&g)
                     .map_err(|e| BadInput(format!("{}: sample {i}: {e}", data.display())))?,

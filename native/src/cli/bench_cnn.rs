@@ -55,8 +55,7 @@ pub fn run(a: &BenchCnnStepArgs) -> Result<()> {
         width: a.width,
         outputs: 1,
         side_input: false,
-        side_standard: None,
-        target_standard: Vec::new(),
+        ..Default::default()
     };
     config
         .validate()

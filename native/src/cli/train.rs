@@ -53,7 +53,8 @@ pub struct GbdtArgs {
     #[arg(long)]
     pub target: String,
     /// Features: `default` (the 10 of Table 1), `no-mr` (without Mr), `all` (every
-    /// /features column) or a comma-separated list of names
+    /// /features column), `default+log_rhsm` (the 10 and log10 R_hsm, the size the CNNs are
+    /// given; beyond the paper) or a comma-separated list of names (log_rhsm among them)
     #[arg(long, default_value = "default")]
     pub features: String,
     /// Parameter preset; the options below override it

@@ -112,6 +112,11 @@ pub struct TrainCnnArgs {
     /// paper: false
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     pub standardise: bool,
+    /// The hybrid model, beyond the paper: the CNN's features plus scalars computed from the
+    /// maps (log L_r, g−r, log v_rms) and log R_hsm into an MLP head; needs rg (or r and g),
+    /// vel and --side-input
+    #[arg(long)]
+    pub hybrid: bool,
     /// Where to train
     #[arg(long, value_enum, default_value_t = DeviceArg::Auto)]
     pub device: DeviceArg,
@@ -168,6 +173,7 @@ pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
         },
         weight_decay: a.weight_decay,
         standardise: a.standardise,
+        hybrid: a.hybrid,
         device: a.device.into(),
         seed: a.seed,
         augment: a.augment,

@@ -14,16 +14,38 @@ fn pm(mean: Option<f64>, sigma: Option<f64>) -> String {
 }
 
 fn row_line(r: &Row, what: &str) -> String {
+    let floor = match r.floor_dex {
+        Some([lo, hi]) if lo == hi => format!("{lo:.3}"),
+        Some([lo, hi]) => format!("{lo:.3}–{hi:.3}"),
+        None => "—".to_string(),
+    };
     format!(
-        "| {what} | {} | {} | {:+.3} ± {:.3} | {} | {} | {:.0} |\n",
+        "| {what} | {} | {} | {:+.3} ± {:.3} (±{:.3}) | {floor} | {} | {} | {:.0} |\n",
         display_name(&r.row.target),
         r.row.n_test,
         r.row.mean_dex,
         r.row.sigma_dex,
+        super::sigma_se(r.row.sigma_dex, r.row.n_test),
         pm(r.paper_mean_dex, r.paper_sigma_dex),
         r.image_size.map_or("—".to_string(), |s| format!("{s}²")),
         r.train_seconds
     )
+}
+
+/// How a row is labelled: what it reads, and whether it is the paper's method or ours
+/// beyond it (no paper numbers).
+fn row_label(r: &Row) -> String {
+    let mut what = r.row.inputs.replace(',', " + ");
+    if r.id.starts_with("hybrid") {
+        what = format!("hybrid: CNN ({what}) + map scalars");
+    }
+    if r.id.ends_with("mstar_mtot") {
+        what.push_str(" (joint M*, Mtot)");
+    }
+    if r.paper_sigma_dex.is_none() {
+        what.push_str(" — *ours, beyond the paper*");
+    }
+    what
 }
 
 /// Renders the report as Markdown.
@@ -33,7 +55,7 @@ pub fn render(rep: &Report) -> String {
     let _ = writeln!(md, "# galmass reproduce — scale `{}`\n", s.scale);
     let _ = writeln!(
         md,
-        "Data `{}`{}; CNN: width w = {}, {} epochs, batch {}, Adam lr {}, light maps {}², device {}, \
+        "Data `{}`{}; CNN: width w = {}, {} epochs, batch {}, lr {}, light maps {}², device {}, \
          log10 R_hsm side input {}, augmentation {}. Wall time {:.1} min.\n",
         s.data,
         s.galaxies
@@ -49,9 +71,17 @@ pub fn render(rep: &Report) -> String {
         s.wall_seconds / 60.0
     );
     md.push_str(
-        "All numbers are the mean ± σ of log10(pred/true) in dex on the test split. The paper's \
-         are on TNG100 galaxies; ours on the data named above (our mock galaxies unless a TNG \
-         dataset was given), so compare the ordering, not the digits.\n\n",
+        "All numbers are the mean ± σ of log10(pred/true) in dex on the test split, with the \
+         standard error of σ in brackets. The paper's are on TNG100 galaxies; ours on the data \
+         named above (our mock galaxies unless a TNG dataset was given), so compare the \
+         ordering, not the digits. *Floor*: the best σ a model can reach on our generator with \
+         what the row reads (colour or not, R_hsm or not; galaxy-model.md §7). Rows marked \
+         *ours, beyond the paper* are not the paper's method: the two-channel g, r light branch \
+         (colour at every pixel), the hybrid model (the CNN's features plus log L_r, g−r and \
+         log v_rms computed from the maps, into an MLP head) and the GBDT given log R_hsm (the \
+         size the CNN rows are given). CNNs beyond the paper-literal mode train with light \
+         planes of log luminosity per cell of 0.1 R_hsm, standardised side input and targets, \
+         AdamW and a per-step warm-up + cosine schedule.\n\n",
     );
     md.push_str(
         "## Checks of the paper's ordering\n\n| claim | holds | numbers |\n|---|---|---|\n",
@@ -64,17 +94,13 @@ pub fn render(rep: &Report) -> String {
         };
         let _ = writeln!(md, "| {} | {h} | {} |", c.claim, c.detail);
     }
-    md.push_str("\n## Table 4 — CNN\n\n| inputs | target | n test | ours | paper | light map | train s |\n|---|---|---|---|---|---|---|\n");
+    md.push_str("\n## Table 4 — CNN\n\n| inputs | target | n test | ours | floor | paper | light map | train s |\n|---|---|---|---|---|---|---|---|\n");
     for r in rep.rows.iter().filter(|r| r.row.model == "cnn") {
-        let mut what = r.row.inputs.replace(',', " + ");
-        if r.id.ends_with("mstar_mtot") {
-            what.push_str(" (joint M*, Mtot)");
-        }
-        md.push_str(&row_line(r, &what));
+        md.push_str(&row_line(r, &row_label(r)));
     }
-    md.push_str("\n## Table 6 — GBDT\n\n| features | target | n test | ours | paper | | train s |\n|---|---|---|---|---|---|---|\n");
+    md.push_str("\n## Table 6 — GBDT\n\n| features | target | n test | ours | floor | paper | | train s |\n|---|---|---|---|---|---|---|---|\n");
     for r in rep.rows.iter().filter(|r| r.row.model == "gbdt") {
-        md.push_str(&row_line(r, &r.row.inputs));
+        md.push_str(&row_line(r, &row_label(r)));
     }
     md.push_str("\n## Baseline — power law on luminosity (Fig. 6 bottom)\n\n| target | fit | n fit | n test | ours | paper |\n|---|---|---|---|---|---|\n");
     for b in &rep.baselines {

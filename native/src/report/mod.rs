@@ -31,6 +31,15 @@ pub struct Row {
     pub image_size: Option<usize>,
     /// Training wall time, seconds.
     pub train_seconds: f64,
+    /// The generator's noise floor for what the row reads (`grid::noise_floor`), low and
+    /// high σ in dex; absent where the design gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor_dex: Option<[f64; 2]>,
+}
+
+/// Standard error of a σ measured on n samples, σ / √(2(n − 1)) (normal residuals).
+pub fn sigma_se(sigma: f64, n: usize) -> f64 {
+    sigma / (2.0 * (n.max(2) - 1) as f64).sqrt()
 }
 
 /// One check of the paper's ordering of results.
@@ -93,39 +102,68 @@ pub struct Report {
 impl Report {
     /// The σ of row `id`, target `target`.
     pub fn sigma(&self, id: &str, target: &str) -> Option<f64> {
+        self.sigma_se(id, target).map(|(s, _)| s)
+    }
+
+    /// The σ of row `id`, target `target`, and its standard error.
+    pub fn sigma_se(&self, id: &str, target: &str) -> Option<(f64, f64)> {
         self.rows
             .iter()
             .find(|r| r.id == id && r.row.target == target)
-            .map(|r| r.row.sigma_dex)
+            .map(|r| (r.row.sigma_dex, sigma_se(r.row.sigma_dex, r.row.n_test)))
     }
 
-    /// Checks the paper's ordering: for M*, CNN r+vel < GBDT < power law; Mtot harder than
-    /// M* for each input set; g,r(+vel) best for M*/L.
+    /// Whether σ `a` is below σ `b` by more than their combined standard error
+    /// √(se_a² + se_b²), with the numbers in words; `None` when a row was not run.
+    fn below(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> (Option<bool>, String) {
+        let fmt = |v: Option<(f64, f64)>| {
+            v.map_or("not run".to_string(), |(s, e)| format!("{s:.3} ± {e:.3}"))
+        };
+        let holds = a.zip(b).map(|((sa, ea), (sb, eb))| sa + ea.hypot(eb) < sb);
+        (holds, format!("σ = {} < {} dex", fmt(a), fmt(b)))
+    }
+
+    /// Checks the paper's ordering: for M*, the CNN with colour (g, r + vel) < GBDT < power
+    /// law; for Mtot, the CNN (r + vel, with R_hsm) below the GBDT given R_hsm too; Mtot
+    /// harder than M* for each input set; g,r(+vel) best for M*/L. "<" holds only by more
+    /// than the combined standard error of the two σ's.
     pub fn ordering_checks(&self) -> Vec<Check> {
         let fmt = |v: Option<f64>| v.map_or("not run".to_string(), |s| format!("{s:.3}"));
         let mut out = Vec::new();
-        let cnn = self.sigma("r_vel-mstar", "mstar");
-        let gbdt = self.sigma("gbdt-mstar", "mstar");
+        let cnn = self
+            .sigma_se("rg_vel-mstar_mtot", "mstar")
+            .or_else(|| self.sigma_se("g_r_vel-mstar", "mstar"));
+        let gbdt = self.sigma_se("gbdt-mstar", "mstar");
         let pl = self
             .baselines
             .iter()
             .find(|b| b.target == "mstar")
-            .map(|b| b.sigma_dex);
+            .map(|b| (b.sigma_dex, sigma_se(b.sigma_dex, b.n_test)));
+        let (h1, d1) = Self::below(cnn, gbdt);
+        let (h2, d2) = Self::below(gbdt, pl);
         out.push(Check {
-            claim: "M*: CNN (r + vel) < GBDT < power law on L".into(),
-            holds: match (cnn, gbdt, pl) {
-                (Some(c), Some(g), Some(p)) => Some(c < g && g < p),
-                _ => None,
-            },
-            detail: format!("σ = {} < {} < {} dex", fmt(cnn), fmt(gbdt), fmt(pl)),
+            claim: "M*: CNN (g, r + vel) < GBDT < power law on L".into(),
+            holds: h1.zip(h2).map(|(a, b)| a && b),
+            detail: format!("{d1}; {d2}"),
+        });
+        let (holds, detail) = Self::below(
+            self.sigma_se("r_vel-mtot", "mtot"),
+            self.sigma_se("gbdt-mtot-log_rhsm", "mtot"),
+        );
+        out.push(Check {
+            claim: "Mtot: CNN (r + vel, R_hsm) < GBDT (10 features + log R_hsm), like with like"
+                .into(),
+            holds,
+            detail,
         });
         for inputs in ["r", "g_r", "vel", "r_vel"] {
-            let ms = self.sigma(&format!("{inputs}-mstar"), "mstar");
-            let mt = self.sigma(&format!("{inputs}-mtot"), "mtot");
+            let ms = self.sigma_se(&format!("{inputs}-mstar"), "mstar");
+            let mt = self.sigma_se(&format!("{inputs}-mtot"), "mtot");
+            let (holds, detail) = Self::below(ms, mt);
             out.push(Check {
                 claim: format!("Mtot harder than M* ({})", inputs.replace('_', ",")),
-                holds: ms.zip(mt).map(|(a, b)| b > a),
-                detail: format!("σ(Mtot) = {} > σ(M*) = {} dex", fmt(mt), fmt(ms)),
+                holds,
+                detail: format!("M*, Mtot: {detail}"),
             });
         }
         let ml: Vec<(&str, Option<f64>)> = [

@@ -20,13 +20,21 @@ pub enum FeatureSet {
     NoMr,
     /// Every dataset under `/features` of the file, in the file's (alphabetical) order.
     All,
-    /// Named datasets under `/features` (a comma-separated list on the command line).
+    /// The ten of Table 1 plus log10 R_hsm ([`LOG_RHSM`]): what the CNNs with the side
+    /// input are given (beyond the paper).
+    WithRhsm,
+    /// Named datasets under `/features` (a comma-separated list on the command line), and
+    /// [`LOG_RHSM`].
     Named(Vec<String>),
 }
 
+/// The pseudo-feature log10(R_hsm / kpc), read from `/meta/rhsm_kpc` (not a `/features`
+/// dataset): the galaxy's size, which the paper's GBDT is not given.
+pub const LOG_RHSM: &str = "log_rhsm";
+
 impl FeatureSet {
     /// The names accepted on the command line.
-    pub const NAMES: [&'static str; 3] = ["default", "no-mr", "all"];
+    pub const NAMES: [&'static str; 4] = ["default", "no-mr", "all", "default+log_rhsm"];
 
     /// Parses `default`, `no-mr`, `all` or a comma-separated list of feature names
     /// (checked against the file by [`load`]); `None` for an empty list.
@@ -35,6 +43,7 @@ impl FeatureSet {
             "default" => Some(Self::Default),
             "no-mr" => Some(Self::NoMr),
             "all" => Some(Self::All),
+            "default+log_rhsm" => Some(Self::WithRhsm),
             list => {
                 let names: Vec<String> = list
                     .split(',')
@@ -52,6 +61,7 @@ impl FeatureSet {
             Self::Default => "default".into(),
             Self::NoMr => "no-mr".into(),
             Self::All => "all".into(),
+            Self::WithRhsm => "default+log_rhsm".into(),
             Self::Named(v) => v.join(","),
         }
     }
@@ -148,8 +158,15 @@ pub fn load(path: &Path, target: &str, set: &FeatureSet) -> Result<Table> {
             .map(|s| s.to_string())
             .collect(),
         FeatureSet::All => feature_columns(&r)?,
+        FeatureSet::WithRhsm => FEATURE_NAMES
+            .iter()
+            .copied()
+            .chain([LOG_RHSM])
+            .map(String::from)
+            .collect(),
         FeatureSet::Named(list) => {
-            let valid = feature_columns(&r)?;
+            let mut valid = feature_columns(&r)?;
+            valid.push(LOG_RHSM.to_string());
             if let Some(bad) = list.iter().find(|n| !valid.contains(n)) {
                 return Err(BadInput(format!(
                     "{file}: unknown feature `{bad}`; valid features: {} (or a set: {})",
@@ -180,7 +197,12 @@ pub fn load(path: &Path, target: &str, set: &FeatureSet) -> Result<Table> {
     }
     let mut cols: Vec<Vec<f64>> = Vec::with_capacity(features.len());
     for name in &features {
-        let c: Vec<f64> = r.column(&format!("features/{name}"))?;
+        let c: Vec<f64> = if name == LOG_RHSM {
+            let rh: Vec<f64> = r.column("meta/rhsm_kpc")?;
+            rh.iter().map(|&x| x.log10()).collect()
+        } else {
+            r.column(&format!("features/{name}"))?
+        };
         if c.len() != n {
             return Err(BadInput(format!(
                 "{file}: /features/{name}: {} values, expected {n}",

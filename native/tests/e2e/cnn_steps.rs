@@ -33,8 +33,7 @@ fn adam_steps_lower_the_loss() {
         width: 0.0625,
         outputs: 2,
         side_input: true,
-        side_standard: None,
-        target_standard: Vec::new(),
+        ..Default::default()
     };
     let mut model = MultiBranchResNet::new(&cfg, 5, &dev).unwrap();
     let n = 16;

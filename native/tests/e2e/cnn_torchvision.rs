@@ -158,8 +158,7 @@ fn config(side_input: bool, outputs: usize) -> CnnConfig {
         width: 0.125,
         outputs,
         side_input,
-        side_standard: None,
-        target_standard: Vec::new(),
+        ..Default::default()
     }
 }
 

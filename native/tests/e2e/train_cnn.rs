@@ -62,6 +62,11 @@ fn train(out: &Path, extra: &[&str]) -> String {
         "8",
         "--lr",
         "1e-3",
+        // Per-epoch cosine: epoch 1 has lr₀ whatever E, so a 1-epoch run resumed to 3 epochs
+        // can be compared with a 3-epoch run (warm-up + cosine per step depends on E from the
+        // first step).
+        "--schedule",
+        "cosine",
         "--device",
         "cpu",
         "--out",

@@ -11,7 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use galmass_core::cnn::{CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES};
+use galmass_core::cnn::scalars::{MAP_SCALAR_NAMES, MapsForScalars, map_scalars};
+use galmass_core::cnn::{CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES, Standard};
 use galmass_core::observe::normalise::{CellLuminosity, MapKind, MinMax, Norm, normalise};
 use galmass_core::observe::rebin::colour_map;
 use hdf5::File;
@@ -77,6 +78,9 @@ pub struct CnnData {
     pub splits: [Vec<usize>; 3],
     /// Per-channel normalisation.
     pub normalisation: Normalisation,
+    /// Whether batches carry the hybrid model's map scalars after log10 R_hsm in the side
+    /// input (`galmass_core::cnn::scalars`).
+    pub hybrid: bool,
 }
 
 /// One mini-batch, ready to become tensors.
@@ -86,7 +90,8 @@ pub struct Batch {
     pub indices: Vec<usize>,
     /// Per branch, (N, C, S, S) row-major.
     pub maps: Vec<Vec<f32>>,
-    /// log10(R_hsm/kpc), (N,).
+    /// The side input, (N, k) row-major: log10(R_hsm/kpc), then the map scalars when
+    /// `hybrid` (k = 1 or 4).
     pub side: Vec<f32>,
     /// Targets, (N, T) row-major.
     pub targets: Vec<f32>,
@@ -188,7 +193,40 @@ impl CnnData {
             g_r,
             splits,
             normalisation,
+            hybrid: false,
         })
+    }
+
+    /// The hybrid model's map scalars of sample `i` (`galmass_core::cnn::scalars`), from its
+    /// r, g and kinematic maps at the network's light-map side.
+    pub fn map_scalars(&self, file: &File, i: usize) -> Result<[f64; 3]> {
+        let (r, _) = self.raw_maps(file, CnnInput::R, i)?;
+        let (g, _) = self.raw_maps(file, CnnInput::G, i)?;
+        let (kin, mask) = self.raw_maps(file, CnnInput::Vel, i)?;
+        let mask = mask.unwrap_or_default();
+        map_scalars(&MapsForScalars {
+            r: &r[0],
+            g: &g[0],
+            light_side: self.size,
+            v: &kin[0],
+            sigma: &kin[1],
+            mask: &mask,
+            kin_side: self.kin_size,
+            rhsm_kpc: 10f64.powf(self.log_rhsm[i]),
+        })
+        .with_context(|| format!("{}: map scalars of sample {i}", self.path.display()))
+    }
+
+    /// Mean and σ of each map scalar over the training split (one streamed pass).
+    pub fn map_scalar_standards(&self) -> Result<Vec<Standard>> {
+        let file = self.open_file()?;
+        let mut cols = vec![Vec::with_capacity(self.splits[0].len()); MAP_SCALAR_NAMES.len()];
+        for &i in &self.splits[0] {
+            for (c, v) in cols.iter_mut().zip(self.map_scalars(&file, i)?) {
+                c.push(v);
+            }
+        }
+        Ok(cols.into_iter().map(Standard::of).collect())
     }
 
     /// Sets the normalisation: physical and per-map min–max need nothing from the data;
@@ -317,10 +355,17 @@ impl CnnData {
         for &i in indices {
             targets.extend(self.targets.iter().map(|col| col[i] as f32));
         }
+        let mut side = Vec::with_capacity(indices.len() * (1 + 3 * usize::from(self.hybrid)));
+        for &i in indices {
+            side.push(self.log_rhsm[i] as f32);
+            if self.hybrid {
+                side.extend(self.map_scalars(file, i)?.map(|x| x as f32));
+            }
+        }
         Ok(Batch {
             indices: indices.to_vec(),
             maps,
-            side: indices.iter().map(|&i| self.log_rhsm[i] as f32).collect(),
+            side,
             targets,
         })
     }

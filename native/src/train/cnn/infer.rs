@@ -60,6 +60,7 @@ impl ModelDesc {
         let inputs: Vec<_> = self.config.branches.iter().map(|b| b.input).collect();
         let mut d = CnnData::open(data, &inputs, &self.targets, Some(self.image_size))?;
         d.normalisation = self.normalisation.clone();
+        d.hybrid = self.config.is_hybrid();
         Ok(d)
     }
 }
@@ -102,7 +103,8 @@ pub fn to_tensors(
             Tensor::from_data(TensorData::new(m, [n, c, s, s]), device)
         })
         .collect();
-    let side = side_input.then(|| Tensor::from_data(TensorData::new(b.side, [n, 1]), device));
+    let k = b.side.len() / n.max(1);
+    let side = side_input.then(|| Tensor::from_data(TensorData::new(b.side, [n, k]), device));
     let t = data.target_names.len();
     let y = Tensor::from_data(TensorData::new(b.targets, [n, t]), device);
     (maps, side, y)

@@ -153,6 +153,11 @@ pub struct TrainCnnOptions {
     /// Standardise the side input (through a small scalar branch) and the targets with the
     /// training split's mean and σ (stored in the network's config).
     pub standardise: bool,
+    /// The hybrid model (beyond the paper): scalars computed from the maps (log L_r, g−r,
+    /// log v_rms) join log10 R_hsm in the scalar branch, and an MLP head replaces the single
+    /// fully connected layer. Needs g and r light, the kinematic maps, the side input and
+    /// `standardise`.
+    pub hybrid: bool,
     /// Device.
     pub device: DeviceChoice,
     /// Seed of the initial weights and of the per-epoch shuffles.

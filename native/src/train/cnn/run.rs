@@ -35,6 +35,8 @@ use crate::train::gbdt::target_label;
 
 /// Adam's ε: PyTorch's default (Burn's default is 1e-5).
 pub const ADAM_EPSILON: f32 = 1e-8;
+/// Hidden units of the hybrid model's MLP head.
+pub const HYBRID_HEAD: usize = 64;
 /// Offset mixed into the seed for the shuffling stream (the weights use the seed itself).
 const SHUFFLE_STREAM: u64 = 0x5348_5546_464c_4531;
 
@@ -124,7 +126,14 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         side_input: opts.side_input,
         side_standard,
         target_standard,
+        map_scalars: if opts.hybrid {
+            data.map_scalar_standards()?
+        } else {
+            Vec::new()
+        },
+        head_hidden: if opts.hybrid { HYBRID_HEAD } else { 0 },
     };
+    data.hybrid = config.is_hybrid();
     config
         .validate()
         .map_err(|e| BadInput(format!("network: {e}")))?;
