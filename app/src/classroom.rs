@@ -345,9 +345,10 @@ pub fn Classroom() -> impl IntoView {
                      the whole galaxy is, not only how bright it looks per square kiloparsec. Move the \
                      stellar-mass slider up: the pictures brighten and the network's stellar mass rises \
                      with the truth. Make a galaxy ten times brighter while keeping its velocity maps and \
-                     the network adds about 0.4 dex (2.5 times) of stars, not the full factor ten a fixed \
-                     mass-to-light ratio would give: the unchanged velocities say the galaxy cannot \
-                     weigh much more than before (measured with galmass probe)."
+                     the network adds about a quarter of a dex (nearly twice the stars), not the factor ten \
+                     a fixed mass-to-light ratio would give: the unchanged velocities say how much mass \
+                     there is in all, and the stars cannot weigh more than that (measured with galmass \
+                     probe)."
                 </p>
                 <h3>"What the velocity maps add"</h3>
                 <p>

@@ -141,10 +141,8 @@ fn a_small_cnn_learns_the_maps_luminosity_and_the_side_inputs_size() {
 #[test]
 fn a_small_cnn_trained_on_mock_galaxies_responds_as_physics_says() {
     use galmass::bundle_io::predict_cnn::sample_inputs;
-    use galmass::bundle_io::probe::responses;
     use galmass::bundle_io::read_bundle;
     use galmass::dataset::DatasetReader;
-    use galmass_core::bundle::probe::Probe;
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("mock.h5");
@@ -215,25 +213,13 @@ fn a_small_cnn_trained_on_mock_galaxies_responds_as_physics_says() {
         .take(24)
         .map(|i| sample_inputs(&ds.sample(i).unwrap(), &["r", "vel"]).unwrap())
         .collect();
-    let rs = responses(
-        &[read_bundle(&bundle).unwrap()],
-        &galaxies,
-        &[Probe::Light(10.0), Probe::Radius(2.0)],
-    )
-    .unwrap();
-    let get = |probe: Probe, target: &str| {
-        rs.iter()
-            .find(|r| r.probe == probe.label() && r.target == target)
-            .map(|r| r.median_dex)
-            .unwrap()
-    };
-    let light = get(Probe::Light(10.0), "mstar");
+    let [light, r_mstar, r_mtot] =
+        common::physics_probes(&[read_bundle(&bundle).unwrap()], &galaxies);
     assert!(
         (0.3..=1.3).contains(&light),
         "light ×10 → Δ log M* = {light:+.3} dex"
     );
-    for target in ["mstar", "mtot"] {
-        let d = get(Probe::Radius(2.0), target);
+    for (target, d) in [("mstar", r_mstar), ("mtot", r_mtot)] {
         assert!(d >= 0.3, "R_hsm ×2 → Δ log {target} = {d:+.3} dex");
     }
 }

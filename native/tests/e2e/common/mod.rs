@@ -495,3 +495,29 @@ pub fn small_dataset(galaxies: u32, seed: u64) -> std::path::PathBuf {
     ok(&a);
     out
 }
+
+/// The physics probes of issue 13 (`galmass probe`) for the ensemble `bundles` on `galaxies`,
+/// medians over the galaxies: [Δ log M* for light ×10, Δ log M* and Δ log Mtot for R_hsm ×2].
+pub fn physics_probes(
+    bundles: &[galmass_core::bundle::Bundle],
+    galaxies: &[galmass_core::bundle::cnn_input::GalaxyInputs],
+) -> [f64; 3] {
+    use galmass_core::bundle::probe::Probe;
+    let rs = galmass::bundle_io::probe::responses(
+        bundles,
+        galaxies,
+        &[Probe::Light(10.0), Probe::Radius(2.0)],
+    )
+    .unwrap();
+    let get = |probe: Probe, target: &str| {
+        rs.iter()
+            .find(|r| r.probe == probe.label() && r.target == target)
+            .map(|r| r.median_dex)
+            .unwrap()
+    };
+    [
+        get(Probe::Light(10.0), "mstar"),
+        get(Probe::Radius(2.0), "mstar"),
+        get(Probe::Radius(2.0), "mtot"),
+    ]
+}
