@@ -6,7 +6,8 @@
 #   scripts/demo.sh [demo options]      # e.g. scripts/demo.sh --galaxies 400
 #
 # The first compile builds ~340 crates (Burn's CPU backend, HDF5 bindings, plotters, clap):
-# about 20 minutes on 2 cores, with cargo's progress bar; later runs start at once.
+# about 7.5 minutes on 2 cores (burn-flex alone 3.5), with cargo's progress bar; the demo then
+# takes about 4 minutes. Later runs start at once.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,7 +20,7 @@ source scripts/lib/system.sh
 apt_ensure "${GALMASS_HDF5_PACKAGES[@]}" || exit 2
 
 if [ ! -x "${CARGO_TARGET_DIR:-target}/debug/galmass" ]; then
-  echo "compiling galmass for the first time: ~340 crates, about 20 minutes on 2 cores"
+  echo "compiling galmass for the first time: ~340 crates, about 7.5 minutes on 2 cores (cargo shows its progress)"
 fi
 cargo build -p galmass
 exec cargo run -q -p galmass -- demo "$@"

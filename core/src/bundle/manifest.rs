@@ -211,6 +211,9 @@ impl Manifest {
                 c.cell_rhsm
             ),
             Some(Norm::Physical) => "light as log surface brightness (physical)".to_string(),
+            Some(Norm::LinearLuminosity(r)) => {
+                format!("light as pixel luminosity over {r:e} L☉ (the paper's linear scaling)")
+            }
             Some(_) => "light scaled by its min–max".to_string(),
             None => "no light map".to_string(),
         }];

@@ -98,7 +98,8 @@ pub struct MultiBranchResNet {
     pub scalar: Option<ScalarBranch>,
     /// The hidden layer of an MLP head ([`CnnConfig::head_hidden`]), before `fc`.
     pub hidden: Option<Linear>,
-    /// Fully connected layer: (N, branches·512w [+1]) → (N, outputs).
+    /// Fully connected layer: (N, branches·512w [+1 raw side input, or +16 from the scalar
+    /// branch]) → (N, outputs), or (N, head_hidden) → (N, outputs) after the hidden layer.
     pub fc: Linear,
     /// Channels and sizes expected per branch, (C, S) (checked by [`Self::try_forward`]).
     #[module(skip)]

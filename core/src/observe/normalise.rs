@@ -16,6 +16,9 @@
 //!   so S · (c R_hsm)² is the light of a fixed fraction of the field: a sum over the map is
 //!   linear in the galaxy's luminosity L (not L/R_hsm² as surface brightness is) and the same
 //!   at 300, 150 or 60 px. Needs R_hsm. No upper clip: a brighter galaxy stays brighter.
+//! * [`Norm::LinearLuminosity`] (light maps; the paper-literal input, Sec. 2.2 "pixels
+//!   linearly scaled into [0, 1]"): the luminosity of the pixel, S · (6 R_hsm / side)², over
+//!   one fixed reference (L☉), clipped to [0, 1]. Needs R_hsm.
 //!
 //! A constant map (max = min) normalises to 0 under both min–max variants.
 
@@ -132,12 +135,20 @@ pub enum Norm {
     /// Light maps: the log luminosity per cell of fixed size in units of R_hsm (needs R_hsm;
     /// other map kinds fall back to [`Norm::Physical`]).
     CellLuminosity(CellLuminosity),
+    /// Light maps: the pixel's luminosity over a fixed reference in L☉, clipped to [0, 1]
+    /// (the paper's linear scaling; needs R_hsm; other map kinds fall back to
+    /// [`Norm::Physical`]).
+    LinearLuminosity(f64),
 }
+
+/// The fixed reference of the paper-literal [`Norm::LinearLuminosity`] (L☉ per pixel): the
+/// brightest pixels of the mock galaxies on a 60² grid, so that they map near 1.
+pub const LINEAR_LUMINOSITY_REFERENCE: f64 = 1e9;
 
 impl Norm {
     /// Whether this normalisation needs the galaxy's R_hsm.
     pub fn needs_rhsm(&self) -> bool {
-        matches!(self, Norm::CellLuminosity(_))
+        matches!(self, Norm::CellLuminosity(_) | Norm::LinearLuminosity(_))
     }
 }
 
@@ -199,7 +210,23 @@ pub fn normalise(
             .iter()
             .map(|&p| c.apply(p as f64, rhsm_kpc) as f32)
             .collect(),
-        Norm::CellLuminosity(_) => normalise(map, kind, mask, &Norm::Physical, rhsm_kpc),
+        Norm::LinearLuminosity(reference) if kind == MapKind::SurfaceBrightness => {
+            let side = (map.len() as f64).sqrt().max(1.0);
+            let area = (6.0 * rhsm_kpc / side).powi(2);
+            map.iter()
+                .map(|&p| {
+                    let x = p as f64 * area / reference;
+                    if x.is_finite() {
+                        x.clamp(0.0, 1.0) as f32
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        }
+        Norm::CellLuminosity(_) | Norm::LinearLuminosity(_) => {
+            normalise(map, kind, mask, &Norm::Physical, rhsm_kpc)
+        }
     }
 }
 
@@ -311,5 +338,21 @@ mod tests {
             )
         );
         assert!(n.needs_rhsm() && !Norm::Physical.needs_rhsm());
+    }
+
+    /// Paper-literal linear luminosity: a 2×2 map over ±3 R_hsm with R_hsm = 1 kpc has
+    /// pixels of 9 kpc², so S = 1e7 L☉/kpc² is 9e7 L☉ → 0.09 of a 1e9 reference; linear
+    /// (twice the light, twice x), clipped at 1.
+    #[test]
+    fn linear_luminosity_is_the_pixel_light_over_a_reference() {
+        let n = Norm::LinearLuminosity(1e9);
+        let sb = MapKind::SurfaceBrightness;
+        let x = normalise(&[1e7, 2e7, 0.0, 1e12], sb, None, &n, 1.0);
+        assert!(
+            (x[0] - 0.09).abs() < 1e-7 && (x[1] - 0.18).abs() < 1e-7,
+            "{x:?}"
+        );
+        assert_eq!(&x[2..], &[0.0, 1.0]);
+        assert!(n.needs_rhsm());
     }
 }

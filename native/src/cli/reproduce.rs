@@ -313,11 +313,11 @@ fn cnn_row(
     .map(String::from)
     .to_vec();
     if a.literal {
-        // The paper's recipe as written: physical map transforms, Adam with a cosine per
-        // epoch, raw log10 targets.
+        // The paper's recipe as written: light pixels scaled linearly to [0, 1], Adam with a
+        // cosine per epoch, raw log10 targets.
         for x in [
             "--norm",
-            "physical",
+            "linear-luminosity",
             "--optimizer",
             "adam",
             "--schedule",

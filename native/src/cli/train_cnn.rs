@@ -16,6 +16,9 @@ pub enum NormArg {
     /// Light maps as log luminosity per cell of 0.1 R_hsm (carries L, not L/R²; fixed
     /// constants), kinematic maps physical — beyond the paper
     CellLuminosity,
+    /// Light maps as each pixel's luminosity over one fixed reference (10⁹ L☉), in [0, 1]:
+    /// the paper's linear scaling (`reproduce --literal`)
+    LinearLuminosity,
     /// Fixed physical transforms to [0, 1] (log surface brightness, colour, V, σ)
     Physical,
     /// Min–max of each map over its unmasked pixels
@@ -158,6 +161,7 @@ pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
             NormArg::PerMapMinmax => NormChoice::PerMapMinMax,
             NormArg::DatasetMinmax => NormChoice::DatasetMinMax,
             NormArg::CellLuminosity => NormChoice::CellLuminosity,
+            NormArg::LinearLuminosity => NormChoice::LinearLuminosity,
         },
         epochs: a.epochs,
         batch: a.batch,

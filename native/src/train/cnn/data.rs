@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use galmass_core::cnn::scalars::{MAP_SCALAR_NAMES, MapsForScalars, map_scalars};
 use galmass_core::cnn::{CnnInput, KIN_MAP_SIZE, LIGHT_MAP_SIDES, Standard};
-use galmass_core::observe::normalise::{CellLuminosity, MapKind, MinMax, Norm, normalise};
+use galmass_core::observe::normalise::{
+    CellLuminosity, LINEAR_LUMINOSITY_REFERENCE, MapKind, MinMax, Norm, normalise,
+};
 use galmass_core::observe::rebin::colour_map;
 use hdf5::File;
 use ndarray::s;
@@ -259,7 +261,10 @@ impl CnnData {
                     NormChoice::CellLuminosity if cn.kind == Some(MapKind::SurfaceBrightness) => {
                         Norm::CellLuminosity(CellLuminosity::DEFAULT)
                     }
-                    NormChoice::CellLuminosity => Norm::Physical,
+                    NormChoice::LinearLuminosity if cn.kind == Some(MapKind::SurfaceBrightness) => {
+                        Norm::LinearLuminosity(LINEAR_LUMINOSITY_REFERENCE)
+                    }
+                    NormChoice::CellLuminosity | NormChoice::LinearLuminosity => Norm::Physical,
                 };
             }
         }

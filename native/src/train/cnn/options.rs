@@ -21,6 +21,9 @@ pub enum NormChoice {
     /// constants), kinematic maps physical: the light planes carry L, not L/R_hsm² (beyond the
     /// paper; the default of new runs).
     CellLuminosity,
+    /// Light maps as the pixel's luminosity over one fixed reference, in [0, 1]
+    /// (`Norm::LinearLuminosity`, the paper's linear scaling), kinematic maps physical.
+    LinearLuminosity,
 }
 
 impl NormChoice {
@@ -31,6 +34,7 @@ impl NormChoice {
             NormChoice::PerMapMinMax => "per-map-minmax",
             NormChoice::DatasetMinMax => "dataset-minmax",
             NormChoice::CellLuminosity => "cell-luminosity",
+            NormChoice::LinearLuminosity => "linear-luminosity",
         }
     }
 }
