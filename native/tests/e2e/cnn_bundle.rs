@@ -486,3 +486,68 @@ fn shipped_bundles_respond_to_light_and_size_as_physics_says() {
         }
     }
 }
+
+/// The hybrid model (g, r light as one branch, vel, and the map scalars) predicts the same
+/// from its exported f32 bundle as in its own run: the map scalars computed by the training
+/// reader and by core's `Manifest::prepare` (the browser's path) agree.
+#[test]
+fn exported_hybrid_predicts_like_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dataset().to_str().unwrap();
+    let run = dir.path().join("run");
+    let bundle = dir.path().join("h.bundle");
+    let pred = dir.path().join("p.csv");
+    let p = |x: &Path| x.to_str().unwrap().to_string();
+    ok(&[
+        "train",
+        "cnn",
+        "--data",
+        data,
+        "--inputs",
+        "rg,vel",
+        "--targets",
+        "mstar,mtot",
+        "--side-input",
+        "--hybrid",
+        "--width",
+        "0.0625",
+        "--epochs",
+        "1",
+        "--batch",
+        "8",
+        "--device",
+        "cpu",
+        "--out",
+        &p(&run),
+    ]);
+    ok(&[
+        "export",
+        "--cnn",
+        &p(&run),
+        "--data",
+        data,
+        "--f32",
+        "--out",
+        &p(&bundle),
+    ]);
+    ok(&[
+        "predict",
+        "--bundle",
+        &p(&bundle),
+        "--data",
+        data,
+        "--split",
+        "test",
+        "--out",
+        &p(&pred),
+    ]);
+    let own = csv(&run.join("test_predictions.csv"));
+    let got = csv(&pred);
+    assert_eq!(own.len(), got.len());
+    for (a, b) in own.iter().zip(&got) {
+        for t in ["mstar_pred", "mtot_pred"] {
+            let (x, y): (f64, f64) = (a[t].parse().unwrap(), b[t].parse().unwrap());
+            assert!((x - y).abs() < 1e-4, "{t}: run {x} vs bundle {y}");
+        }
+    }
+}

@@ -202,21 +202,31 @@ impl CnnData {
     /// The hybrid model's map scalars of sample `i` (`galmass_core::cnn::scalars`), from its
     /// r, g and kinematic maps at the network's light-map side.
     pub fn map_scalars(&self, file: &File, i: usize) -> Result<[f64; 3]> {
-        let (r, _) = self.raw_maps(file, CnnInput::R, i)?;
-        let (g, _) = self.raw_maps(file, CnnInput::G, i)?;
-        let (kin, mask) = self.raw_maps(file, CnnInput::Vel, i)?;
-        let mask = mask.unwrap_or_default();
+        let mut maps = SampleMaps::default();
+        for input in [CnnInput::R, CnnInput::G, CnnInput::Vel] {
+            let (raw, mask) = self.raw_maps(file, input, i)?;
+            maps.keep(input, raw, mask);
+        }
+        self.scalars_of(&maps, i)
+    }
+
+    /// The map scalars of sample `i` from its maps already read (r, g and the kinematics).
+    fn scalars_of(&self, maps: &SampleMaps, i: usize) -> Result<[f64; 3]> {
+        let ctx = || format!("{}: map scalars of sample {i}", self.path.display());
+        let (Some(r), Some(g), Some((kin, mask))) = (&maps.r, &maps.g, &maps.kin) else {
+            anyhow::bail!("{}: needs the r, g and kinematic maps", ctx());
+        };
         map_scalars(&MapsForScalars {
-            r: &r[0],
-            g: &g[0],
+            r,
+            g,
             light_side: self.size,
             v: &kin[0],
             sigma: &kin[1],
-            mask: &mask,
+            mask,
             kin_side: self.kin_size,
             rhsm_kpc: 10f64.powf(self.log_rhsm[i]),
         })
-        .with_context(|| format!("{}: map scalars of sample {i}", self.path.display()))
+        .with_context(ctx)
     }
 
     /// Mean and σ of each map scalar over the training split (one streamed pass).
@@ -335,8 +345,11 @@ impl CnnData {
                 Vec::with_capacity(indices.len() * c * s * s)
             })
             .collect();
+        let mut side = Vec::with_capacity(indices.len() * (1 + 3 * usize::from(self.hybrid)));
         for (k, &i) in indices.iter().enumerate() {
             let op = ops.and_then(|o| o.get(k)).copied().unwrap_or(0);
+            // The hybrid model's scalars come from the maps read for the branches.
+            let mut kept = SampleMaps::default();
             for (b, (input, chans)) in self.normalisation.inputs.iter().enumerate() {
                 let (raw, mask) = self.raw_maps(file, *input, i)?;
                 let side = self.branch_shape(b).1;
@@ -353,6 +366,13 @@ impl CnnData {
                     };
                     maps[b].extend(dihedral(&x, side, op));
                 }
+                if self.hybrid {
+                    kept.keep(*input, raw, mask);
+                }
+            }
+            side.push(self.log_rhsm[i] as f32);
+            if self.hybrid {
+                side.extend(self.scalars_of(&kept, i)?.map(|x| x as f32));
             }
         }
         let t = self.targets.len();
@@ -360,19 +380,37 @@ impl CnnData {
         for &i in indices {
             targets.extend(self.targets.iter().map(|col| col[i] as f32));
         }
-        let mut side = Vec::with_capacity(indices.len() * (1 + 3 * usize::from(self.hybrid)));
-        for &i in indices {
-            side.push(self.log_rhsm[i] as f32);
-            if self.hybrid {
-                side.extend(self.map_scalars(file, i)?.map(|x| x as f32));
-            }
-        }
         Ok(Batch {
             indices: indices.to_vec(),
             maps,
             side,
             targets,
         })
+    }
+}
+
+/// The physical maps of one sample that the hybrid model's scalars are computed from.
+#[derive(Default)]
+struct SampleMaps {
+    r: Option<Vec<f32>>,
+    g: Option<Vec<f32>>,
+    kin: Option<(Vec<Vec<f32>>, Vec<u8>)>,
+}
+
+impl SampleMaps {
+    /// Keeps the raw channels of `input` (`raw_maps`' order: rg is g then r).
+    fn keep(&mut self, input: CnnInput, raw: Vec<Vec<f32>>, mask: Option<Vec<u8>>) {
+        let mut raw = raw.into_iter();
+        match input {
+            CnnInput::R => self.r = raw.next(),
+            CnnInput::G => self.g = raw.next(),
+            CnnInput::Rg => {
+                self.g = raw.next();
+                self.r = raw.next();
+            }
+            CnnInput::Vel => self.kin = Some((raw.collect(), mask.unwrap_or_default())),
+            CnnInput::Gr => {}
+        }
     }
 }
 
