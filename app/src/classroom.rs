@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use galmass_core::bundle::Bundle;
+use galmass_core::bundle::cnn_input::reads_map;
 use galmass_core::classroom::{ClassroomGalaxy, Controls, Range, build};
 use galmass_core::measure::named_features;
 use leptos::prelude::*;
@@ -126,7 +127,7 @@ fn cnn_light_side(b: &Bundle) -> usize {
     b.manifest
         .inputs
         .iter()
-        .find(|i| i.name == "r")
+        .find(|i| reads_map(&i.name, "r"))
         .and_then(|i| i.shape.last().copied())
         .unwrap_or(60)
 }
@@ -342,10 +343,12 @@ pub fn Classroom() -> impl IntoView {
                 <p>
                     "The network sees the light of each small patch of the galaxy, a patch being a fixed \
                      fraction of the galaxy's size, together with the size itself: so it knows how bright \
-                     the whole galaxy is, not only how bright it looks per square kiloparsec. Move the \
+                     the whole galaxy is, not only how bright it looks per square kiloparsec. It sees every \
+                     patch in two colours, g and r: redder light comes from older stars, which weigh more \
+                     for the light they give, so the colour tells it how many kilograms each unit of light means. Move the \
                      stellar-mass slider up: the pictures brighten and the network's stellar mass rises \
                      with the truth. Make a galaxy ten times brighter while keeping its velocity maps and \
-                     the network adds about a quarter of a dex (nearly twice the stars), not the factor ten \
+                     the network adds about half a dex (about three times the stars), not the factor ten \
                      a fixed mass-to-light ratio would give: the unchanged velocities say how much mass \
                      there is in all, and the stars cannot weigh more than that (measured with galmass \
                      probe)."

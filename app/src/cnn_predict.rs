@@ -1,8 +1,8 @@
 //! Predict from maps: the default CNN bundle (`www/models/cnn.bundle`, compiled into the page)
-//! reads an r-band image and the kinematic maps of one galaxy (FITS or NPY, any square size)
-//! and its half-mass radius, and predicts log10 M* and log10 Mtot inside R_hsm. Files are
+//! reads the r- and g-band images and the kinematic maps of one galaxy (FITS or NPY, any
+//! square size) and its half-mass radius, and predicts log10 M* and log10 Mtot inside R_hsm. Files are
 //! parsed, checked, resampled and normalised by galmass-core (`GalaxyMap::from_upload`,
-//! `Manifest::prepare` — the code path of `galmass predict --r … --vel …`), and the network
+//! `Manifest::prepare` — the code path of `galmass predict --r … --g … --vel …`), and the network
 //! runs on Burn's wgpu backend over WebGPU when the browser has a hardware adapter, else on
 //! Burn's flex CPU backend compiled to WebAssembly ([`SharedCnn`], shared by every card).
 //! Nothing is uploaded anywhere.
@@ -10,11 +10,13 @@
 use std::rc::Rc;
 
 use burn::tensor::Device;
-use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs};
+use galmass_core::bundle::cnn_input::{
+    GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs, reads_map,
+};
 use galmass_core::bundle::ensemble::{self, EnsembleValue};
 use galmass_core::bundle::{Bundle, Manifest, ModelKind};
 use galmass_core::cnn::MultiBranchResNet;
-use galmass_core::units::MSUN_R;
+use galmass_core::units::{MSUN_G, MSUN_R};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -394,18 +396,21 @@ async fn webgpu_nets(
 fn files_to_inputs(
     bundle: &Bundle,
     r: &Upload,
+    g: &Upload,
     vel: &Upload,
     rhsm: &str,
-    r_mag: &str,
+    mags: (&str, &str),
 ) -> Result<GalaxyInputs, String> {
     let m = &bundle.manifest;
-    let size = |name: &str| {
+    // The input reading each uploaded map (`r` and `g` feed `rg`, the two-channel light).
+    let size = |map: &str| {
         m.inputs
             .iter()
-            .find(|i| i.name == name)
+            .find(|i| reads_map(&i.name, map))
             .and_then(|i| i.shape.last().copied())
             .unwrap_or(0)
     };
+    let reads_g = reads_g_band(bundle);
     let (rn, rb) = r.as_ref().ok_or("choose an r-band image (FITS or NPY)")?;
     let (vn, vb) = vel
         .as_ref()
@@ -416,25 +421,49 @@ fn files_to_inputs(
         .ok()
         .filter(|x: &f64| x.is_finite() && *x > 0.0)
         .ok_or("give the half-mass radius R_hsm in kpc (a number > 0)")?;
-    let png = match r_mag.trim() {
-        "" => None,
-        text => {
-            let mag: f64 = text
-                .parse()
-                .ok()
-                .filter(|x: &f64| x.is_finite())
-                .ok_or("the r magnitude of a PNG image must be a number, e.g. -21.3")?;
-            Some(PngCalibration::from_magnitude(mag, MSUN_R, rh))
+    let png = |band: &str, text: &str, msun: f64| -> Result<Option<PngCalibration>, String> {
+        match text.trim() {
+            "" => Ok(None),
+            text => {
+                let mag: f64 = text
+                    .parse()
+                    .ok()
+                    .filter(|x: &f64| x.is_finite())
+                    .ok_or(format!(
+                        "the {band} magnitude of a PNG image must be a number, e.g. -21.3"
+                    ))?;
+                Ok(Some(PngCalibration::from_magnitude(mag, msun, rh)))
+            }
         }
     };
-    let rmap =
-        GalaxyMap::from_upload(rn, rb, true, size("r"), png.as_ref()).map_err(|e| e.to_string())?;
+    let rmap = GalaxyMap::from_upload(rn, rb, true, size("r"), png("r", mags.0, MSUN_R)?.as_ref())
+        .map_err(|e| e.to_string())?;
     let vmap =
         GalaxyMap::from_upload(vn, vb, false, size("vel"), None).map_err(|e| e.to_string())?;
+    let mut maps = vec![("r".into(), rmap)];
+    if reads_g {
+        let (gn, gb) = g.as_ref().ok_or(
+            "these models read colour: choose the g-band image too (FITS or NPY, same grid as r)",
+        )?;
+        let gmap =
+            GalaxyMap::from_upload(gn, gb, true, size("g"), png("g", mags.1, MSUN_G)?.as_ref())
+                .map_err(|e| e.to_string())?;
+        maps.push(("g".into(), gmap));
+    }
+    maps.push(("vel".into(), vmap));
     Ok(GalaxyInputs {
-        maps: vec![("r".into(), rmap), ("vel".into(), vmap)],
+        maps,
         log_rhsm: Some(rh.log10()),
     })
+}
+
+/// Whether a CNN bundle reads an uploaded g-band image (input `g`, or `rg`).
+pub fn reads_g_band(bundle: &Bundle) -> bool {
+    bundle
+        .manifest
+        .inputs
+        .iter()
+        .any(|i| reads_map(&i.name, "g"))
 }
 
 /// The predict-from-maps card.
@@ -442,9 +471,11 @@ fn files_to_inputs(
 pub fn CnnPredict() -> impl IntoView {
     let cnn = shared_cnn();
     let (r, set_r) = signal(None::<(String, Vec<u8>)>);
+    let (g, set_g) = signal(None::<(String, Vec<u8>)>);
     let (vel, set_vel) = signal(None::<(String, Vec<u8>)>);
     let rhsm = RwSignal::new(String::from("3.0"));
     let r_mag = RwSignal::new(String::new());
+    let g_mag = RwSignal::new(String::new());
     let (shown, set_shown) = signal(Vec::<(String, EnsembleValue)>::new());
     let (error, set_error) = signal(cnn.loaded().err());
     let (busy, set_busy) = signal(false);
@@ -500,9 +531,10 @@ pub fn CnnPredict() -> impl IntoView {
                 Ok(e) => match files_to_inputs(
                     e.lead(),
                     &r.get_untracked(),
+                    &g.get_untracked(),
                     &vel.get_untracked(),
                     &rhsm.get_untracked(),
-                    &r_mag.get_untracked(),
+                    (&r_mag.get_untracked(), &g_mag.get_untracked()),
                 ) {
                     Ok(g) => cnn.predict_ensemble(&g).await,
                     Err(e) => Err(e),
@@ -559,8 +591,8 @@ pub fn CnnPredict() -> impl IntoView {
         <section class="card" id="predict" data-testid="cnn-predict" data-runs=move || runs.get().to_string()>
             <h2>"Predict from maps: the convolutional network"</h2>
             <p class="lede">
-                "Give one galaxy's r-band surface-brightness image (L☉/kpc², square, any size, centred, \
-                 covering ±3 R_hsm; a PNG holds only relative brightness, so give the magnitude of its light \
+                "Give one galaxy's r- and g-band surface-brightness images (L☉/kpc², square, any size, centred, \
+                 covering ±3 R_hsm, the two on one grid; a PNG holds only relative brightness, so give the magnitude of its light \
                  too and keep its grey levels linear), its stellar velocity and dispersion maps (2 or 3 planes: V and σ in km/s, \
                  optionally a 0/1 mask), and its half-mass radius. Three compact multi-branch ResNet-18s, \
                  trained alike on our mock galaxies from different random starts, predict the stellar and total \
@@ -572,6 +604,9 @@ pub fn CnnPredict() -> impl IntoView {
                 <label><span>"r-band image (FITS, NPY; or PNG with its magnitude)"</span>
                     <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-r"
                         on:change=move |ev| read_into(&ev, set_r) /></label>
+                <label><span>"g-band image, same grid as r (FITS, NPY; or PNG with its magnitude): needed by models that read colour, as the bundled ones do"</span>
+                    <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-g"
+                        on:change=move |ev| read_into(&ev, set_g) /></label>
                 <label><span>"kinematic maps V, σ [, mask] (FITS, NPY)"</span>
                     <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-vel"
                         on:change=move |ev| read_into(&ev, set_vel) /></label>
@@ -586,6 +621,10 @@ pub fn CnnPredict() -> impl IntoView {
                     <input type="number" step="any" placeholder="e.g. -21.3" data-testid="input-rmag"
                         prop:value=move || r_mag.get()
                         on:input=move |ev| r_mag.set(event_target_value(&ev)) /></label>
+                <label><span>"PNG g image only: absolute g magnitude (AB) of the light in the image"</span>
+                    <input type="number" step="any" placeholder="e.g. -20.6" data-testid="input-gmag"
+                        prop:value=move || g_mag.get()
+                        on:input=move |ev| g_mag.set(event_target_value(&ev)) /></label>
             </div>
             <button class="primary" data-testid="predict-button" on:click=predict disabled=move || busy.get()>
                 {move || if busy.get() { "Running…" } else { "Predict" }}

@@ -1,5 +1,6 @@
 //! Gallery: twelve test-split mock galaxies (`www/examples/gallery.json`, made by
 //! `galmass dataset examples`), from low to high stellar mass. Each shows its r-band image;
+//! the CNN reads its r and g images (colour), kinematic maps and R_hsm;
 //! one click runs the bundled CNN on its maps and puts the prediction beside the truth.
 
 use std::sync::Arc;
@@ -74,7 +75,7 @@ pub fn GalleryCard() -> impl IntoView {
             <h2>"Gallery: mock galaxies the models never saw"</h2>
             <p class="lede">
                 "Twelve galaxies from the test split, from the least to the most massive. Click an image: \
-                 the convolutional network reads its r-band image, its velocity maps and its size, and its \
+                 the convolutional network reads its r- and g-band images, its velocity maps and its size, and its \
                  prediction appears beside the truth (log10 M☉ inside the half-mass radius)."
             </p>
             {match gallery {

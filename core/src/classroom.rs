@@ -175,6 +175,7 @@ impl ClassroomGalaxy {
             fdm: 10f64.powf(self.targets.fdm),
             r_side: self.maps.image_size,
             r: self.maps.r.clone(),
+            g: Some(self.maps.g.clone()),
             vel_side: self.maps.kin_size,
             vel,
         }

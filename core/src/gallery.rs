@@ -1,7 +1,7 @@
 //! Example galaxies for the web app's gallery: maps and truths of a few test-split samples of
 //! a dataset file, written by `galmass dataset examples` and read by the app (one type for
-//! both). Maps are in physical units: r-band surface brightness (L☉ kpc⁻²), V and σ (km/s)
-//! with the 0/1 mask.
+//! both). Maps are in physical units: r- and g-band surface brightness (L☉ kpc⁻²), V and σ
+//! (km/s) with the 0/1 mask.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,10 @@ pub struct Example {
     pub r_side: usize,
     /// r-band surface brightness, `r_side`² row-major.
     pub r: Vec<f32>,
+    /// g-band surface brightness on the r map's grid (`r_side`² row-major), for models that
+    /// read colour; absent in galleries written before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub g: Option<Vec<f32>>,
     /// Side of the kinematic maps, px.
     pub vel_side: usize,
     /// V, then σ (km/s), then the mask (0/1), each `vel_side`² row-major.
@@ -45,11 +49,15 @@ pub struct Gallery {
 }
 
 impl Example {
-    /// The example as CNN inputs (`r`, `vel`, log10 R_hsm); `None` if the arrays do not match
-    /// their sides.
+    /// The example as CNN inputs (`r`, `g` when present, `vel`, log10 R_hsm); `None` if the
+    /// arrays do not match their sides.
     pub fn inputs(&self) -> Option<GalaxyInputs> {
         let k2 = self.vel_side * self.vel_side;
-        if self.r.len() != self.r_side * self.r_side || self.vel.len() != 3 * k2 {
+        let r2 = self.r_side * self.r_side;
+        if self.r.len() != r2
+            || self.vel.len() != 3 * k2
+            || self.g.as_ref().is_some_and(|g| g.len() != r2)
+        {
             return None;
         }
         let kin = KinematicMaps {
@@ -61,18 +69,75 @@ impl Example {
                 .map(|&m| u8::from(m == 1.0))
                 .collect(),
         };
+        let light = |sb: &[f32]| GalaxyMap::Light {
+            side: self.r_side,
+            sb: sb.to_vec(),
+        };
+        let mut maps = vec![("r".into(), light(&self.r))];
+        if let Some(g) = &self.g {
+            maps.push(("g".into(), light(g)));
+        }
+        maps.push(("vel".into(), GalaxyMap::Kinematic(kin)));
         Some(GalaxyInputs {
-            maps: vec![
-                (
-                    "r".into(),
-                    GalaxyMap::Light {
-                        side: self.r_side,
-                        sb: self.r.clone(),
-                    },
-                ),
-                ("vel".into(), GalaxyMap::Kinematic(kin)),
-            ],
+            maps,
             log_rhsm: Some(self.rhsm_kpc.log10()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(g: Option<Vec<f32>>) -> Example {
+        Example {
+            row: 0,
+            galaxy_id: 7,
+            projection: 2,
+            rhsm_kpc: 4.0,
+            mstar: 10.0,
+            mtot: 10.4,
+            fdm: 0.6,
+            r_side: 2,
+            r: vec![1.0, 2.0, 3.0, 4.0],
+            g,
+            vel_side: 1,
+            vel: vec![50.0, 120.0, 1.0],
+        }
+    }
+
+    /// The g map reaches the CNN inputs when present, on the r grid; a g map of the wrong
+    /// length makes the example unusable rather than silently resampled.
+    #[test]
+    fn g_map_is_passed_on_and_checked() {
+        let names = |e: &Example| -> Vec<String> {
+            e.inputs().unwrap().maps.into_iter().map(|m| m.0).collect()
+        };
+        assert_eq!(names(&example(None)), ["r", "vel"]);
+        let with_g = example(Some(vec![0.5, 1.0, 1.5, 2.0]));
+        assert_eq!(names(&with_g), ["r", "g", "vel"]);
+        let g = with_g.inputs().unwrap();
+        assert_eq!(
+            g.maps[1].1,
+            GalaxyMap::Light {
+                side: 2,
+                sb: vec![0.5, 1.0, 1.5, 2.0]
+            }
+        );
+        assert!((g.log_rhsm.unwrap() - 4f64.log10()).abs() < 1e-12);
+        assert_eq!(example(Some(vec![1.0; 3])).inputs(), None);
+    }
+
+    /// A gallery written before g maps existed still reads (g absent), and g survives a
+    /// round trip through JSON.
+    #[test]
+    fn json_with_and_without_g() {
+        let old = serde_json::to_string(&example(None)).unwrap();
+        assert!(!old.contains("\"g\""));
+        let back: Example = serde_json::from_str(&old).unwrap();
+        assert_eq!(back.g, None);
+        let new = example(Some(vec![0.5, 1.0, 1.5, 2.0]));
+        let back: Example = serde_json::from_str(&serde_json::to_string(&new).unwrap()).unwrap();
+        assert_eq!(back, new);
     }
 }

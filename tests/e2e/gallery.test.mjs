@@ -1,6 +1,6 @@
 // Browser test of the gallery: each of the twelve example galaxies (www/examples/gallery.json)
 // is predicted by the bundled CNN when its image is clicked. For three of them the page's
-// prediction must equal `galmass predict --bundle www/models/cnn.bundle --r … --vel … --rhsm …`
+// prediction must equal `galmass predict --bundle www/models/cnn.bundle --r … --g … --vel … --rhsm …`
 // on the same maps written as NPY files here (GALMASS_BIN names the binary), to 1e-3 dex; and
 // across all twelve the predicted log M* must follow the true one (Pearson r > 0.8), which
 // fails if the maps reach the network mis-oriented or mis-scaled. Writes out/gallery.png.
@@ -50,11 +50,13 @@ async function main() {
       if (k === 0 || k === 6 || k === 11) {
         const ex = gallery.examples[k];
         const r = join(scratch, `r${k}.npy`);
+        const g = join(scratch, `g${k}.npy`);
         const v = join(scratch, `v${k}.npy`);
         const out = join(scratch, `p${k}.csv`);
         await writeFile(r, npy([ex.r_side, ex.r_side], ex.r));
+        await writeFile(g, npy([ex.r_side, ex.r_side], ex.g));
         await writeFile(v, npy([3, ex.vel_side, ex.vel_side], ex.vel));
-        execFileSync(galmass, ['predict', ...CNN_BUNDLE_ARGS, '--r', r,
+        execFileSync(galmass, ['predict', ...CNN_BUNDLE_ARGS, '--r', r, '--g', g,
           '--vel', v, '--rhsm', String(ex.rhsm_kpc), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
         const native = predictedRow(await readFile(out, 'utf8')).mstar;
         check(Math.abs(native - pred[k]) <= 1e-3, `tile ${k}: browser ${pred[k]} = native ${native}`);

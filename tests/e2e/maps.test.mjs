@@ -1,10 +1,11 @@
 // Browser test of "Predict from maps": the default CNN ensemble compiled into the page (three
 // bundles), run on Burn's flex backend in WebAssembly (and on WebGPU when asked), must predict
 // what the native CLI predicts from the same files (`galmass predict --bundle
-// www/models/cnn.bundle --bundle …/cnn-2.bundle --bundle …/cnn-3.bundle --r … --vel …
+// www/models/cnn.bundle --bundle …/cnn-2.bundle --bundle …/cnn-3.bundle --r … --g … --vel …
 // --rhsm …`; GALMASS_BIN names the binary) to 1e-3 dex, with the same σ and spread, for an NPY set and a FITS set written here (an exponential
-// disc in r and a rotating, dispersion-supported velocity field, at sizes other than the
-// model's so both paths resample). A wrong-shape file and a file with a NaN show an error and
+// disc in r and g, redder at the centre, and a rotating, dispersion-supported velocity field,
+// at sizes other than the model's so both paths resample). The bundled models read colour: without
+// a g image the page says so. A wrong-shape file and a file with a NaN show an error and
 // the page keeps working. No request leaves 127.0.0.1. Writes tests/e2e/out/maps.png.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +26,20 @@ function disc(n, sb0, hFrac) {
     }
   }
   return a;
+}
+
+/** g-band surface brightness of the same disc: bluer outside (g − r from 0.75 to 0.45). */
+function gDisc(r, n) {
+  const g = new Float32Array(n * n);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      const rad = Math.hypot(((i + 0.5) / n - 0.5) * 6, ((j + 0.5) / n - 0.5) * 6);
+      const gr = 0.75 - 0.1 * Math.min(rad, 3);
+      // L_g/L_r = 10^(−0.4 (g−r − (M☉g − M☉r))), M☉g − M☉r = 5.11 − 4.65.
+      g[j * n + i] = r[j * n + i] * 10 ** (-0.4 * (gr - 0.46));
+    }
+  }
+  return g;
 }
 
 /** V, σ (km/s) and mask (3 planes, k² each): rising rotation curve, falling dispersion. */
@@ -60,10 +75,11 @@ function fits(shape, data) {
   return buf;
 }
 
-function nativePredict(r, vel, rhsm, scratch, rmag = '', bundles = CNN_BUNDLE_ARGS) {
+function nativePredict(r, g, vel, rhsm, scratch, mags = ['', ''], bundles = CNN_BUNDLE_ARGS) {
   const out = join(scratch, 'native.csv');
-  const mag = rmag === '' ? [] : ['--r-mag', String(rmag)];
-  execFileSync(galmass, ['predict', ...bundles, '--r', r, '--vel', vel, '--rhsm', String(rhsm),
+  const mag = [['--r-mag', mags[0]], ['--g-mag', mags[1]]].filter(([, m]) => m !== '')
+    .flatMap(([f, m]) => [f, String(m)]);
+  execFileSync(galmass, ['predict', ...bundles, '--r', r, '--g', g, '--vel', vel, '--rhsm', String(rhsm),
     ...mag, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
   return out;
 }
@@ -72,11 +88,13 @@ async function readCsv(path) {
   return predictedRow(await readFile(path, 'utf8'));
 }
 
-async function browserPredict(page, r, vel, rhsm, rmag = '') {
+async function browserPredict(page, r, g, vel, rhsm, mags = ['', '']) {
   await page.setInputFiles('[data-testid="upload-r"]', r);
+  await page.setInputFiles('[data-testid="upload-g"]', g === null ? [] : g);
   await page.setInputFiles('[data-testid="upload-vel"]', vel);
   await page.locator('[data-testid="input-rhsm"]').fill(String(rhsm));
-  await page.locator('[data-testid="input-rmag"]').fill(String(rmag));
+  await page.locator('[data-testid="input-rmag"]').fill(String(mags[0]));
+  await page.locator('[data-testid="input-gmag"]').fill(String(mags[1]));
   // File reading is asynchronous: wait until the page has both files.
   await page.waitForTimeout(300);
   const before = await page.getAttribute('[data-testid="cnn-predict"]', 'data-runs');
@@ -100,13 +118,19 @@ async function main() {
   const scratch = await mkdtemp(join(tmpdir(), 'galmass-maps-'));
   const f = (n) => join(scratch, n);
   const rDisc = disc(75, 3e9, 0.6);
+  const gDisc75 = gDisc(rDisc, 75);
   await writeFile(f('r.npy'), npy([75, 75], rDisc));
-  // The same image as a linear 16-bit PNG, with the magnitude of its light (4.2 kpc R_hsm).
+  await writeFile(f('g.npy'), npy([75, 75], gDisc75));
+  // The same images as linear 16-bit PNGs, with the magnitudes of their light (4.2 kpc R_hsm).
   await writeFile(f('r.png'), png16(75, rDisc));
+  await writeFile(f('g.png'), png16(75, gDisc75));
   const pixKpc = (6 * 4.2) / 75;
-  const rMag = 4.65 - 2.5 * Math.log10(rDisc.reduce((a, b) => a + b, 0) * pixKpc * pixKpc);
+  const mag = (img, msun) => msun - 2.5 * Math.log10(img.reduce((a, b) => a + b, 0) * pixKpc * pixKpc);
+  const pngMags = [mag(rDisc, 4.65), mag(gDisc75, 5.11)];
   await writeFile(f('vel.npy'), npy([3, 48, 48], kinematics(48, 180, 120)));
-  await writeFile(f('r.fits'), fits([120, 120], disc(120, 8e8, 0.9)));
+  const rDisc120 = disc(120, 8e8, 0.9);
+  await writeFile(f('r.fits'), fits([120, 120], rDisc120));
+  await writeFile(f('g.fits'), fits([120, 120], gDisc(rDisc120, 120)));
   await writeFile(f('vel.fits'), fits([3, 96, 96], kinematics(96, 90, 60)));
   await writeFile(f('bad.npy'), npy([5, 7], new Float32Array(35)));
   const nan = disc(60, 1e9, 0.7);
@@ -126,13 +150,13 @@ async function main() {
       const backend = (await page.textContent('[data-testid="backend"]')) ?? '';
       check(backend.startsWith('CPU') && backend.includes('software fallback'),
         `on a software WebGPU adapter the CNN runs on the CPU and the page says why: "${backend}"`);
-      await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
+      await browserPredict(page, f('r.npy'), f('g.npy'), f('vel.npy'), 4.2);
       const firstMs = await page.evaluate(() => performance.now());
       const first = Date.now() - t0;
-      const n = await readCsv(nativePredict(f('r.npy'), f('vel.npy'), 4.2, scratch));
+      const n = await readCsv(nativePredict(f('r.npy'), f('g.npy'), f('vel.npy'), 4.2, scratch));
       const warm = [];
       for (let k = 0; k < 5; k++) {
-        await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
+        await browserPredict(page, f('r.npy'), f('g.npy'), f('vel.npy'), 4.2);
         warm.push(Number.parseFloat(await page.getAttribute('[data-testid="latency-ms"]', 'data-value')));
       }
       const b = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value'));
@@ -159,10 +183,11 @@ async function main() {
     check(backend.includes('WebGPU'), `the CNN runs on WebGPU when the browser has it: "${backend}"`);
 
     const lat = [];
-    for (const [name, r, vel, rhsm] of [['NPY', 'r.npy', 'vel.npy', 4.2], ['FITS', 'r.fits', 'vel.fits', 2.1]]) {
-      await browserPredict(page, f(r), f(vel), rhsm);
+    for (const [name, r, g, vel, rhsm] of [['NPY', 'r.npy', 'g.npy', 'vel.npy', 4.2],
+      ['FITS', 'r.fits', 'g.fits', 'vel.fits', 2.1]]) {
+      await browserPredict(page, f(r), f(g), f(vel), rhsm);
       if (name === 'NPY') console.log(`  first prediction ${Date.now() - t0} ms after the browser started`);
-      const n = await readCsv(nativePredict(f(r), f(vel), rhsm, scratch));
+      const n = await readCsv(nativePredict(f(r), f(g), f(vel), rhsm, scratch));
       for (const t of ['mstar', 'mtot']) {
         // The CLI's σ = √(test σ² + spread²): the card's test σ is what remains without the spread.
         const card = Number.parseFloat(await page.getAttribute(`[data-testid="card-cnn-${t}"]`, 'data-value'));
@@ -180,7 +205,7 @@ async function main() {
       lat.push(Number.parseFloat(await page.getAttribute('[data-testid="latency-ms"]', 'data-value')));
     }
     // Warm inference: once more on the NPY set.
-    await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
+    await browserPredict(page, f('r.npy'), f('g.npy'), f('vel.npy'), 4.2);
     const warm = Number.parseFloat(await page.getAttribute('[data-testid="latency-ms"]', 'data-value'));
     console.log(`  latency (ms): first ${lat[0]}, FITS ${lat[1]}, warm ${warm}`);
     // Here WebGPU is a software adapter (no GPU): the time is reported, not held to a GPU budget.
@@ -188,26 +213,31 @@ async function main() {
     await page.screenshot({ path: join(outDir, 'maps.png'), fullPage: true });
 
     for (const [file, words] of [['bad.npy', ['bad.npy', '(5, 7)']], ['nan.npy', ['nan.npy']]]) {
-      await browserPredict(page, f(file), f('vel.npy'), 4.2);
+      await browserPredict(page, f(file), f('g.npy'), f('vel.npy'), 4.2);
       const err = (await page.textContent('[data-testid="error"]')) ?? '';
       check(await page.locator('[data-testid="error"]').isVisible() && words.every((w) => err.includes(w)),
         `${file}: error shown naming ${words.join(', ')}: "${err}"`);
     }
-    await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
+    // The bundled models read colour: without a g image the page asks for one.
+    await browserPredict(page, f('r.npy'), null, f('vel.npy'), 4.2);
+    const noG = (await page.textContent('[data-testid="error"]')) ?? '';
+    check(noG.includes('g-band image'), `no g image: "${noG}"`);
+    await browserPredict(page, f('r.npy'), f('g.npy'), f('vel.npy'), 4.2);
     check(await page.locator('[data-testid="error"]').isHidden(), 'after the errors the page predicts again');
     const fromNpy = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value'));
 
-    // A PNG r image: refused without the magnitude of its light, then scaled by it.
-    await browserPredict(page, f('r.png'), f('vel.npy'), 4.2);
+    // PNG r and g images: refused without the magnitudes of their light, then scaled by them.
+    await browserPredict(page, f('r.png'), f('g.png'), f('vel.npy'), 4.2);
     const pngErr = (await page.textContent('[data-testid="error"]')) ?? '';
     check(pngErr.includes('r.png') && pngErr.includes('relative brightness'), `PNG without a magnitude: "${pngErr}"`);
-    await browserPredict(page, f('r.png'), f('vel.npy'), 4.2, rMag);
-    const n = await readCsv(nativePredict(f('r.png'), f('vel.npy'), 4.2, scratch, rMag));
+    await browserPredict(page, f('r.png'), f('g.png'), f('vel.npy'), 4.2, pngMags);
+    const n = await readCsv(nativePredict(f('r.png'), f('g.png'), f('vel.npy'), 4.2, scratch, pngMags));
     for (const t of ['mstar', 'mtot']) {
       const b = Number.parseFloat(await page.getAttribute(`[data-testid="prediction-${t}"]`, 'data-value'));
-      check(Math.abs(b - n[t]) <= 1e-3, `PNG + M_r ${rMag.toFixed(3)}: ${t} in the browser ${b} = native ${n[t]}`);
+      check(Math.abs(b - n[t]) <= 1e-3,
+        `PNG + M_r ${pngMags[0].toFixed(3)}, M_g ${pngMags[1].toFixed(3)}: ${t} in the browser ${b} = native ${n[t]}`);
       if (t === 'mstar') {
-        check(Math.abs(b - fromNpy) <= 0.02, `PNG + M_r: M* ${b} ≈ the same image as NPY ${fromNpy} (16-bit levels)`);
+        check(Math.abs(b - fromNpy) <= 0.02, `PNG + magnitudes: M* ${b} ≈ the same images as NPY ${fromNpy} (16-bit levels)`);
       }
     }
 
@@ -229,8 +259,9 @@ async function main() {
     check((await page.textContent('[data-testid="models"]')).includes('bundled ensemble'), 'the card kept its models');
     await loadBundles(page, [join(models, 'cnn.bundle')]);
     check((await page.textContent('[data-testid="models"]')).includes('cnn.bundle'), 'the card runs the chosen bundle');
-    await browserPredict(page, f('r.npy'), f('vel.npy'), 4.2);
-    const one = await readCsv(nativePredict(f('r.npy'), f('vel.npy'), 4.2, scratch, '', ['--bundle', join(models, 'cnn.bundle')]));
+    await browserPredict(page, f('r.npy'), f('g.npy'), f('vel.npy'), 4.2);
+    const one = await readCsv(nativePredict(f('r.npy'), f('g.npy'), f('vel.npy'), 4.2, scratch, ['', ''],
+      ['--bundle', join(models, 'cnn.bundle')]));
     const mine = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value'));
     const spread = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-spread'));
     check(Math.abs(mine - one.mstar) <= 1e-3 && spread === 0,

@@ -68,7 +68,7 @@ impl PreparedInputs {
 
 /// Whether the model input `input` reads the uploaded map named `map`: its own name, or `g`
 /// and `r` for the two-channel light input `rg`.
-fn reads_map(input: &str, map: &str) -> bool {
+pub fn reads_map(input: &str, map: &str) -> bool {
     input == map || (input == CnnInput::Rg.name() && (map == "g" || map == "r"))
 }
 

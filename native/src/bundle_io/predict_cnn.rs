@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use burn::tensor::{Device, Tensor, TensorData};
-use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs};
+use galmass_core::bundle::cnn_input::{
+    GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs, reads_map,
+};
 use galmass_core::bundle::{Bundle, Manifest};
 use galmass_core::cnn::MultiBranchResNet;
-use galmass_core::units::MSUN_R;
+use galmass_core::units::{MSUN_G, MSUN_R};
 use galmass_core::upload::KinematicMaps;
 
 use super::predict::{PredictionRow, Predictions};
@@ -192,6 +194,8 @@ pub struct MapFiles {
     pub rhsm_kpc: Option<f64>,
     /// Absolute AB r magnitude of the light inside a PNG r image (its calibration).
     pub r_mag: Option<f64>,
+    /// Absolute AB g magnitude of the light inside a PNG g image.
+    pub g_mag: Option<f64>,
 }
 
 /// Reads one map file with the browser's code path ([`GalaxyMap::from_upload`]).
@@ -210,13 +214,15 @@ fn read_file(
 /// Predicts one galaxy from its map files: pred per target (log10).
 pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> {
     let m = &bundle.manifest;
-    let png = match (files.r_mag, files.rhsm_kpc) {
-        (Some(mag), Some(rhsm)) => Some(PngCalibration::from_magnitude(mag, MSUN_R, rhsm)),
-        (Some(_), None) => {
-            return Err(BadInput("--r-mag needs --rhsm (the image covers 6 R_hsm)".into()).into());
-        }
-        (None, _) => None,
+    let png = |band: &str, mag: Option<f64>, msun: f64| match (mag, files.rhsm_kpc) {
+        (Some(mag), Some(rhsm)) => Ok(Some(PngCalibration::from_magnitude(mag, msun, rhsm))),
+        (Some(_), None) => Err(BadInput(format!(
+            "--{band}-mag needs --rhsm (the image covers 6 R_hsm)"
+        ))),
+        (None, _) => Ok(None),
     };
+    let png_r = png("r", files.r_mag, MSUN_R)?;
+    let png_g = png("g", files.g_mag, MSUN_G)?;
     let mut maps = Vec::new();
     for (name, path, light) in [
         ("r", &files.r, true),
@@ -227,7 +233,7 @@ pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> 
             let size = m
                 .inputs
                 .iter()
-                .find(|i| i.name == name)
+                .find(|i| reads_map(&i.name, name))
                 .and_then(|i| i.shape.last().copied())
                 .ok_or_else(|| {
                     BadInput(format!(
@@ -240,7 +246,11 @@ pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> 
                             .join(", ")
                     ))
                 })?;
-            let calibration = if name == "r" { png.as_ref() } else { None };
+            let calibration = match name {
+                "r" => png_r.as_ref(),
+                "g" => png_g.as_ref(),
+                _ => None,
+            };
             maps.push((name.to_string(), read_file(p, light, size, calibration)?));
         }
     }

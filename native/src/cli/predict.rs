@@ -53,9 +53,13 @@ pub struct PredictArgs {
     /// taken as linear, to L☉/kpc²)
     #[arg(long, value_name = "MAG", allow_hyphen_values = true, requires = "r")]
     pub r_mag: Option<f64>,
-    /// CNN bundles, one galaxy: g-band surface brightness map
+    /// CNN bundles, one galaxy: g-band surface brightness map on the r map's grid (models
+    /// that read colour, input `g` or `rg`; FITS/NPY, or a linear PNG with --g-mag)
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
     pub g: Option<PathBuf>,
+    /// CNN bundles, one galaxy with a PNG g image: absolute AB g magnitude of its light
+    #[arg(long, value_name = "MAG", allow_hyphen_values = true, requires = "g")]
+    pub g_mag: Option<f64>,
     /// CNN bundles, one galaxy: kinematic maps (2, K, K) V and σ in km/s or (3, K, K) with a
     /// 0/1 mask, covering ±3 R_hsm
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
@@ -109,6 +113,7 @@ pub fn run(a: &PredictArgs) -> Result<()> {
             vel: a.vel.clone(),
             rhsm_kpc: a.rhsm,
             r_mag: a.r_mag,
+            g_mag: a.g_mag,
         };
         let preds = bundles
             .iter()

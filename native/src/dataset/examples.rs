@@ -1,6 +1,6 @@
 //! Example galaxies for the web app's gallery ([`galmass_core::gallery`]): `n` test-split
 //! samples of a dataset file spread evenly in log M* (the samples at the n quantiles), with
-//! their maps and truths.
+//! their maps (r, g, V, σ, mask) and truths.
 
 use std::path::Path;
 
@@ -51,6 +51,7 @@ pub fn gallery(data: &Path, n: usize, source: String) -> Result<Gallery> {
             fdm: 10f64.powf(target("fdm")),
             r_side: (s.r.len() as f64).sqrt() as usize,
             r: s.r,
+            g: Some(s.g),
             vel_side: (kk as f64).sqrt() as usize,
             vel,
         });
