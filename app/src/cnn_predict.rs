@@ -443,7 +443,7 @@ fn files_to_inputs(
     let mut maps = vec![("r".into(), rmap)];
     if reads_g {
         let (gn, gb) = g.as_ref().ok_or(
-            "these models read colour: choose the g-band image too (FITS or NPY, same grid as r)",
+            "these models read colour: choose the g-band image too (FITS, NPY, or PNG with its magnitude; same grid as r)",
         )?;
         let gmap =
             GalaxyMap::from_upload(gn, gb, true, size("g"), png("g", mags.1, MSUN_G)?.as_ref())
