@@ -470,7 +470,6 @@ fn bench_cnn_infer_predicts_what_predict_does() {
 #[test]
 fn shipped_bundles_respond_to_light_and_size_as_physics_says() {
     use galmass::bundle_io::{read_bundle, read_gallery};
-    use galmass_core::bundle::probe::Probe;
 
     let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www");
     let gallery = read_gallery(&www.join("examples/gallery.json")).unwrap();
@@ -481,22 +480,7 @@ fn shipped_bundles_respond_to_light_and_size_as_physics_says() {
         .collect();
     for name in ["cnn.bundle", "cnn-2.bundle", "cnn-3.bundle"] {
         let bundle = read_bundle(&www.join("models").join(name)).unwrap();
-        let rs = galmass::bundle_io::probe::responses(
-            &[bundle],
-            &galaxies,
-            &[Probe::Light(10.0), Probe::Radius(2.0)],
-        )
-        .unwrap();
-        let get = |probe: Probe, target: &str| {
-            rs.iter()
-                .find(|r| r.probe == probe.label() && r.target == target)
-                .map(|r| r.median_dex)
-                .unwrap()
-        };
-        let (light, light_mtot) = (
-            get(Probe::Light(10.0), "mstar"),
-            get(Probe::Light(10.0), "mtot"),
-        );
+        let [light, light_mtot, r_mstar, r_mtot] = common::physics_probes(&[bundle], &galaxies);
         assert!(
             (0.3..=1.3).contains(&light),
             "{name}: light ×10 → Δ log M* = {light:+.3} dex"
@@ -505,8 +489,7 @@ fn shipped_bundles_respond_to_light_and_size_as_physics_says() {
             light_mtot <= light,
             "{name}: light ×10 → Δ log Mtot {light_mtot:+.3} > Δ log M* {light:+.3}"
         );
-        for target in ["mstar", "mtot"] {
-            let d = get(Probe::Radius(2.0), target);
+        for (target, d) in [("mstar", r_mstar), ("mtot", r_mtot)] {
             assert!(d >= 0.3, "{name}: R_hsm ×2 → Δ log {target} = {d:+.3} dex");
         }
     }

@@ -213,7 +213,7 @@ fn a_small_cnn_trained_on_mock_galaxies_responds_as_physics_says() {
         .take(24)
         .map(|i| sample_inputs(&ds.sample(i).unwrap(), &["r", "vel"]).unwrap())
         .collect();
-    let [light, r_mstar, r_mtot] =
+    let [light, _, r_mstar, r_mtot] =
         common::physics_probes(&[read_bundle(&bundle).unwrap()], &galaxies);
     assert!(
         (0.3..=1.3).contains(&light),

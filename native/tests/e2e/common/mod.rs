@@ -497,11 +497,12 @@ pub fn small_dataset(galaxies: u32, seed: u64) -> std::path::PathBuf {
 }
 
 /// The physics probes of issue 13 (`galmass probe`) for the ensemble `bundles` on `galaxies`,
-/// medians over the galaxies: [Δ log M* for light ×10, Δ log M* and Δ log Mtot for R_hsm ×2].
+/// medians over the galaxies: [Δ log M* and Δ log Mtot for light ×10, Δ log M* and Δ log Mtot
+/// for R_hsm ×2].
 pub fn physics_probes(
     bundles: &[galmass_core::bundle::Bundle],
     galaxies: &[galmass_core::bundle::cnn_input::GalaxyInputs],
-) -> [f64; 3] {
+) -> [f64; 4] {
     use galmass_core::bundle::probe::Probe;
     let rs = galmass::bundle_io::probe::responses(
         bundles,
@@ -517,6 +518,7 @@ pub fn physics_probes(
     };
     [
         get(Probe::Light(10.0), "mstar"),
+        get(Probe::Light(10.0), "mtot"),
         get(Probe::Radius(2.0), "mstar"),
         get(Probe::Radius(2.0), "mtot"),
     ]
