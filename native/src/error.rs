@@ -11,8 +11,15 @@ use crate::tng::TngError;
 pub struct BadInput(pub String);
 
 /// Process exit status for an error chain: 2 when any cause is bad input ([`BadInput`] or a
-/// [`TngError`] from reading a cutout or catalogue), else 1.
+/// [`TngError`] from reading a cutout or catalogue), [`crate::stop::STOPPED_EXIT`] (143) when
+/// a signal stopped the run after it saved its state ([`crate::stop::Stopped`]), else 1.
 pub fn exit_status(err: &anyhow::Error) -> u8 {
+    if err
+        .chain()
+        .any(|e| e.downcast_ref::<crate::stop::Stopped>().is_some())
+    {
+        return crate::stop::STOPPED_EXIT;
+    }
     let bad = err
         .chain()
         .any(|e| e.downcast_ref::<BadInput>().is_some() || e.downcast_ref::<TngError>().is_some());

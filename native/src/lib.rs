@@ -7,12 +7,14 @@
 
 pub mod atomic;
 pub mod bundle_io;
+pub mod cluster;
 pub mod dataset;
 pub mod error;
 pub mod evaluate;
 pub mod figures;
 pub mod report;
 pub mod stats;
+pub mod stop;
 pub mod tng;
 pub mod train;
 

@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use galmass::BadInput;
 use galmass::dataset::{
-    BuildReport, DatasetWriter, GalaxySource, SampleOptions, Split, SplitBy, WriteAttrs, build,
-    info, merge, partial_path,
+    BuildReport, DatasetWriter, GalaxySource, SampleOptions, ShardAttrs, Split, SplitBy,
+    WriteAttrs, build, info, merge, partial_path,
 };
 use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, cutout_id, read_catalog};
 use galmass_core::mock::selected_indices;
@@ -277,7 +277,13 @@ fn run_build(a: &BuildArgs) -> Result<()> {
         .into());
     }
     let t0 = Instant::now();
-    let src = shard_of(source(a)?, a.shard);
+    let full = source(a)?;
+    let shard = a.shard.map(|sh| ShardAttrs {
+        index: sh.i as u64,
+        count: sh.n as u64,
+        list_len: full.len() as u64,
+    });
+    let src = shard_of(full, a.shard);
     let mo = a.measure.options();
     let opts = SampleOptions {
         measure: mo,
@@ -305,12 +311,14 @@ fn run_build(a: &BuildArgs) -> Result<()> {
             SplitByArg::Galaxy => "galaxy".into(),
             SplitByArg::Sample => "sample".into(),
         },
+        shard,
     };
     let mut writer = DatasetWriter::create(&a.out, attrs)?;
     let pb = progress::bar(src.len() as u64, "dataset build (galaxies)");
     let report = build(&src, &opts, &mut writer, BATCH, &|k| pb.inc(k))?;
     pb.finish_and_clear();
-    if report.written == 0 {
+    // A shard with no usable galaxy is still written (empty), so the merge sees every shard.
+    if report.written == 0 && a.shard.is_none() {
         drop(writer);
         print_report(&report, t0.elapsed().as_secs_f64());
         return Err(BadInput(format!(

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_cnn;
+mod cluster;
 mod cutout_args;
 mod dataset;
 mod dataset_examples;
@@ -60,6 +61,9 @@ pub enum Command {
     Predict(predict::PredictArgs),
     /// How a CNN bundle answers physics: light ×10, ×2 and R_hsm ×2 on gallery galaxies
     Probe(probe::ProbeArgs),
+    /// Campaigns on a Slurm cluster: sharded dataset builds, grid rows as job arrays
+    #[command(subcommand)]
+    Cluster(cluster::ClusterCommand),
 }
 
 /// Runs the verb.
@@ -76,6 +80,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Export(a) => export::run(a),
         Command::Predict(a) => predict::run(a),
         Command::Probe(a) => probe::run(a),
+        Command::Cluster(c) => cluster::run(c),
     }
 }
 

@@ -71,6 +71,96 @@ pub struct ReproduceArgs {
     /// Where the CNNs train
     #[arg(long, value_enum, default_value_t = DeviceArg::Auto)]
     pub device: DeviceArg,
+    /// Run only the K-th (from 0) of the selected rows and write no report: one task of a
+    /// cluster job array (`galmass cluster reproduce`); the dataset must already exist. A
+    /// later run without --task gathers the finished rows into the report
+    #[arg(long, value_name = "K")]
+    pub task: Option<usize>,
+}
+
+/// One row of the grid a run selects: a CNN of Table 4 (and ours) or a GBDT of Table 6.
+#[derive(Clone, Debug)]
+pub(super) enum Selected {
+    /// A CNN row.
+    Cnn(CnnRow),
+    /// A GBDT row.
+    Gbdt(GbdtRow),
+}
+
+impl Selected {
+    /// The row's id as in report.md (`r_vel-mstar`, `gbdt-mstar`).
+    pub(super) fn id(&self) -> String {
+        match self {
+            Selected::Cnn(r) => r.id.to_string(),
+            Selected::Gbdt(r) => format!("gbdt-{}", r.id),
+        }
+    }
+
+    /// The file whose presence means the row is finished in `out` (its METRICS.json).
+    pub(super) fn done_path(&self, out: &Path) -> PathBuf {
+        match self {
+            Selected::Cnn(r) => out.join("cnn").join(r.id).join("METRICS.json"),
+            Selected::Gbdt(r) => out.join("gbdt").join(format!("{}.METRICS.json", r.id)),
+        }
+    }
+}
+
+/// The rows `a` selects, in the order they run: CNN rows, then GBDT rows (`--only` checked
+/// against the known ids; our rows beyond the paper are left out with `--literal`).
+pub(super) fn selected_rows(a: &ReproduceArgs) -> Result<Vec<Selected>> {
+    let known: Vec<String> = cnn_rows()
+        .iter()
+        .map(|r| r.id.to_string())
+        .chain(TABLE6.iter().map(|r| format!("gbdt-{}", r.id)))
+        .collect();
+    if let Some(bad) = a.only.iter().find(|o| !known.contains(o)) {
+        return Err(BadInput(format!(
+            "--only: unknown row `{bad}` (rows: {})",
+            known.join(", ")
+        ))
+        .into());
+    }
+    // Our rows beyond the paper need the side input, so a paper-literal run leaves them out.
+    let cnn = cnn_rows()
+        .into_iter()
+        .filter(|r| wanted(&a.only, r.id) && !(a.literal && r.paper.is_empty()))
+        .map(Selected::Cnn);
+    let gbdt = TABLE6
+        .iter()
+        .filter(|r| wanted(&a.only, &format!("gbdt-{}", r.id)))
+        .cloned()
+        .map(Selected::Gbdt);
+    Ok(cnn.chain(gbdt).collect())
+}
+
+/// The dataset file a run reads: `--data`, or the mock file it builds under `out/data/`.
+pub(super) fn data_path(a: &ReproduceArgs) -> PathBuf {
+    match &a.data {
+        Some(d) => d.clone(),
+        None => a
+            .out
+            .join("data")
+            .join(format!("mock-{}.h5", plan(a).galaxies)),
+    }
+}
+
+/// The `dataset build` arguments of the mock file a run without `--data` builds.
+pub(super) fn data_build_args(a: &ReproduceArgs) -> Vec<String> {
+    let p = plan(a);
+    [
+        "dataset",
+        "build",
+        "--source",
+        "mock",
+        "--galaxies",
+        &p.galaxies.to_string(),
+        "--seed",
+        &a.seed.to_string(),
+        "--image-size",
+        &p.image_size.to_string(),
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// The settings of a scale, after the command-line overrides.
@@ -134,75 +224,73 @@ fn wanted(only: &[String], id: &str) -> bool {
 pub fn run(a: &ReproduceArgs) -> Result<()> {
     let t0 = Instant::now();
     let p = plan(a);
-    let known: Vec<String> = cnn_rows()
-        .iter()
-        .map(|r| r.id.to_string())
-        .chain(TABLE6.iter().map(|r| format!("gbdt-{}", r.id)))
-        .collect();
-    if let Some(bad) = a.only.iter().find(|o| !known.contains(o)) {
-        return Err(BadInput(format!(
-            "--only: unknown row `{bad}` (rows: {})",
-            known.join(", ")
-        ))
-        .into());
-    }
+    let selected = selected_rows(a)?;
     std::fs::create_dir_all(a.out.join("figures"))
         .map_err(|e| BadInput(format!("--out {}: cannot create ({e})", a.out.display())))?;
     let mut commands = Vec::new();
 
-    let data = match &a.data {
-        Some(d) => d.clone(),
-        None => {
-            let d = a.out.join("data").join(format!("mock-{}.h5", p.galaxies));
-            if d.exists() {
-                eprintln!("reusing {}", d.display());
-            } else {
-                std::fs::create_dir_all(a.out.join("data"))?;
-                verb(
-                    &[
-                        "dataset",
-                        "build",
-                        "--source",
-                        "mock",
-                        "--galaxies",
-                        &p.galaxies.to_string(),
-                        "--seed",
-                        &a.seed.to_string(),
-                        "--image-size",
-                        &p.image_size.to_string(),
-                        "--out",
-                        &s(&d),
-                    ]
-                    .map(String::from),
-                    &mut commands,
-                )?;
-            }
-            d
+    let data = data_path(a);
+    if a.data.is_none() {
+        if data.exists() {
+            eprintln!("reusing {}", data.display());
+        } else if a.task.is_some() {
+            return Err(BadInput(format!(
+                "--task: the dataset {} does not exist yet (the cluster's data job builds it)",
+                data.display()
+            ))
+            .into());
+        } else {
+            std::fs::create_dir_all(a.out.join("data"))?;
+            let mut args = data_build_args(a);
+            args.extend(["--out".to_string(), s(&data)]);
+            verb(&args, &mut commands)?;
         }
-    };
+    }
     let file_size = galmass::dataset::reader::DatasetReader::open(&data)?
         .attrs
         .image_size;
 
+    if let Some(k) = a.task {
+        let Some(row) = selected.get(k) else {
+            return Err(BadInput(format!(
+                "--task {k}: the run selects {} rows (tasks 0–{})",
+                selected.len(),
+                selected.len().saturating_sub(1)
+            ))
+            .into());
+        };
+        match row {
+            Selected::Cnn(r) => {
+                cnn_row(a, &p, r, &data, file_size, &mut commands)?;
+            }
+            Selected::Gbdt(r) => {
+                gbdt_row(a, r, &data, &mut commands)?;
+            }
+        }
+        println!(
+            "reproduce task {k}: row {} done in {:.1} s ({})",
+            row.id(),
+            t0.elapsed().as_secs_f64(),
+            s(&row.done_path(&a.out))
+        );
+        return Ok(());
+    }
     let mut rows = Vec::new();
     let mut importance = BTreeMap::new();
     let mut device = String::new();
-    // Our rows beyond the paper need the side input, so a paper-literal run leaves them out.
-    for r in cnn_rows()
-        .iter()
-        .filter(|r| wanted(&a.only, r.id) && !(a.literal && r.paper.is_empty()))
-    {
-        let (mut rs, dev) = cnn_row(a, &p, r, &data, file_size, &mut commands)?;
-        rows.append(&mut rs);
-        device = dev;
-    }
-    for r in TABLE6
-        .iter()
-        .filter(|r| wanted(&a.only, &format!("gbdt-{}", r.id)))
-    {
-        let (row, imp) = gbdt_row(a, r, &data, &mut commands)?;
-        importance.insert(row.id.clone(), imp);
-        rows.push(row);
+    for row in &selected {
+        match row {
+            Selected::Cnn(r) => {
+                let (mut rs, dev) = cnn_row(a, &p, r, &data, file_size, &mut commands)?;
+                rows.append(&mut rs);
+                device = dev;
+            }
+            Selected::Gbdt(r) => {
+                let (row, imp) = gbdt_row(a, r, &data, &mut commands)?;
+                importance.insert(row.id.clone(), imp);
+                rows.push(row);
+            }
+        }
     }
     let mut baselines = Vec::new();
     for t in ["mstar", "mtot"] {

@@ -7,11 +7,86 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::reader::DatasetReader;
-use super::writer::{DatasetWriter, WriteAttrs};
+use super::writer::{DatasetWriter, ShardAttrs, WriteAttrs};
 use crate::BadInput;
 
 /// Samples copied per batch.
 const BATCH: usize = 192;
+
+/// Shard files (root attributes `shard_*`) must all be shards of one build — same shard
+/// count and list length — and every shard `0..count` must be given exactly once; files
+/// without shard attributes (older builds, or merged files) are merged as before.
+fn check_shards(readers: &[DatasetReader]) -> Result<()> {
+    let tagged: Vec<(&DatasetReader, ShardAttrs)> = readers
+        .iter()
+        .filter_map(|r| r.attrs.shard.map(|s| (r, s)))
+        .collect();
+    let Some(&(r0, s0)) = tagged.first() else {
+        return Ok(());
+    };
+    if tagged.len() != readers.len() {
+        let plain = readers
+            .iter()
+            .find(|r| r.attrs.shard.is_none())
+            .map(|r| r.path().display().to_string())
+            .unwrap_or_default();
+        return Err(BadInput(format!(
+            "{plain} is not a shard file, but {} is shard {}/{}: merge the shards of one build",
+            r0.path().display(),
+            s0.index,
+            s0.count
+        ))
+        .into());
+    }
+    let mut seen: Vec<Option<&DatasetReader>> = vec![None; s0.count as usize];
+    for &(r, s) in &tagged {
+        if (s.count, s.list_len) != (s0.count, s0.list_len) {
+            return Err(BadInput(format!(
+                "{} is shard {}/{} of a build of {} galaxies, {} is shard {}/{} of {}: \
+                 not one build",
+                r.path().display(),
+                s.index,
+                s.count,
+                s.list_len,
+                r0.path().display(),
+                s0.index,
+                s0.count,
+                s0.list_len
+            ))
+            .into());
+        }
+        let slot = &mut seen[s.index as usize];
+        if let Some(prev) = slot {
+            return Err(BadInput(format!(
+                "shard {}/{} is given twice: {} and {}",
+                s.index,
+                s.count,
+                prev.path().display(),
+                r.path().display()
+            ))
+            .into());
+        }
+        *slot = Some(r);
+    }
+    let missing: Vec<String> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| i.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(BadInput(format!(
+            "shard(s) {} of {} missing: build them (`dataset build … --shard i/{}`) and give \
+             all {} files",
+            missing.join(", "),
+            s0.count,
+            s0.count,
+            s0.count
+        ))
+        .into());
+    }
+    Ok(())
+}
 
 /// Merges `inputs` into `out` (written as `out.partial`, then renamed). `created` is the
 /// new file's creation time. Files of another schema, of different source, seed, map sizes
@@ -48,6 +123,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
             }
         }
     }
+    check_shards(&readers)?;
     // (galaxy_id, projection, file, row), sorted.
     let mut rows: Vec<(u64, u8, usize, usize)> = Vec::new();
     for (f, r) in readers.iter().enumerate() {
@@ -83,6 +159,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
             image_size: a0.image_size,
             kin_size: a0.kin_size,
             split_by: a0.split_by.clone(),
+            shard: None,
         },
     )?;
     for chunk in rows.chunks(BATCH) {

@@ -29,4 +29,4 @@ pub use reader::{DatasetReader, FileAttrs};
 pub use sample::{Sample, SampleOptions, samples_of};
 pub use schema::{FEATURE_NAMES, SCHEMA, TARGET_NAMES};
 pub use split::{Split, SplitBy, assign_split};
-pub use writer::{DatasetWriter, WriteAttrs, partial_path};
+pub use writer::{DatasetWriter, ShardAttrs, WriteAttrs, partial_path};

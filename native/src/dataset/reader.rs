@@ -11,6 +11,7 @@ use ndarray::s;
 
 use super::sample::Sample;
 use super::schema::{FEATURE_NAMES, SCHEMA, TARGET_NAMES};
+use super::writer::ShardAttrs;
 
 /// Root attributes of a dataset file.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +34,9 @@ pub struct FileAttrs {
     pub kin_size: usize,
     /// Unit of the split (`galaxy` or `sample`; empty if absent).
     pub split_by: String,
+    /// The shard this file is, when it is one shard of a sharded build (all three shard
+    /// attributes present).
+    pub shard: Option<ShardAttrs>,
 }
 
 /// An open dataset file whose schema was checked.
@@ -143,6 +147,28 @@ impl DatasetReader {
             image_size: sz,
             kin_size: k,
             split_by: str_attr("split_by").unwrap_or_default(),
+            shard: match (
+                file.attr("shard_index").is_ok(),
+                file.attr("shard_count").is_ok(),
+                file.attr("shard_list_len").is_ok(),
+            ) {
+                (false, false, false) => None,
+                _ => {
+                    let sh = ShardAttrs {
+                        index: u64_attr("shard_index")?,
+                        count: u64_attr("shard_count")?,
+                        list_len: u64_attr("shard_list_len")?,
+                    };
+                    if sh.count == 0 || sh.index >= sh.count {
+                        return Err(bad(
+                            "attribute `shard_index`",
+                            format!("{} is not below shard_count {}", sh.index, sh.count),
+                        )
+                        .into());
+                    }
+                    Some(sh)
+                }
+            },
         };
         Ok(DatasetReader {
             file,

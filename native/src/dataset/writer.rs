@@ -37,6 +37,22 @@ pub struct WriteAttrs {
     pub kin_size: usize,
     /// Unit of the split: `"galaxy"` or `"sample"`.
     pub split_by: String,
+    /// Which shard of a sharded build this file is (`dataset build --shard i/n`); `None` for
+    /// a whole build or a merged file.
+    pub shard: Option<ShardAttrs>,
+}
+
+/// The root attributes `shard_index`, `shard_count` and `shard_list_len` of a shard file:
+/// the file holds the galaxies whose position in the build's list of `list_len` galaxies is
+/// ≡ `index` (mod `count`). `dataset merge` checks them: one build, every shard once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardAttrs {
+    /// This shard's number, 0 ≤ index < count.
+    pub index: u64,
+    /// Number of shards of the build.
+    pub count: u64,
+    /// Galaxies in the whole build's list (before sharding).
+    pub list_len: u64,
 }
 
 /// Appends samples to a new dataset file; see the module documentation.
@@ -106,6 +122,11 @@ impl DatasetWriter {
         u64_attr(f, "image_size", sz as u64)?;
         u64_attr(f, "kin_size", k as u64)?;
         string_attr(f, "split_by", &w.attrs.split_by)?;
+        if let Some(sh) = w.attrs.shard {
+            u64_attr(f, "shard_index", sh.index)?;
+            u64_attr(f, "shard_count", sh.count)?;
+            u64_attr(f, "shard_list_len", sh.list_len)?;
+        }
         let maps = f.create_group("maps")?;
         new_resizable::<f32>(&maps, "r", &[sz, sz])?;
         new_resizable::<f32>(&maps, "g", &[sz, sz])?;

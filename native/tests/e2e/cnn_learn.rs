@@ -74,6 +74,7 @@ fn write_dataset(path: &std::path::Path) {
             image_size: SIDE,
             kin_size: KIN,
             split_by: "sample".into(),
+            shard: None,
         },
     )
     .unwrap();

@@ -287,19 +287,48 @@ fn merged_shards_equal_a_single_build() {
     for d in &f64s {
         assert_eq!(col::<f64>(&a, d), col::<f64>(&b, d), "{d}");
     }
-    // The same shard twice is refused.
+    // Shard files say which shard of which build they are; whole and merged files do not.
+    assert_eq!(u64_attr(&shard0, "shard_index"), 0);
+    assert_eq!(u64_attr(&shard0, "shard_count"), 2);
+    assert_eq!(u64_attr(&shard0, "shard_list_len"), 6);
+    for f in [&a, &b] {
+        assert!(f.attr("shard_index").is_err() && f.attr("shard_count").is_err());
+    }
+    // The same shard twice, a missing shard, and a shard of another build are refused,
+    // and nothing is written.
+    let bad = p("bad-merge.h5").display().to_string();
+    exit2(
+        &["dataset", "merge", &s0, &s0, "--out", &bad],
+        &["shard 0/2 is given twice", &s0],
+    );
+    exit2(
+        &["dataset", "merge", &s1, "--out", &bad],
+        &["shard(s) 0 of 2 missing"],
+    );
+    mock_build(&p("t0.h5"), 8, &["--shard", "0/2"]);
+    let t0 = p("t0.h5").display().to_string();
+    exit2(
+        &["dataset", "merge", &t0, &s1, "--out", &bad],
+        &["not one build", "of 8", "of 6"],
+    );
+    exit2(
+        &["dataset", "merge", &s0, &s1, &m, "--out", &bad],
+        &["is not a shard file", &m],
+    );
+    assert!(!p("bad-merge.h5").exists());
+    // Files without shard attributes (whole builds, merged files) are merged sample by
+    // sample, and a sample present twice is refused.
     exit2(
         &[
             "dataset",
             "merge",
-            &s0,
-            &s0,
+            &m,
+            &p("all.h5").display().to_string(),
             "--out",
-            &p("dup.h5").display().to_string(),
+            &bad,
         ],
         &["in both"],
     );
-    assert!(!p("dup.h5").exists());
     // A file of another schema version is refused by info and merge, naming file and attribute.
     let other = p("other.h5");
     std::fs::copy(p("s1.h5"), &other).unwrap();

@@ -5,6 +5,7 @@
 mod common;
 
 mod cli;
+mod cluster;
 mod cnn_bundle;
 mod cnn_learn;
 mod cnn_steps;

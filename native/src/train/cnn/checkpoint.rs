@@ -4,6 +4,12 @@
 //! file + rename) naming epoch E, the curves so far, the best epoch and the shuffling RNG's
 //! position. Whatever instant a run is killed, `checkpoint.json` names a complete pair of
 //! records; older pairs are removed after it is replaced.
+//!
+//! A run stopped by SIGTERM/SIGINT in the middle of an epoch ([`crate::stop`]) also writes
+//! `ckpt-{model,optim}-partial.bpk` and records the steps done in that epoch
+//! ([`PartialEpoch`]); the resumed run redraws the epoch's order from the RNG position of
+//! the epoch's start, skips those steps and continues, so it ends with the same weights as a
+//! run that was never stopped.
 
 use std::fs;
 use std::io::Write;
@@ -77,6 +83,21 @@ pub struct RunState {
     pub best_val_loss: f64,
     /// Training wall time so far, seconds.
     pub train_seconds: f64,
+    /// Steps already done in epoch `epochs_done + 1`, when the run was stopped inside it
+    /// (records `ckpt-*-partial.bpk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<PartialEpoch>,
+}
+
+/// Progress inside an epoch that a stop interrupted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartialEpoch {
+    /// Optimiser steps done in the epoch.
+    pub steps: usize,
+    /// Sum of per-sample training MSE over those steps (dex²).
+    pub loss_sum: f64,
+    /// Wall seconds spent in the epoch so far.
+    pub seconds: f64,
 }
 
 /// Path of the model record of epoch `e` in `dir`.
@@ -100,6 +121,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
 }
 
+/// Path of the model record of a partial epoch in `dir`.
+pub fn partial_model_path(dir: &Path) -> PathBuf {
+    dir.join("ckpt-model-partial.bpk")
+}
+
+/// Path of the optimiser record of a partial epoch in `dir`.
+pub fn partial_optim_path(dir: &Path) -> PathBuf {
+    dir.join("ckpt-optim-partial.bpk")
+}
+
 /// Saves `state` as the checkpoint manifest (the records of `state.epochs_done` must already
 /// be on disk) and removes the records of earlier epochs.
 pub fn commit(dir: &Path, state: &RunState) -> Result<()> {
@@ -107,6 +138,13 @@ pub fn commit(dir: &Path, state: &RunState) -> Result<()> {
     write_atomic(&dir.join(CHECKPOINT_JSON), &json)?;
     for e in 0..state.epochs_done {
         for p in [model_path(dir, e), optim_path(dir, e)] {
+            if p.exists() {
+                let _ = fs::remove_file(p);
+            }
+        }
+    }
+    if state.partial.is_none() {
+        for p in [partial_model_path(dir), partial_optim_path(dir)] {
             if p.exists() {
                 let _ = fs::remove_file(p);
             }

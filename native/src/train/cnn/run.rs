@@ -20,7 +20,10 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::checkpoint::{self, Curves, RunState, model_path, optim_path};
+use super::checkpoint::{
+    self, Curves, PartialEpoch, RunState, model_path, optim_path, partial_model_path,
+    partial_optim_path,
+};
 use super::data::CnnData;
 use super::device::{Chosen, choose};
 use super::infer::{BEST_MODEL, MODEL_JSON, ModelDesc, load_record, predict, to_tensors};
@@ -31,6 +34,7 @@ use super::options::{OptimizerChoice, TrainCnnOptions};
 use super::prefetch::Prefetcher;
 use crate::BadInput;
 use crate::figures;
+use crate::stop::Stopped;
 use crate::train::gbdt::target_label;
 
 /// Adam's ε: PyTorch's default (Burn's default is 1e-5).
@@ -181,6 +185,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         best_epoch: 0,
         best_val_loss: f64::INFINITY,
         train_seconds: 0.0,
+        partial: None,
     };
     let ad = device.clone().autodiff();
     let mut model = MultiBranchResNet::new(&config, opts.seed, &ad)
@@ -208,13 +213,18 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
     if let Some(prev) = previous {
         check_resume(&prev, &state)?;
         let e = prev.epochs_done;
-        let rec = ModuleRecord::load(model_path(dir, e))
-            .map_err(|err| anyhow::anyhow!("loading the model checkpoint of epoch {e}: {err}"))?;
+        let (mp, op) = match &prev.partial {
+            Some(_) => (partial_model_path(dir), partial_optim_path(dir)),
+            None => (model_path(dir, e), optim_path(dir, e)),
+        };
+        let rec = ModuleRecord::load(&mp).map_err(|err| {
+            anyhow::anyhow!("loading the model checkpoint {}: {err}", mp.display())
+        })?;
         model = model
             .try_load_record(rec)
             .map_err(|err| anyhow::anyhow!("applying the model checkpoint: {err}"))?;
         optim = optim
-            .load(optim_path(dir, e))
+            .load(&op)
             .map_err(|err| anyhow::anyhow!("loading the optimiser checkpoint: {err}"))?;
         state = prev;
     } else {
@@ -233,8 +243,12 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
 
     let n_train = data.splits[0].len();
     let steps = n_train.div_ceil(opts.batch);
+    crate::stop::install();
     for epoch in state.epochs_done..opts.epochs {
         let t0 = Instant::now();
+        // Steps this epoch already did before a stop (a resumed partial epoch).
+        let done = state.partial.take();
+        let epoch_start_pos = rng.get_word_pos();
         let lr = opts.schedule.lr(opts.lr, epoch, opts.epochs, 0, steps);
         let mut order = data.splits[0].clone();
         order.shuffle(&mut rng);
@@ -249,9 +263,14 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             n_train as u64,
             format!("epoch {}/{} lr {lr:.2e}", epoch + 1, opts.epochs),
         );
+        let skip = done.as_ref().map_or(0, |d| d.steps.min(batches.len()));
+        pb.inc(batches[..skip].iter().map(Vec::len).sum::<usize>() as u64);
+        let batches = batches[skip..].to_vec();
+        let ops = ops.map(|o: Vec<Vec<u8>>| o[skip..].to_vec());
         let mut pf = Prefetcher::start(data.clone(), batches, ops);
-        let mut loss_sum = 0.0f64;
-        let mut step = 0;
+        let mut loss_sum = done.as_ref().map_or(0.0, |d| d.loss_sum);
+        let seconds_before = done.as_ref().map_or(0.0, |d| d.seconds);
+        let mut step = skip;
         while let Some(b) = pf.next_batch() {
             let b = b?;
             let n = b.indices.len();
@@ -269,6 +288,23 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             model = optim.step(lr_step, model, grads);
             step += 1;
             pb.inc(n as u64);
+            if crate::stop::requested() && step < steps {
+                pb.finish_and_clear();
+                drop(pf);
+                return Err(stop_inside_epoch(
+                    dir,
+                    &mut state,
+                    &model,
+                    &optim,
+                    epoch_start_pos,
+                    PartialEpoch {
+                        steps: step,
+                        loss_sum,
+                        seconds: seconds_before + t0.elapsed().as_secs_f64(),
+                    },
+                    opts.epochs,
+                ));
+            }
         }
         pb.finish_and_clear();
         let train_loss = loss_sum / n_train as f64;
@@ -291,7 +327,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         optim
             .save(optim_path(dir, e))
             .map_err(|err| anyhow::anyhow!("saving the optimiser checkpoint: {err}"))?;
-        let secs = t0.elapsed().as_secs_f64();
+        let secs = seconds_before + t0.elapsed().as_secs_f64();
         state.curves.train_loss.push(train_loss);
         state.curves.val_loss.push(val_loss);
         state.curves.lr.push(lr);
@@ -307,9 +343,57 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             n_train as f64 / secs.max(1e-9),
             if state.best_epoch == e { " *best" } else { "" }
         );
+        if crate::stop::requested() && e < opts.epochs {
+            return Err(Stopped(format!(
+                "stopped by a signal after epoch {e}/{}; the checkpoint in {} is complete: \
+                 run the same command with --resume to continue",
+                opts.epochs,
+                dir.display()
+            ))
+            .into());
+        }
     }
 
     finish(dir, opts, &data, &config, &state, &device, label)
+}
+
+/// Saves the model and optimiser after `partial.steps` steps of epoch
+/// `state.epochs_done + 1` and the manifest that names them, and returns the [`Stopped`]
+/// error that ends the run (or the error that kept the checkpoint from being written).
+#[allow(clippy::too_many_arguments)]
+fn stop_inside_epoch(
+    dir: &Path,
+    state: &mut RunState,
+    model: &MultiBranchResNet,
+    optim: &ModuleOptimizer,
+    epoch_start_pos: u128,
+    partial: PartialEpoch,
+    epochs: usize,
+) -> anyhow::Error {
+    let steps = partial.steps;
+    let save = || -> Result<()> {
+        model
+            .valid()
+            .into_record()
+            .save(partial_model_path(dir))
+            .map_err(|err| anyhow::anyhow!("saving the model checkpoint: {err}"))?;
+        optim
+            .save(partial_optim_path(dir))
+            .map_err(|err| anyhow::anyhow!("saving the optimiser checkpoint: {err}"))?;
+        state.rng_word_pos = epoch_start_pos;
+        state.partial = Some(partial);
+        checkpoint::commit(dir, state)
+    };
+    match save() {
+        Ok(()) => Stopped(format!(
+            "stopped by a signal after step {steps} of epoch {}/{epochs}; the checkpoint in {} \
+             is complete: run the same command with --resume to continue",
+            state.epochs_done + 1,
+            dir.display()
+        ))
+        .into(),
+        Err(e) => e.context("stopped by a signal, but the checkpoint could not be written"),
+    }
 }
 
 /// Evaluates the best model on the test split and writes the reports.
