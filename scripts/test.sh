@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # galmass — the one test command (README, CI). Installs what is missing, idempotently, then
-# runs every check: formatting, clippy (native and wasm32), the Rust tests, a debug build of
-# the web app (scripts/web.sh), and the browser tests. Fails fast with the failing stage named.
+# runs every check: formatting, clippy (native and wasm32), the Rust tests, the Slurm test
+# (scripts/slurm-test.sh), a debug build of the web app (scripts/web.sh), and the browser tests. Fails fast with the failing stage named.
 #
 #   scripts/test.sh            # from anywhere inside the clone
 #
@@ -114,6 +114,9 @@ stage "clippy (native, all targets)" \
 stage "clippy (wasm32: core, app)" \
   cargo clippy -p galmass-core -p galmass-app --target wasm32-unknown-unknown -- -D warnings
 stage "rust tests" rust_tests
+# galmass cluster on a real single-node Slurm (slurmctld + slurmd started by the script).
+stage "slurm test (galmass cluster)" env \
+  GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" scripts/slurm-test.sh
 # The same mock galaxies, bit for bit, compiled to wasm32 and run in Node.
 stage "wasm32 determinism test (node)" env \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use galmass::BadInput;
 use galmass::cluster::plan::{PLAN_SCHEMA, TASK_TOKEN};
-use galmass::cluster::{Plan, Site, Stage, Task, TaskState, stage_status, submit};
+use galmass::cluster::{Plan, Site, Stage, Task, TaskState, mark_lost, stage_status, submit};
 
 use super::reproduce::{data_build_args, data_path, selected_rows};
 use super::{Cli, Command, now};
@@ -399,11 +399,16 @@ fn run_status(a: &StatusArgs) -> Result<()> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let all: Vec<_> = plan
+    let mut all: Vec<_> = plan
         .stages
         .iter()
         .flat_map(|st| stage_status(&plan, st, now))
         .collect();
+    // With Slurm at hand, tasks it no longer holds are told from those still queued.
+    let ids: Vec<String> = plan.submissions.iter().map(|s| s.job_id.clone()).collect();
+    if let Ok(queued) = galmass::cluster::slurm::still_queued(&ids) {
+        mark_lost(&plan, &mut all, &queued);
+    }
     if a.json {
         for t in &all {
             println!("{}", serde_json::to_string(t)?);
@@ -438,17 +443,30 @@ fn run_status(a: &StatusArgs) -> Result<()> {
             .collect();
         let total: f64 = secs.iter().fold(0.0, |a, b| a + b);
         println!(
-            "{:<7} {}/{} done, {} running, {} stopped, {} failed, {} waiting; done tasks took \
-             {:.0} s in all (longest {:.0} s)",
+            "{:<7} {}/{} done, {} running, {} waiting, {} stopped, {} failed, {} lost; done \
+             tasks took {:.0} s in all (longest {:.0} s)",
             st.name,
             count(TaskState::Done),
             ts.len(),
             count(TaskState::Running),
+            count(TaskState::Waiting),
             count(TaskState::Stopped),
             count(TaskState::Failed),
-            count(TaskState::Waiting),
+            count(TaskState::Lost),
             total,
             secs.iter().cloned().fold(0.0, f64::max)
+        );
+    }
+    let unfinished = all
+        .iter()
+        .filter(|t| matches!(t.state, TaskState::Stopped | TaskState::Failed | TaskState::Lost))
+        .count();
+    if unfinished > 0 {
+        println!(
+            "{unfinished} task(s) stopped, failed or lost (logs in {}): `galmass cluster submit \
+             {}` resubmits them and what depends on them",
+            plan.jobdir.join("logs").display(),
+            a.jobdir.display()
         );
     }
     if let Some(s) = plan.submissions.last() {

@@ -15,4 +15,4 @@ pub mod status;
 pub use plan::{Plan, Stage, Submission, Task};
 pub use script::Site;
 pub use slurm::submit;
-pub use status::{TaskState, TaskStatus, stage_status};
+pub use status::{TaskState, TaskStatus, mark_lost, stage_status};

@@ -41,6 +41,9 @@ pub enum TaskState {
     Failed,
     /// No record: not started yet (or never submitted).
     Waiting,
+    /// Submitted, not finished, and no longer in Slurm's queue (cancelled before it ran, or
+    /// killed without a chance to record it): resubmit it.
+    Lost,
 }
 
 impl TaskState {
@@ -52,6 +55,7 @@ impl TaskState {
             TaskState::Stopped => "stopped",
             TaskState::Failed => "failed",
             TaskState::Waiting => "waiting",
+            TaskState::Lost => "lost",
         }
     }
 }
@@ -113,6 +117,36 @@ pub fn stage_status(plan: &Plan, stage: &Stage, now: i64) -> Vec<TaskStatus> {
             }
         })
         .collect()
+}
+
+/// Marks as [`TaskState::Lost`] the waiting or running tasks whose latest submission Slurm
+/// no longer holds; `queued` lists the job ids `squeue` shows, one per array element
+/// (`123_4`) or job (`125`).
+pub fn mark_lost(plan: &Plan, tasks: &mut [TaskStatus], queued: &[String]) {
+    for t in tasks.iter_mut() {
+        if !matches!(t.state, TaskState::Waiting | TaskState::Running) {
+            continue;
+        }
+        let Some(stage) = plan.stages.iter().find(|s| s.name == t.stage) else {
+            continue;
+        };
+        let Some(sub) = plan
+            .submissions
+            .iter()
+            .rev()
+            .find(|s| s.stage == t.stage && s.indices.contains(&t.index))
+        else {
+            continue;
+        };
+        let id = if stage.array {
+            format!("{}_{}", sub.job_id, t.index)
+        } else {
+            sub.job_id.clone()
+        };
+        if !queued.contains(&id) {
+            t.state = TaskState::Lost;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -180,5 +214,22 @@ mod tests {
         assert_eq!(s[1].seconds, Some(60.0));
         assert_eq!(s[2].exit, Some(143));
         assert_eq!(s[3].seconds, None);
+        // Task 1 runs and task 3 waits in the queue; once Slurm no longer holds them,
+        // they are lost.
+        let mut plan = plan;
+        plan.submissions.push(crate::cluster::Submission {
+            stage: "build".into(),
+            job_id: "7".into(),
+            indices: vec![0, 1, 2, 3],
+            at: String::new(),
+        });
+        let mut q = s.clone();
+        mark_lost(&plan, &mut q, &["7_1".into(), "7_3".into()]);
+        assert_eq!(q, s);
+        let mut q = s.clone();
+        mark_lost(&plan, &mut q, &["7_1".into()]);
+        assert_eq!(q[1].state, TaskState::Running);
+        assert_eq!(q[3].state, TaskState::Lost);
+        assert_eq!(q[0].state, TaskState::Done);
     }
 }
