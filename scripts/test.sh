@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # galmass — the one test command (README, CI). Installs what is missing, idempotently, then
 # runs every check: formatting, clippy (native and wasm32), the Rust tests, the Slurm test
-# (scripts/slurm-test.sh), a debug build of the web app (scripts/web.sh), and the browser tests. Fails fast with the failing stage named.
+# (scripts/slurm-test.sh), a debug build of the web app (scripts/web.sh), and the browser
+# tests. Fails fast with the failing stage named.
 #
 #   scripts/test.sh            # from anywhere inside the clone
 #

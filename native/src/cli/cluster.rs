@@ -459,7 +459,12 @@ fn run_status(a: &StatusArgs) -> Result<()> {
     }
     let unfinished = all
         .iter()
-        .filter(|t| matches!(t.state, TaskState::Stopped | TaskState::Failed | TaskState::Lost))
+        .filter(|t| {
+            matches!(
+                t.state,
+                TaskState::Stopped | TaskState::Failed | TaskState::Lost
+            )
+        })
         .count();
     if unfinished > 0 {
         println!(
