@@ -53,6 +53,9 @@ pick_port() {
 }
 PORT=$(pick_port)
 HOST=$(hostname -s)
+# Two CPUs (one if that is all there is): two tasks run at once and the others wait, so the
+# shard cancelled right after submission is still waiting.
+CPUS=$(($(nproc) < 2 ? $(nproc) : 2))
 USER_NAME=$(id -un)
 mkdir -p "$T/slurm/state" "$T/slurm/spool"
 export SLURM_CONF="$T/slurm/slurm.conf"
@@ -81,7 +84,7 @@ JobCompType=jobcomp/none
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 KillWait=30
-NodeName=${HOST} NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
+NodeName=${HOST} NodeAddr=127.0.0.1 CPUs=${CPUS} State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 
@@ -136,7 +139,7 @@ wait_queue
 "$G" cluster status "$T/ds"
 [ ! -e "$T/merged.h5" ] || fail "the merge ran although shard 3 was cancelled"
 state=$("$G" cluster status "$T/ds" --json | jq -r 'select(.stage == "build" and .index == 3) | .state')
-[ "$state" = lost ] || fail "the cancelled shard 3 should be 'lost', is '$state'"
+case $state in lost | failed) ;; *) fail "the cancelled shard 3 should be 'lost' (or 'failed' if it had started), is '$state'" ;; esac
 out=$("$G" cluster submit "$T/ds")
 echo "$out"
 grep -q "^submitted build as job [0-9]* array 3 (1 task)" <<<"$out" || fail "only shard 3 should be resubmitted"

@@ -11,7 +11,7 @@ use crate::tng::TngError;
 pub struct BadInput(pub String);
 
 /// Process exit status for an error chain: 2 when any cause is bad input ([`BadInput`] or a
-/// [`TngError`] from reading a cutout or catalogue), [`crate::stop::STOPPED_EXIT`] (143) when
+/// [`TngError`] from reading a cutout or catalogue), [`crate::stop::STOPPED_EXIT`] (75) when
 /// a signal stopped the run after it saved its state ([`crate::stop::Stopped`]), else 1.
 pub fn exit_status(err: &anyhow::Error) -> u8 {
     if err

@@ -70,7 +70,7 @@ pub struct SiteArgs {
 #[derive(Args, Debug)]
 pub struct DatasetArgs {
     /// Number of shards = array tasks; shard i holds the galaxies at positions ≡ i (mod n)
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub shards: u64,
     /// The merged dataset file
     #[arg(long, value_name = "FILE")]
@@ -87,7 +87,7 @@ pub struct DatasetArgs {
 #[derive(Args, Debug)]
 pub struct ReproduceArgs {
     /// Build the mock dataset as this many shards (array) and a merge; 1 = one job
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub shards: u64,
     /// GPUs per row task (#SBATCH --gres=gpu:N); pass `--device gpu` to reproduce too
     #[arg(long)]
@@ -144,6 +144,17 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 /// galmass executable and the site options.
 fn new_plan(kind: &str, s: &SiteArgs) -> Result<Plan> {
     let jobdir = absolute(&s.jobdir)?;
+    let workdir = std::env::current_dir()?;
+    for (what, p) in [("--jobdir", &jobdir), ("the working directory", &workdir)] {
+        let text = p.display().to_string();
+        if text.contains('%') || text.chars().any(char::is_control) {
+            return Err(BadInput(format!(
+                "{what} {text}: Slurm expands `%` in log names, and control characters break \
+                 the scripts; choose a path without them"
+            ))
+            .into());
+        }
+    }
     if Plan::path(&jobdir).exists() {
         return Err(BadInput(format!(
             "{} already holds a campaign: `galmass cluster submit {}` resubmits what is \
@@ -170,7 +181,7 @@ fn new_plan(kind: &str, s: &SiteArgs) -> Result<Plan> {
         schema: PLAN_SCHEMA.into(),
         kind: kind.into(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
-        workdir: std::env::current_dir()?,
+        workdir,
         jobdir,
         galmass,
         site: Site {
@@ -309,6 +320,7 @@ fn run_reproduce(a: &ReproduceArgs) -> Result<()> {
             return Err(BadInput(format!("--data {}: no such file", d.display())).into());
         }
         Some(_) => {}
+        None if data.exists() => {}
         None if a.shards > 1 => {
             stages.extend(shard_stages(&plan, &data_build_args(ra), a.shards, &data));
         }
@@ -367,6 +379,8 @@ fn run_reproduce(a: &ReproduceArgs) -> Result<()> {
 fn send(plan: &mut Plan, dry_run: bool, fresh: bool) -> Result<()> {
     let created = fresh && !dry_run && !plan.jobdir.exists();
     let res = submit(plan, dry_run, &now());
+    // Once Slurm accepted anything, the job directory is its record: keep it.
+    let created = created && plan.submissions.is_empty();
     match res {
         Ok(subs) if subs.is_empty() && !dry_run => {
             println!(
@@ -399,14 +413,16 @@ fn run_status(a: &StatusArgs) -> Result<()> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
+    // The queue first, then the files: a task that ends in between reads as done, not lost.
+    let ids: Vec<String> = plan.submissions.iter().map(|s| s.job_id.clone()).collect();
+    let queued = galmass::cluster::slurm::still_queued(&ids).ok();
     let mut all: Vec<_> = plan
         .stages
         .iter()
         .flat_map(|st| stage_status(&plan, st, now))
         .collect();
     // With Slurm at hand, tasks it no longer holds are told from those still queued.
-    let ids: Vec<String> = plan.submissions.iter().map(|s| s.job_id.clone()).collect();
-    if let Ok(queued) = galmass::cluster::slurm::still_queued(&ids) {
+    if let Some(queued) = queued {
         mark_lost(&plan, &mut all, &queued);
     }
     if a.json {

@@ -338,10 +338,11 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
         commands,
     };
     report.checks = report.ordering_checks();
-    let json = a.out.join("report.json");
-    write_atomic(&json, &serde_json::to_vec_pretty(&report)?)?;
+    // report.json last: its presence marks the report finished (`cluster` reads it so).
     let md = a.out.join("report.md");
     write_atomic(&md, render(&report).as_bytes())?;
+    let json = a.out.join("report.json");
+    write_atomic(&json, &serde_json::to_vec_pretty(&report)?)?;
 
     println!(
         "\nreproduce --scale {}: {} rows in {:.1} min",
@@ -422,10 +423,27 @@ fn cnn_row(
     if r.hybrid {
         args.push("--hybrid".into());
     }
-    if dir.join("checkpoint.json").exists() {
-        args.push("--resume".into());
+    // A finished run of these settings is read as it is (a gather job on a node without the
+    // rows' GPU must not retrain or re-evaluate); an unfinished one resumes.
+    let state = galmass::train::cnn::checkpoint::load(&dir)?;
+    let finished = state.as_ref().is_some_and(|st| {
+        st.partial.is_none()
+            && st.epochs_done == p.epochs
+            && st.batch == p.batch
+            && st.lr == p.lr
+            && st.seed == a.seed
+            && st.image_size == size
+            && st.config.width == p.width
+    }) && dir.join("METRICS.json").exists()
+        && dir.join("test_predictions.csv").exists();
+    if finished {
+        eprintln!("reusing {}", dir.join("METRICS.json").display());
+    } else {
+        if state.is_some() {
+            args.push("--resume".into());
+        }
+        verb(&args, commands)?;
     }
-    verb(&args, commands)?;
     let metrics: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.join("METRICS.json")).context("reading the run's METRICS.json")?,
     )?;

@@ -144,25 +144,35 @@ impl Plan {
             .join(format!("{}-{index}.json", stage.name))
     }
 
-    /// What a submission now would send, per stage: the indices of unfinished tasks, and
-    /// every task of every stage after the first one that has any (a rebuilt shard makes the
-    /// merge stale, a retrained row the report).
+    /// What a submission now would send, per stage: the unfinished tasks of a stage whose
+    /// consumer (the next stage) is itself unfinished, or of the last stage — so shards
+    /// deleted after their merge are not rebuilt — and every task of every stage after the
+    /// first one sent (a rebuilt shard makes the merge stale, a retrained row the report).
     pub fn pending(&self) -> Vec<(usize, Vec<usize>)> {
+        let unfinished = |st: &Stage| -> Vec<usize> {
+            st.tasks
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !self.is_done(t))
+                .map(|(i, _)| i)
+                .collect()
+        };
         let mut out = Vec::new();
-        let mut downstream = false;
         for (k, st) in self.stages.iter().enumerate() {
-            let idx: Vec<usize> = if downstream {
+            let idx: Vec<usize> = if !out.is_empty() {
                 (0..st.tasks.len()).collect()
             } else {
-                st.tasks
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| !self.is_done(t))
-                    .map(|(i, _)| i)
-                    .collect()
+                let consumer_needs = self
+                    .stages
+                    .get(k + 1)
+                    .is_none_or(|next| !unfinished(next).is_empty());
+                if consumer_needs {
+                    unfinished(st)
+                } else {
+                    Vec::new()
+                }
             };
             if !idx.is_empty() {
-                downstream = true;
                 out.push((k, idx));
             }
         }
@@ -241,17 +251,23 @@ mod tests {
     }
 
     #[test]
-    fn pending_resends_missing_tasks_and_everything_after() {
+    fn pending_sends_missing_tasks_their_consumers_need_and_everything_after() {
         let dir = tempfile::tempdir().unwrap();
         let p = plan(dir.path());
         assert_eq!(p.pending(), vec![(0, vec![0, 1, 2]), (1, vec![0])]);
         for k in [0, 2] {
             std::fs::write(dir.path().join(format!("shard-{k}.h5")), b"x").unwrap();
         }
-        // The merged file of an earlier try is stale once a shard is rebuilt.
-        std::fs::write(dir.path().join("all.h5"), b"x").unwrap();
+        // The missing shard, and the merge after it.
         assert_eq!(p.pending(), vec![(0, vec![1]), (1, vec![0])]);
         std::fs::write(dir.path().join("shard-1.h5"), b"x").unwrap();
+        assert_eq!(p.pending(), vec![(1, vec![0])]);
+        std::fs::write(dir.path().join("all.h5"), b"x").unwrap();
+        assert_eq!(p.pending(), vec![]);
+        // Shards removed after their merge are not rebuilt.
+        for k in 0..3 {
+            std::fs::remove_file(dir.path().join(format!("shard-{k}.h5"))).unwrap();
+        }
         assert_eq!(p.pending(), vec![]);
     }
 }

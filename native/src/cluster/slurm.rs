@@ -13,7 +13,15 @@ use crate::atomic::write_atomic;
 /// Runs a Slurm command, returning its standard output; a missing command or a refusal is
 /// [`BadInput`] with Slurm's own message.
 fn slurm(cmd: &str, args: &[String]) -> Result<String> {
-    let out = Command::new(cmd).args(args).output().map_err(|e| {
+    let mut c = Command::new(cmd);
+    // The user's defaults for squeue (states, users, partitions, names shown) must not hide
+    // our jobs.
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("SQUEUE_") {
+            c.env_remove(k);
+        }
+    }
+    let out = c.args(args).output().map_err(|e| {
         BadInput(format!(
             "cannot run `{cmd}` ({e}): galmass cluster needs Slurm's commands (sbatch, squeue, \
              scancel) on PATH — run it on a login node of the cluster"
@@ -36,11 +44,14 @@ pub fn still_queued(ids: &[String]) -> Result<Vec<String>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // `squeue -j` fails on ids it no longer knows; list the user's jobs and filter instead.
+    // `squeue -j` fails on ids it no longer knows; list the user's jobs (hidden partitions
+    // too) and filter instead.
     let out = slurm(
         "squeue",
         &[
             "--noheader".into(),
+            "--me".into(),
+            "--all".into(),
             "--array".into(),
             "--format=%i %F".into(),
         ],
@@ -60,13 +71,17 @@ pub fn still_queued(ids: &[String]) -> Result<Vec<String>> {
 
 /// Writes every stage's script and submits what [`Plan::pending`] lists, stage by stage,
 /// each depending on the previous one submitted (`afterok`, cancelled by Slurm when that one
-/// fails: `--kill-on-invalid-dep=yes`). All or nothing: when Slurm refuses a stage, the
-/// stages already submitted in this call are cancelled. With `dry_run`, prints the scripts
-/// and the `sbatch` lines instead. Returns the new submissions (also appended to the plan,
-/// which is saved).
+/// fails: `--kill-on-invalid-dep=yes`). The plan is saved before the first `sbatch` and after
+/// each accepted one, so a submission interrupted half-way is still on record. All or
+/// nothing: when Slurm refuses a stage, the stages already submitted in this call are
+/// cancelled (and stay on record as cancelled jobs). With `dry_run`, prints the scripts and
+/// the `sbatch` lines instead. Returns the new submissions.
 pub fn submit(plan: &mut Plan, dry_run: bool, now: &str) -> Result<Vec<Submission>> {
     let pending = plan.pending();
     if pending.is_empty() {
+        if !dry_run {
+            plan.save()?;
+        }
         return Ok(Vec::new());
     }
     if !dry_run {
@@ -102,6 +117,7 @@ pub fn submit(plan: &mut Plan, dry_run: bool, now: &str) -> Result<Vec<Submissio
         for st in &plan.stages {
             write_atomic(&plan.script_path(st), render(plan, st).as_bytes())?;
         }
+        plan.save()?;
     }
     let mut new: Vec<Submission> = Vec::new();
     let mut previous: Option<String> = None;
@@ -136,7 +152,7 @@ pub fn submit(plan: &mut Plan, dry_run: bool, now: &str) -> Result<Vec<Submissio
                 )));
             }
         };
-        println!(
+        let line = format!(
             "submitted {} as job {job}{} ({} task{})",
             st.name,
             if st.array {
@@ -147,17 +163,17 @@ pub fn submit(plan: &mut Plan, dry_run: bool, now: &str) -> Result<Vec<Submissio
             indices.len(),
             if indices.len() == 1 { "" } else { "s" }
         );
-        new.push(Submission {
+        let sub = Submission {
             stage: st.name.clone(),
             job_id: job.clone(),
             indices,
             at: now.to_string(),
-        });
-        previous = Some(job);
-    }
-    if !dry_run {
-        plan.submissions.extend(new.iter().cloned());
+        };
+        new.push(sub.clone());
+        plan.submissions.push(sub);
         plan.save()?;
+        println!("{line}");
+        previous = Some(job);
     }
     Ok(new)
 }

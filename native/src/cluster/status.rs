@@ -119,12 +119,14 @@ pub fn stage_status(plan: &Plan, stage: &Stage, now: i64) -> Vec<TaskStatus> {
         .collect()
 }
 
-/// Marks as [`TaskState::Lost`] the waiting or running tasks whose latest submission Slurm
-/// no longer holds; `queued` lists the job ids `squeue` shows, one per array element
-/// (`123_4`) or job (`125`).
+/// Reconciles the tasks with Slurm's queue: `queued` lists the job ids `squeue` shows, one
+/// per array element (`123_4`) or job (`125`). An unfinished task whose latest submission
+/// Slurm still holds, but whose record comes from an earlier job, is waiting again; an
+/// unfinished task that was waiting or running (or whose record is from an earlier job) and
+/// whose latest submission Slurm no longer holds is [`TaskState::Lost`].
 pub fn mark_lost(plan: &Plan, tasks: &mut [TaskStatus], queued: &[String]) {
     for t in tasks.iter_mut() {
-        if !matches!(t.state, TaskState::Waiting | TaskState::Running) {
+        if t.state == TaskState::Done {
             continue;
         }
         let Some(stage) = plan.stages.iter().find(|s| s.name == t.stage) else {
@@ -143,7 +145,15 @@ pub fn mark_lost(plan: &Plan, tasks: &mut [TaskStatus], queued: &[String]) {
         } else {
             sub.job_id.clone()
         };
-        if !queued.contains(&id) {
+        let held = queued.contains(&id);
+        let stale = t.job.as_ref().is_some_and(|j| *j != sub.job_id);
+        if stale {
+            t.state = if held {
+                TaskState::Waiting
+            } else {
+                TaskState::Lost
+            };
+        } else if matches!(t.state, TaskState::Waiting | TaskState::Running) && !held {
             t.state = TaskState::Lost;
         }
     }
@@ -197,7 +207,7 @@ mod tests {
         );
         rec(
             2,
-            r#"{"state":"stopped","job":"7","task":2,"host":"n1","start":100,"end":110,"exit":143}"#,
+            r#"{"state":"stopped","job":"7","task":2,"host":"n1","start":100,"end":110,"exit":75}"#,
         );
         let s = stage_status(&plan, &stage, 160);
         let states: Vec<_> = s.iter().map(|t| t.state).collect();
@@ -212,7 +222,7 @@ mod tests {
         );
         assert_eq!(s[0].seconds, Some(30.0));
         assert_eq!(s[1].seconds, Some(60.0));
-        assert_eq!(s[2].exit, Some(143));
+        assert_eq!(s[2].exit, Some(75));
         assert_eq!(s[3].seconds, None);
         // Task 1 runs and task 3 waits in the queue; once Slurm no longer holds them,
         // they are lost.
@@ -231,5 +241,18 @@ mod tests {
         assert_eq!(q[1].state, TaskState::Running);
         assert_eq!(q[3].state, TaskState::Lost);
         assert_eq!(q[0].state, TaskState::Done);
+        // Task 2 (stopped in job 7) resubmitted as job 9: waiting while queued, lost after.
+        plan.submissions.push(crate::cluster::Submission {
+            stage: "build".into(),
+            job_id: "9".into(),
+            indices: vec![2],
+            at: String::new(),
+        });
+        let mut q = s.clone();
+        mark_lost(&plan, &mut q, &["7_1".into(), "7_3".into(), "9_2".into()]);
+        assert_eq!(q[2].state, TaskState::Waiting);
+        let mut q = s.clone();
+        mark_lost(&plan, &mut q, &["7_1".into(), "7_3".into()]);
+        assert_eq!(q[2].state, TaskState::Lost);
     }
 }

@@ -38,7 +38,8 @@ fn check_shards(readers: &[DatasetReader]) -> Result<()> {
         ))
         .into());
     }
-    let mut seen: Vec<Option<&DatasetReader>> = vec![None; s0.count as usize];
+    // Shard index → file, without trusting the count for an allocation.
+    let mut seen: std::collections::BTreeMap<u64, &DatasetReader> = Default::default();
     for &(r, s) in &tagged {
         if (s.count, s.list_len) != (s0.count, s0.list_len) {
             return Err(BadInput(format!(
@@ -55,8 +56,7 @@ fn check_shards(readers: &[DatasetReader]) -> Result<()> {
             ))
             .into());
         }
-        let slot = &mut seen[s.index as usize];
-        if let Some(prev) = slot {
+        if let Some(prev) = seen.insert(s.index, r) {
             return Err(BadInput(format!(
                 "shard {}/{} is given twice: {} and {}",
                 s.index,
@@ -66,19 +66,20 @@ fn check_shards(readers: &[DatasetReader]) -> Result<()> {
             ))
             .into());
         }
-        *slot = Some(r);
     }
-    let missing: Vec<String> = seen
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.is_none())
-        .map(|(i, _)| i.to_string())
+    // At most 10 missing indices are named (so at most n + 10 are looked at).
+    let missing: Vec<String> = (0..s0.count)
+        .filter(|i| !seen.contains_key(i))
+        .take(10)
+        .map(|i| i.to_string())
         .collect();
     if !missing.is_empty() {
+        let more = s0.count - seen.len() as u64 > missing.len() as u64;
         return Err(BadInput(format!(
-            "shard(s) {} of {} missing: build them (`dataset build … --shard i/{}`) and give \
-             all {} files",
+            "shard(s) {}{} of {} missing: build them (`dataset build … --shard i/{}`) and \
+             give all {} files",
             missing.join(", "),
+            if more { ", …" } else { "" },
             s0.count,
             s0.count,
             s0.count

@@ -35,6 +35,10 @@ fn every_verb_has_help_and_there_is_a_version() {
         vec!["export", "--help"],
         vec!["predict", "--help"],
         vec!["probe", "--help"],
+        vec!["cluster", "dataset", "--help"],
+        vec!["cluster", "reproduce", "--help"],
+        vec!["cluster", "submit", "--help"],
+        vec!["cluster", "status", "--help"],
     ] {
         let o = galmass(&args);
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -66,6 +70,7 @@ fn every_verb_has_help_and_there_is_a_version() {
             "export",
             "predict",
             "probe",
+            "cluster",
             "help"
         ],
         "{help}"

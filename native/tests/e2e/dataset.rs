@@ -303,7 +303,7 @@ fn merged_shards_equal_a_single_build() {
     );
     exit2(
         &["dataset", "merge", &s1, "--out", &bad],
-        &["shard(s) 0 of 2 missing"],
+        &["shard(s) 0 of 2 missing", "--shard i/2"],
     );
     mock_build(&p("t0.h5"), 8, &["--shard", "0/2"]);
     let t0 = p("t0.h5").display().to_string();

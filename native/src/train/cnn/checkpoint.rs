@@ -6,7 +6,7 @@
 //! records; older pairs are removed after it is replaced.
 //!
 //! A run stopped by SIGTERM/SIGINT in the middle of an epoch ([`crate::stop`]) also writes
-//! `ckpt-{model,optim}-partial.bpk` and records the steps done in that epoch
+//! `ckpt-{model,optim}-partial-E-S.bpk` (epoch E, S steps done in it) and records the steps done in that epoch
 //! ([`PartialEpoch`]); the resumed run redraws the epoch's order from the RNG position of
 //! the epoch's start, skips those steps and continues, so it ends with the same weights as a
 //! run that was never stopped.
@@ -84,7 +84,7 @@ pub struct RunState {
     /// Training wall time so far, seconds.
     pub train_seconds: f64,
     /// Steps already done in epoch `epochs_done + 1`, when the run was stopped inside it
-    /// (records `ckpt-*-partial.bpk`).
+    /// (records `ckpt-*-partial-E-S.bpk`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<PartialEpoch>,
 }
@@ -121,14 +121,42 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
 }
 
-/// Path of the model record of a partial epoch in `dir`.
-pub fn partial_model_path(dir: &Path) -> PathBuf {
-    dir.join("ckpt-model-partial.bpk")
+/// Path of the model record after `steps` steps of epoch `epoch` (1-based) in `dir`: every
+/// stop writes records under new names, so the manifest always names a complete pair.
+pub fn partial_model_path(dir: &Path, epoch: usize, steps: usize) -> PathBuf {
+    dir.join(format!("ckpt-model-partial-{epoch}-{steps}.bpk"))
 }
 
-/// Path of the optimiser record of a partial epoch in `dir`.
-pub fn partial_optim_path(dir: &Path) -> PathBuf {
-    dir.join("ckpt-optim-partial.bpk")
+/// Path of the optimiser record after `steps` steps of epoch `epoch` in `dir`.
+pub fn partial_optim_path(dir: &Path, epoch: usize, steps: usize) -> PathBuf {
+    dir.join(format!("ckpt-optim-partial-{epoch}-{steps}.bpk"))
+}
+
+/// Removes the partial-epoch records of `dir` other than those `state` names.
+fn remove_stale_partials(dir: &Path, state: &RunState) {
+    let keep: Vec<PathBuf> = match &state.partial {
+        Some(p) => {
+            let e = state.epochs_done + 1;
+            vec![
+                partial_model_path(dir, e, p.steps),
+                partial_optim_path(dir, e, p.steps),
+            ]
+        }
+        None => Vec::new(),
+    };
+    let Ok(rd) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in rd.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let partial = (name.starts_with("ckpt-model-partial-")
+            || name.starts_with("ckpt-optim-partial-"))
+            && name.ends_with(".bpk");
+        if partial && !keep.contains(&path) {
+            let _ = fs::remove_file(path);
+        }
+    }
 }
 
 /// Saves `state` as the checkpoint manifest (the records of `state.epochs_done` must already
@@ -143,13 +171,7 @@ pub fn commit(dir: &Path, state: &RunState) -> Result<()> {
             }
         }
     }
-    if state.partial.is_none() {
-        for p in [partial_model_path(dir), partial_optim_path(dir)] {
-            if p.exists() {
-                let _ = fs::remove_file(p);
-            }
-        }
-    }
+    remove_stale_partials(dir, state);
     Ok(())
 }
 

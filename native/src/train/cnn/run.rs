@@ -214,7 +214,10 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         check_resume(&prev, &state)?;
         let e = prev.epochs_done;
         let (mp, op) = match &prev.partial {
-            Some(_) => (partial_model_path(dir), partial_optim_path(dir)),
+            Some(p) => (
+                partial_model_path(dir, e + 1, p.steps),
+                partial_optim_path(dir, e + 1, p.steps),
+            ),
             None => (model_path(dir, e), optim_path(dir, e)),
         };
         let rec = ModuleRecord::load(&mp).map_err(|err| {
@@ -243,7 +246,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
 
     let n_train = data.splits[0].len();
     let steps = n_train.div_ceil(opts.batch);
-    crate::stop::install();
+    let _armed = crate::stop::arm();
     for epoch in state.epochs_done..opts.epochs {
         let t0 = Instant::now();
         // Steps this epoch already did before a stop (a resumed partial epoch).
@@ -371,14 +374,15 @@ fn stop_inside_epoch(
     epochs: usize,
 ) -> anyhow::Error {
     let steps = partial.steps;
+    let epoch = state.epochs_done + 1;
     let save = || -> Result<()> {
         model
             .valid()
             .into_record()
-            .save(partial_model_path(dir))
+            .save(partial_model_path(dir, epoch, steps))
             .map_err(|err| anyhow::anyhow!("saving the model checkpoint: {err}"))?;
         optim
-            .save(partial_optim_path(dir))
+            .save(partial_optim_path(dir, epoch, steps))
             .map_err(|err| anyhow::anyhow!("saving the optimiser checkpoint: {err}"))?;
         state.rng_word_pos = epoch_start_pos;
         state.partial = Some(partial);
@@ -386,9 +390,8 @@ fn stop_inside_epoch(
     };
     match save() {
         Ok(()) => Stopped(format!(
-            "stopped by a signal after step {steps} of epoch {}/{epochs}; the checkpoint in {} \
-             is complete: run the same command with --resume to continue",
-            state.epochs_done + 1,
+            "stopped by a signal after step {steps} of epoch {epoch}/{epochs}; the checkpoint in \
+             {} is complete: run the same command with --resume to continue",
             dir.display()
         ))
         .into(),
