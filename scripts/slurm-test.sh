@@ -9,7 +9,9 @@
 #  2. a 2-row reproduce sweep (one CNN row, one GBDT row) whose CNN task is cancelled mid-run
 #     after its second epoch's checkpoint and resubmitted: it resumes, and the gathered
 #     report must equal a local `galmass reproduce --only` of the same rows;
-#  3. a site option Slurm rejects (an unknown partition): exit 2 and no job directory.
+#  3. a 2-seed CNN ensemble (a train array, then an export array): both bundles exist,
+#     `predict` reads them as one ensemble, and a member equals a local `train cnn` of its seed;
+#  4. a site option Slurm rejects (an unknown partition): exit 2 and no job directory.
 #
 #   scripts/slurm-test.sh            # builds galmass (debug) unless GALMASS_BIN is set
 #   GALMASS_BIN=path/to/galmass scripts/slurm-test.sh [--keep]
@@ -206,8 +208,23 @@ diff "$T/a.json" "$T/b.json" || fail "the gathered report differs from the local
 jq -r '.rows[] | "  \(.id) → \(.target): σ = \(.sigma_dex) dex"' "$T/a.json"
 echo "gathered report = local report (rows, baselines, importances, checks)"
 
-# ------------------------------------------------------------------ 3. site refusal
-step "3. a partition Slurm does not know"
+# ------------------------------------------------------------------ 3. ensemble
+step "3. a 2-seed CNN ensemble on the merged file"
+TRAIN=(--data "$T/merged.h5" --inputs r,vel --targets mstar --width 0.125 --epochs 3 --side-input)
+"$G" cluster ensemble --jobdir "$T/en" --seeds 1,2 --out "$T/ens" -- "${TRAIN[@]}"
+wait_queue
+"$G" cluster status "$T/en"
+for s in 1 2; do [ -f "$T/ens/cnn-seed-$s.bundle" ] || fail "no bundle for seed $s"; done
+"$G" predict --bundle "$T/ens/cnn-seed-1.bundle" --bundle "$T/ens/cnn-seed-2.bundle" \
+  --data "$T/merged.h5" --split test --out "$T/ens-pred.csv" | tail -n 1
+head -n 1 "$T/ens-pred.csv" | grep -q mstar_spread_dex || fail "predict did not read the two bundles as an ensemble"
+"$G" train cnn "${TRAIN[@]}" --seed 2 --out "$T/local-seed-2" | tail -n 1
+cmp "$T/ens/seed-2/test_predictions.csv" "$T/local-seed-2/test_predictions.csv" ||
+  fail "the cluster's seed-2 member differs from a local train cnn --seed 2"
+echo "ensemble: 2 bundles; member seed 2 = local train cnn --seed 2 (test predictions byte for byte)"
+
+# ------------------------------------------------------------------ 4. site refusal
+step "4. a partition Slurm does not know"
 set +e
 msg=$("$G" cluster dataset --jobdir "$T/bad" --partition nosuch --shards 2 --out "$T/bad.h5" \
   -- --source mock --galaxies 4 2>&1)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use galmass::BadInput;
-use galmass::cluster::plan::{PLAN_SCHEMA, TASK_TOKEN};
+use galmass::cluster::plan::{PLAN_SCHEMA, TASK_TOKEN, VALUE_TOKEN};
 use galmass::cluster::{Plan, Site, Stage, Task, TaskState, mark_lost, stage_status, submit};
 
 use super::reproduce::{data_build_args, data_path, selected_rows};
@@ -22,6 +22,8 @@ pub enum ClusterCommand {
     Dataset(DatasetArgs),
     /// The reproduce grid: a data job, one array task per row, a gather job writing report/
     Reproduce(ReproduceArgs),
+    /// A CNN ensemble: one array task per seed (train cnn), then one bundle per member
+    Ensemble(EnsembleArgs),
     /// Submit again what is unfinished in a job directory (failed, cancelled or stopped
     /// tasks, and the stages after them)
     Submit(SubmitArgs),
@@ -99,6 +101,26 @@ pub struct ReproduceArgs {
     pub reproduce: Vec<String>,
 }
 
+/// Arguments of `galmass cluster ensemble`.
+#[derive(Args, Debug)]
+pub struct EnsembleArgs {
+    /// Seeds of the members, one array task each (e.g. 1,2,3)
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub seeds: Vec<u64>,
+    /// Directory of the members' runs (seed-<s>/) and bundles (cnn-seed-<s>.bundle)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// GPUs per member task (#SBATCH --gres=gpu:N); pass `--device gpu` to train cnn too
+    #[arg(long)]
+    pub gpus: Option<u32>,
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// `galmass train cnn` arguments, after `--` (all but --seed, --out and --resume), e.g.
+    /// `-- --data ds.h5 --inputs rg,vel --targets mstar,mtot --side-input --augment`
+    #[arg(last = true, required = true, value_name = "TRAIN ARGS")]
+    pub train: Vec<String>,
+}
+
 /// Arguments of `galmass cluster submit`.
 #[derive(Args, Debug)]
 pub struct SubmitArgs {
@@ -124,6 +146,7 @@ pub fn run(c: &ClusterCommand) -> Result<()> {
     match c {
         ClusterCommand::Dataset(a) => run_dataset(a),
         ClusterCommand::Reproduce(a) => run_reproduce(a),
+        ClusterCommand::Ensemble(a) => run_ensemble(a),
         ClusterCommand::Submit(a) => {
             let mut plan = Plan::load(&a.jobdir)?;
             send(&mut plan, a.dry_run, false)
@@ -250,6 +273,7 @@ fn shard_stages(plan: &Plan, build_args: &[String], shards: u64, out: &Path) -> 
             })
             .collect(),
         array: true,
+        values: Vec::new(),
         gres: None,
         requeue: true,
     };
@@ -264,6 +288,7 @@ fn shard_stages(plan: &Plan, build_args: &[String], shards: u64, out: &Path) -> 
             output: out.to_path_buf(),
         }],
         array: false,
+        values: Vec::new(),
         gres: None,
         requeue: true,
     };
@@ -335,6 +360,7 @@ fn run_reproduce(a: &ReproduceArgs) -> Result<()> {
                     output: data.clone(),
                 }],
                 array: false,
+                values: Vec::new(),
                 gres: None,
                 requeue: true,
             });
@@ -356,6 +382,7 @@ fn run_reproduce(a: &ReproduceArgs) -> Result<()> {
             })
             .collect(),
         array: true,
+        values: Vec::new(),
         gres: a.gpus.map(|g| format!("gpu:{g}")),
         requeue: true,
     });
@@ -367,10 +394,93 @@ fn run_reproduce(a: &ReproduceArgs) -> Result<()> {
             output: out.join("report.json"),
         }],
         array: false,
+        values: Vec::new(),
         gres: None,
         requeue: true,
     });
     plan.stages = stages;
+    send(&mut plan, a.site.dry_run, true)
+}
+
+fn run_ensemble(a: &EnsembleArgs) -> Result<()> {
+    refuse_flags(
+        &a.train,
+        &["--seed", "--out", "--resume", "--resume-if-present"],
+        "train cnn",
+    )?;
+    let mut seeds = a.seeds.clone();
+    seeds.sort_unstable();
+    seeds.dedup();
+    if seeds.len() != a.seeds.len() {
+        return Err(BadInput("--seeds: a seed is given twice".into()).into());
+    }
+    let check: Vec<String> = a
+        .train
+        .iter()
+        .cloned()
+        .chain(["--out".to_string(), "x".into()])
+        .collect();
+    let cli = parse(&["train", "cnn"], &check, "train cnn")?;
+    let Command::Train(super::train::TrainCommand::Cnn(t)) = &cli.command else {
+        return Err(anyhow::anyhow!("internal: not a train cnn command"));
+    };
+    let mut plan = new_plan("ensemble", &a.site)?;
+    let data = plan.resolve(&t.data);
+    if !data.exists() {
+        return Err(BadInput(format!("--data {}: no such file", t.data.display())).into());
+    }
+    let out = plan.resolve(&a.out);
+    let run_dir = |s: &str| out.join(format!("seed-{s}"));
+    let bundle = |s: &str| out.join(format!("cnn-seed-{s}.bundle"));
+    let values: Vec<String> = a.seeds.iter().map(u64::to_string).collect();
+    let mut args = vec!["train".to_string(), "cnn".into()];
+    args.extend(a.train.iter().cloned());
+    args.extend([
+        "--seed".into(),
+        VALUE_TOKEN.into(),
+        "--out".into(),
+        run_dir(VALUE_TOKEN).display().to_string(),
+        "--resume-if-present".into(),
+    ]);
+    let train = Stage {
+        name: "train".into(),
+        args,
+        tasks: values
+            .iter()
+            .map(|v| Task {
+                label: format!("seed {v}"),
+                output: run_dir(v).join("METRICS.json"),
+            })
+            .collect(),
+        array: true,
+        values: values.clone(),
+        gres: a.gpus.map(|g| format!("gpu:{g}")),
+        requeue: true,
+    };
+    let export = Stage {
+        name: "export".into(),
+        args: vec![
+            "export".into(),
+            "--cnn".into(),
+            run_dir(VALUE_TOKEN).display().to_string(),
+            "--data".into(),
+            data.display().to_string(),
+            "--out".into(),
+            bundle(VALUE_TOKEN).display().to_string(),
+        ],
+        tasks: values
+            .iter()
+            .map(|v| Task {
+                label: format!("bundle of seed {v}"),
+                output: bundle(v),
+            })
+            .collect(),
+        array: true,
+        values,
+        gres: None,
+        requeue: true,
+    };
+    plan.stages = vec![train, export];
     send(&mut plan, a.site.dry_run, true)
 }
 

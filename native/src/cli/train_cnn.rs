@@ -133,6 +133,10 @@ pub struct TrainCnnArgs {
     /// Continue the run checkpointed in --out
     #[arg(long)]
     pub resume: bool,
+    /// Continue the run checkpointed in --out if there is one, else start it (what a
+    /// requeued cluster task does)
+    #[arg(long, conflicts_with = "resume")]
+    pub resume_if_present: bool,
     /// Output directory (model.bpk, model.json, checkpoint, curves.csv, METRICS.json)
     #[arg(long)]
     pub out: PathBuf,
@@ -181,7 +185,11 @@ pub fn run_cnn(a: &TrainCnnArgs) -> Result<()> {
         device: a.device.into(),
         seed: a.seed,
         augment: a.augment,
-        resume: a.resume,
+        resume: a.resume
+            || (a.resume_if_present
+                && a.out
+                    .join(galmass::train::cnn::checkpoint::CHECKPOINT_JSON)
+                    .exists()),
         out: a.out.clone(),
     };
     let m = train_cnn(&opts)?;

@@ -16,6 +16,8 @@ pub const PLAN_SCHEMA: &str = "galmass-cluster/1";
 pub const PLAN_FILE: &str = "cluster.json";
 /// Where a task's command line puts the task's index (`$SLURM_ARRAY_TASK_ID`).
 pub const TASK_TOKEN: &str = "{task}";
+/// Where a task's command line puts the stage's value for the task ([`Stage::values`]).
+pub const VALUE_TOKEN: &str = "{value}";
 
 /// One task of a stage.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,8 +34,12 @@ pub struct Task {
 pub struct Stage {
     /// Short name (`build`, `merge`, `data`, `rows`, `gather`): job name, script and logs.
     pub name: String,
-    /// The galmass arguments of a task; [`TASK_TOKEN`] stands for the task's index.
+    /// The galmass arguments of a task; [`TASK_TOKEN`] stands for the task's index and
+    /// [`VALUE_TOKEN`] for its entry of `values`.
     pub args: Vec<String>,
+    /// One value per task (e.g. the seed of an ensemble member), when the stage has them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
     /// The tasks; index = Slurm array index.
     pub tasks: Vec<Task>,
     /// Submitted as a job array (even with one task).
@@ -224,6 +230,7 @@ mod tests {
                     args: vec![],
                     tasks: (0..3).map(task).collect(),
                     array: true,
+                    values: vec![],
                     gres: None,
                     requeue: true,
                 },
@@ -235,6 +242,7 @@ mod tests {
                         output: PathBuf::from("all.h5"),
                     }],
                     array: false,
+                    values: vec![],
                     gres: None,
                     requeue: false,
                 },

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Plan, Stage, TASK_TOKEN};
+use super::plan::{Plan, Stage, TASK_TOKEN, VALUE_TOKEN};
 use crate::stop::STOPPED_EXIT;
 
 /// What a site needs in every script; each field maps to one `#SBATCH` option.
@@ -42,25 +42,25 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-/// A task's argument in the script: quoted, with [`TASK_TOKEN`] replaced by `$i`.
+/// A task's argument in the script: quoted, with [`TASK_TOKEN`] replaced by `$i` and
+/// [`VALUE_TOKEN`] by `$v` (the task's value).
 fn arg(a: &str) -> String {
-    if a.contains(TASK_TOKEN) {
-        // Double quotes keep the rest literal only when it has no shell syntax; the
-        // arguments with a task index are our own paths and shard specs.
-        let parts: Vec<String> = a
-            .split(TASK_TOKEN)
-            .map(|x| {
-                if x.is_empty() {
-                    String::new()
-                } else {
-                    shell_quote(x)
-                }
-            })
-            .collect();
-        parts.join("\"$i\"")
-    } else {
-        shell_quote(a)
-    }
+    let q = |x: &str| {
+        if x.is_empty() {
+            String::new()
+        } else {
+            shell_quote(x)
+        }
+    };
+    a.split(TASK_TOKEN)
+        .map(|part| {
+            part.split(VALUE_TOKEN)
+                .map(q)
+                .collect::<Vec<_>>()
+                .join("\"$v\"")
+        })
+        .collect::<Vec<_>>()
+        .join("\"$i\"")
 }
 
 fn p(path: &Path) -> String {
@@ -123,7 +123,7 @@ job=${{SLURM_ARRAY_JOB_ID:-${{SLURM_JOB_ID:-}}}}
 host=$(hostname)
 start=$(date +%s)
 # The file whose presence means task i is finished (galmass cluster status reads it).
-outputs=({outputs})
+outputs=({outputs}){values}
 mkdir -p {records} "$(dirname "${{outputs[$i]}}")"
 record() {{ # state [end exit]
   printf '{{"state":"%s","job":"%s","task":%d,"host":"%s","start":%d%s}}\n' \
@@ -145,6 +145,19 @@ exit $rc
         stopped = STOPPED_EXIT,
         cmd = cmd.join(" "),
         outputs = outputs.join(" "),
+        values = if stage.values.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\n# The task's value (e.g. an ensemble member's seed).\nvalues=({})\nv=${{values[$i]}}",
+                stage
+                    .values
+                    .iter()
+                    .map(|v| shell_quote(v))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        },
     ));
     s
 }
@@ -163,6 +176,8 @@ mod tests {
         assert_eq!(shell_quote(""), "''");
         assert_eq!(arg("shard-{task}-of-4.h5"), "shard-\"$i\"-of-4.h5");
         assert_eq!(arg("{task}/4"), "\"$i\"/4");
+        assert_eq!(arg("seed-{value}"), "seed-\"$v\"");
+        assert_eq!(arg("a b{value}/{task}"), "'a b'\"$v\"/\"$i\"");
     }
 
     #[test]
@@ -194,6 +209,7 @@ mod tests {
                 output: PathBuf::from("x"),
             }],
             array: true,
+            values: vec![],
             gres: Some("gpu:1".into()),
             requeue: true,
         };

@@ -178,6 +178,7 @@ mod tests {
                 })
                 .collect(),
             array: true,
+            values: vec![],
             gres: None,
             requeue: true,
         };

@@ -93,6 +93,38 @@ fn dry_run_prints_the_site_scripts_and_writes_nothing() {
         assert!(out.contains(want), "missing {want:?} in\n{out}");
     }
     assert!(!jobdir.exists());
+    // An ensemble: one train task per seed, then one export task per member.
+    let data = dir.path().join("ds.h5");
+    std::fs::write(&data, b"").unwrap();
+    let out = ok(&[
+        "cluster",
+        "ensemble",
+        "--jobdir",
+        jobdir.to_str().unwrap(),
+        "--seeds",
+        "1,2,3",
+        "--out",
+        dir.path().join("ens").to_str().unwrap(),
+        "--dry-run",
+        "--",
+        "--data",
+        data.to_str().unwrap(),
+        "--inputs",
+        "rg,vel",
+        "--targets",
+        "mstar,mtot",
+    ]);
+    for want in [
+        "values=(1 2 3)\nv=${values[$i]}",
+        "--seed \"$v\" --out ",
+        "/ens/seed-\"$v\" --resume-if-present",
+        "export --cnn ",
+        "/ens/cnn-seed-\"$v\".bundle",
+        "sbatch --parsable --array=0-2 ",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+    assert!(!jobdir.exists());
 }
 
 /// Bad input is refused before anything is submitted or written, with exit status 2.
@@ -169,6 +201,86 @@ fn cluster_refuses_bad_input_and_leaves_nothing() {
         ],
         &["unknown row `nope`"],
     );
+    exit2(
+        &[
+            "cluster",
+            "ensemble",
+            "--jobdir",
+            j,
+            "--seeds",
+            "1,2",
+            "--out",
+            "e",
+            "--",
+            "--data",
+            a,
+            "--inputs",
+            "r",
+            "--targets",
+            "mstar",
+            "--seed",
+            "4",
+        ],
+        &["--seed in the train cnn arguments"],
+    );
+    exit2(
+        &[
+            "cluster",
+            "ensemble",
+            "--jobdir",
+            j,
+            "--seeds",
+            "1,1",
+            "--out",
+            "e",
+            "--",
+            "--data",
+            a,
+            "--inputs",
+            "r",
+            "--targets",
+            "mstar",
+        ],
+        &["--seeds", "twice"],
+    );
+    exit2(
+        &[
+            "cluster",
+            "ensemble",
+            "--jobdir",
+            j,
+            "--seeds",
+            "1,2",
+            "--out",
+            "e",
+            "--",
+            "--data",
+            a,
+            "--inputs",
+            "r",
+            "--targets",
+            "mstar",
+        ],
+        &["no such file", a],
+    );
+    // Shard specs that cannot exist.
+    for bad in ["0/0", "4/4", "x/2"] {
+        exit2(
+            &[
+                "dataset",
+                "build",
+                "--source",
+                "mock",
+                "--galaxies",
+                "4",
+                "--shard",
+                bad,
+                "--out",
+                a,
+            ],
+            &["--shard"],
+        );
+    }
     // Without Slurm's commands on PATH: a clear message, and no job directory left behind.
     let o = Command::new(env!("CARGO_BIN_EXE_galmass"))
         .args(with(&[
