@@ -76,6 +76,12 @@ pub struct ReproduceArgs {
     /// later run without --task gathers the finished rows into the report
     #[arg(long, value_name = "K")]
     pub task: Option<usize>,
+    /// Rows trained at once, each in its own process with its share of the CPU threads
+    /// (their output goes to OUT/logs/<row>.log); then the report gathers them. Default: the
+    /// CPU cores (at most 4) on the CPU, 1 with --device gpu
+    #[arg(long, value_name = "N", conflicts_with = "task",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
 }
 
 /// One row of the grid a run selects: a CNN of Table 4 (and ours) or a GBDT of Table 6.
@@ -250,6 +256,16 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
         .attrs
         .image_size;
 
+    let jobs = a.jobs.map(usize::from).unwrap_or_else(|| {
+        if matches!(a.device, DeviceArg::Gpu) {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        }
+    });
+    if a.task.is_none() && jobs > 1 {
+        run_rows_in_parallel(a, &selected, jobs, &mut commands)?;
+    }
     if let Some(k) = a.task {
         let Some(row) = selected.get(k) else {
             return Err(BadInput(format!(
@@ -359,6 +375,119 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
         println!("  [{h}] {}: {}", c.claim, c.detail);
     }
     println!("wrote {} and {}", md.display(), json.display());
+    Ok(())
+}
+
+/// The command line of task `k` of this run: the same settings, `--task k`.
+fn task_args(a: &ReproduceArgs, k: usize) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "reproduce".into(),
+        "--scale".into(),
+        format!("{:?}", a.scale).to_lowercase(),
+        "--out".into(),
+        s(&a.out),
+        "--seed".into(),
+        a.seed.to_string(),
+        "--device".into(),
+        format!("{:?}", a.device).to_lowercase(),
+    ];
+    let opt = |v: &mut Vec<String>, flag: &str, x: Option<String>| {
+        if let Some(x) = x {
+            v.extend([flag.to_string(), x]);
+        }
+    };
+    opt(&mut v, "--data", a.data.as_deref().map(s));
+    opt(&mut v, "--galaxies", a.galaxies.map(|x| x.to_string()));
+    opt(&mut v, "--epochs", a.epochs.map(|x| x.to_string()));
+    opt(&mut v, "--width", a.width.map(|x| x.to_string()));
+    opt(&mut v, "--lr", a.lr.map(|x| x.to_string()));
+    if a.literal {
+        v.push("--literal".into());
+    }
+    if !a.only.is_empty() {
+        v.extend(["--only".into(), a.only.join(",")]);
+    }
+    v.extend(["--task".into(), k.to_string()]);
+    v
+}
+
+/// Trains the unfinished rows `jobs` at a time, each as `galmass reproduce … --task k` in its
+/// own process (output in `out/logs/<row>.log`, `RAYON_NUM_THREADS` = cores / jobs); the
+/// caller then gathers the finished rows as usual. A failed row is named with its log.
+fn run_rows_in_parallel(
+    a: &ReproduceArgs,
+    selected: &[Selected],
+    jobs: usize,
+    commands: &mut Vec<String>,
+) -> Result<()> {
+    let exe = std::env::current_exe().context("finding this executable")?;
+    let logs = a.out.join("logs");
+    std::fs::create_dir_all(&logs)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .div_ceil(jobs)
+        .max(1);
+    let mut todo: std::collections::VecDeque<usize> = (0..selected.len())
+        .filter(|&k| !selected[k].done_path(&a.out).exists())
+        .collect();
+    let total = todo.len();
+    if total == 0 {
+        return Ok(());
+    }
+    eprintln!(
+        "training {total} rows, {jobs} at a time ({threads} thread(s) each; logs in {})",
+        logs.display()
+    );
+    let mut running: Vec<(usize, std::process::Child, Instant)> = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
+    let mut finished = 0;
+    while !todo.is_empty() || !running.is_empty() {
+        while running.len() < jobs
+            && let Some(k) = todo.pop_front()
+        {
+            let args = task_args(a, k);
+            let log = logs.join(format!("{}.log", selected[k].id()));
+            let file = std::fs::File::create(&log)
+                .with_context(|| format!("creating {}", log.display()))?;
+            let child = std::process::Command::new(&exe)
+                .args(&args)
+                .env("RAYON_NUM_THREADS", threads.to_string())
+                .stdin(std::process::Stdio::null())
+                .stdout(file.try_clone()?)
+                .stderr(file)
+                .spawn()
+                .with_context(|| format!("starting {}", exe.display()))?;
+            commands.push(format!("galmass {}", args.join(" ")));
+            running.push((k, child, Instant::now()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let mut still = Vec::new();
+        for (k, mut child, started) in running {
+            match child.try_wait()? {
+                None => still.push((k, child, started)),
+                Some(status) => {
+                    finished += 1;
+                    let id = selected[k].id();
+                    let secs = started.elapsed().as_secs_f64();
+                    if status.success() {
+                        eprintln!("[{finished}/{total}] {id} done in {secs:.0} s");
+                    } else {
+                        eprintln!("[{finished}/{total}] {id} FAILED ({status}) after {secs:.0} s");
+                        failed.push(format!("{id} ({})", s(&logs.join(format!("{id}.log")))));
+                    }
+                }
+            }
+        }
+        running = still;
+    }
+    if !failed.is_empty() {
+        return Err(anyhow::anyhow!(
+            "{} row(s) failed: {}; the finished rows are kept — run the same command again to \
+             retry the others",
+            failed.len(),
+            failed.join(", ")
+        ));
+    }
     Ok(())
 }
 
