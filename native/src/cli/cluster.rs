@@ -13,7 +13,7 @@ use galmass::cluster::plan::{PLAN_SCHEMA, TASK_TOKEN, VALUE_TOKEN};
 use galmass::cluster::{Plan, Site, Stage, Task, TaskState, mark_lost, stage_status, submit};
 
 use super::reproduce::{data_build_args, data_path, selected_rows};
-use super::{Cli, Command, now};
+use super::{Cli, Command, now, unix_secs};
 
 /// The cluster verbs.
 #[derive(Subcommand, Debug)]
@@ -155,18 +155,10 @@ pub fn run(c: &ClusterCommand) -> Result<()> {
     }
 }
 
-fn absolute(p: &Path) -> Result<PathBuf> {
-    Ok(if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(p)
-    })
-}
-
 /// The plan's frame: workdir, job directory (refused when it already holds a plan), the
 /// galmass executable and the site options.
 fn new_plan(kind: &str, s: &SiteArgs) -> Result<Plan> {
-    let jobdir = absolute(&s.jobdir)?;
+    let jobdir = std::path::absolute(&s.jobdir)?;
     let workdir = std::env::current_dir()?;
     for (what, p) in [("--jobdir", &jobdir), ("the working directory", &workdir)] {
         let text = p.display().to_string();
@@ -189,7 +181,7 @@ fn new_plan(kind: &str, s: &SiteArgs) -> Result<Plan> {
         .into());
     }
     let galmass = match &s.galmass {
-        Some(g) => absolute(g)?,
+        Some(g) => std::path::absolute(g)?,
         None => std::env::current_exe().context("finding this executable")?,
     };
     let prelude = match &s.prelude {
@@ -315,7 +307,7 @@ fn run_dataset(a: &DatasetArgs) -> Result<()> {
         ))
         .into());
     }
-    let out = absolute(&a.out)?;
+    let out = std::path::absolute(&a.out)?;
     if out.exists() {
         return Err(BadInput(format!(
             "--out {}: exists; remove it or choose another name (nothing was submitted)",
@@ -519,10 +511,7 @@ fn send(plan: &mut Plan, dry_run: bool, fresh: bool) -> Result<()> {
 
 fn run_status(a: &StatusArgs) -> Result<()> {
     let plan = Plan::load(&a.jobdir)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+    let now = unix_secs() as i64;
     // The queue first, then the files: a task that ends in between reads as done, not lost.
     let ids: Vec<String> = plan.submissions.iter().map(|s| s.job_id.clone()).collect();
     let queued = galmass::cluster::slurm::still_queued(&ids).ok();

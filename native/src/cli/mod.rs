@@ -84,11 +84,15 @@ pub fn run(cli: &Cli) -> Result<()> {
     }
 }
 
-/// The current time, ISO 8601 UTC (for `created` attributes and manifests).
-fn now() -> String {
-    let secs = std::time::SystemTime::now()
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
-        .unwrap_or(0);
-    galmass::dataset::iso8601_utc(secs)
+        .unwrap_or(0)
+}
+
+/// The current time, ISO 8601 UTC (for `created` attributes and manifests).
+fn now() -> String {
+    galmass::dataset::iso8601_utc(unix_secs())
 }

@@ -201,14 +201,15 @@ fn cluster_refuses_bad_input_and_leaves_nothing() {
         ],
         &["unknown row `nope`"],
     );
-    exit2(
-        &[
+    // `cluster ensemble` with these seeds and extra train arguments.
+    let ensemble = |seeds: &str, extra: &[&str], names: &[&str]| {
+        let mut args = vec![
             "cluster",
             "ensemble",
             "--jobdir",
             j,
             "--seeds",
-            "1,2",
+            seeds,
             "--out",
             "e",
             "--",
@@ -218,51 +219,17 @@ fn cluster_refuses_bad_input_and_leaves_nothing() {
             "r",
             "--targets",
             "mstar",
-            "--seed",
-            "4",
-        ],
+        ];
+        args.extend_from_slice(extra);
+        exit2(&args, names);
+    };
+    ensemble(
+        "1,2",
+        &["--seed", "4"],
         &["--seed in the train cnn arguments"],
     );
-    exit2(
-        &[
-            "cluster",
-            "ensemble",
-            "--jobdir",
-            j,
-            "--seeds",
-            "1,1",
-            "--out",
-            "e",
-            "--",
-            "--data",
-            a,
-            "--inputs",
-            "r",
-            "--targets",
-            "mstar",
-        ],
-        &["--seeds", "twice"],
-    );
-    exit2(
-        &[
-            "cluster",
-            "ensemble",
-            "--jobdir",
-            j,
-            "--seeds",
-            "1,2",
-            "--out",
-            "e",
-            "--",
-            "--data",
-            a,
-            "--inputs",
-            "r",
-            "--targets",
-            "mstar",
-        ],
-        &["no such file", a],
-    );
+    ensemble("1,1", &[], &["--seeds", "twice"]);
+    ensemble("1,2", &[], &["no such file", a]);
     // Shard specs that cannot exist.
     for bad in ["0/0", "4/4", "x/2"] {
         exit2(
