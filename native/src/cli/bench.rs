@@ -1,4 +1,5 @@
-//! `galmass bench generate` (and `bench cnn-step`, in `bench_cnn`): the speed benchmark of mock generation plus the measurement of
+//! `galmass bench generate` (and `bench cnn-step|cnn-infer`, in `bench_cnn`; `bench read`, in
+//! `bench_read`): the speed benchmark of mock generation plus the measurement of
 //! three projections, in parallel over galaxies as `generate` does (no files written).
 
 use std::time::Instant;
@@ -23,6 +24,8 @@ pub enum BenchCommand {
     CnnStep(super::bench_cnn::BenchCnnStepArgs),
     /// Warm CNN inference of one galaxy from a bundle (the web app's work): median ms
     CnnInfer(super::bench_cnn::BenchCnnInferArgs),
+    /// The training reader on dataset files, alternately (f32 vs f16 storage): samples/s
+    Read(super::bench_read::BenchReadArgs),
 }
 
 /// Arguments of `galmass bench generate`.
@@ -46,6 +49,7 @@ pub fn run(cmd: &BenchCommand) -> Result<()> {
         BenchCommand::Generate(a) => bench_generate(a),
         BenchCommand::CnnStep(a) => super::bench_cnn::run(a),
         BenchCommand::CnnInfer(a) => super::bench_cnn::run_infer(a),
+        BenchCommand::Read(a) => super::bench_read::run(a),
     }
 }
 

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use galmass::BadInput;
 use galmass::dataset::{
-    BuildReport, DatasetWriter, GalaxySource, SampleOptions, ShardAttrs, Split, SplitBy,
+    BuildReport, DatasetWriter, GalaxySource, MapDtype, SampleOptions, ShardAttrs, Split, SplitBy,
     WriteAttrs, build, info, merge, partial_path,
 };
 use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, cutout_id, read_catalog};
@@ -121,6 +121,10 @@ pub struct BuildArgs {
     /// Build only shard i of n: galaxies whose position in the list is ≡ i (mod n)
     #[arg(long, value_name = "i/n", value_parser = parse_shard)]
     pub shard: Option<Shard>,
+    /// Storage of the maps: f16 with shuffle + deflate (light maps scaled by 1e7, recorded as
+    /// `scale_factor`), or f32 uncompressed
+    #[arg(long, value_enum, default_value_t = MapDtype::F16)]
+    pub map_dtype: MapDtype,
     #[command(flatten)]
     pub mock: MockArgs,
     #[command(flatten)]
@@ -312,6 +316,7 @@ fn run_build(a: &BuildArgs) -> Result<()> {
             SplitByArg::Sample => "sample".into(),
         },
         shard,
+        map_dtype: a.map_dtype,
     };
     let mut writer = DatasetWriter::create(&a.out, attrs)?;
     let pb = progress::bar(src.len() as u64, "dataset build (galaxies)");
@@ -411,5 +416,40 @@ fn run_info(path: &Path) -> Result<()> {
             r.name, r.min, r.median, r.max
         );
     }
+    println!(
+        "\n{:<15}{:<6}{:<16}{:<22}{:>8}{:>11}{:>9}",
+        "map", "type", "chunk", "filters", "scale", "stored MB", "of f32"
+    );
+    for m in &i.storage {
+        let chunk = m.chunk.as_ref().map_or("contiguous".to_string(), |c| {
+            c.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("×")
+        });
+        let filters = if m.filters.is_empty() {
+            "none".to_string()
+        } else {
+            m.filters.join(" + ")
+        };
+        println!(
+            "{:<15}{:<6}{:<16}{:<22}{:>8.0e}{:>11.1}{:>8.1}%",
+            m.name,
+            m.dtype,
+            chunk,
+            filters,
+            m.scale_factor,
+            m.stored_bytes as f64 / 1e6,
+            100.0 * m.stored_bytes as f64 / m.f32_bytes.max(1) as f64
+        );
+    }
+    let stored: u64 = i.storage.iter().map(|m| m.stored_bytes).sum();
+    let f32b: u64 = i.storage.iter().map(|m| m.f32_bytes).sum();
+    println!(
+        "maps in all: {:.1} MB stored, {:.1}% of uncompressed f32 ({:.1} MB)",
+        stored as f64 / 1e6,
+        100.0 * stored as f64 / f32b.max(1) as f64,
+        f32b as f64 / 1e6
+    );
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_cnn;
+mod bench_read;
 mod cluster;
 mod cutout_args;
 mod dataset;

@@ -1,5 +1,5 @@
 //! Summary of a dataset file (`galmass dataset info`): attributes, samples and galaxies per
-//! split, and the range of every target and feature.
+//! split, the range of every target and feature, and the storage of the maps.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,6 +9,7 @@ use anyhow::Result;
 use super::reader::{DatasetReader, FileAttrs};
 use super::schema::{FEATURE_NAMES, TARGET_NAMES};
 use super::split::Split;
+use super::storage::MapStorage;
 
 /// Minimum, median and maximum of one column.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +39,8 @@ pub struct Info {
     pub galaxies_in_several_splits: usize,
     /// Ranges of the targets, then of the features, then of `meta/rhsm_kpc`.
     pub ranges: Vec<Range>,
+    /// How each map dataset is stored.
+    pub storage: Vec<MapStorage>,
 }
 
 fn range(name: String, v: &[f64]) -> Range {
@@ -89,6 +92,7 @@ pub fn info(path: &Path) -> Result<Info> {
         galaxies: [sets[0].len(), sets[1].len(), sets[2].len()],
         galaxies_in_several_splits: several,
         ranges,
+        storage: r.map_storage()?,
     })
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::reader::DatasetReader;
+use super::storage::MapDtype;
 use super::writer::{DatasetWriter, ShardAttrs, WriteAttrs};
 use crate::BadInput;
 
@@ -89,7 +90,8 @@ fn check_shards(readers: &[DatasetReader]) -> Result<()> {
     Ok(())
 }
 
-/// Merges `inputs` into `out` (written as `out.partial`, then renamed). `created` is the
+/// Merges `inputs` into `out` (written as `out.partial`, then renamed), with f16 maps when
+/// every input has them, else f32. `created` is the
 /// new file's creation time. Files of another schema, of different source, seed, map sizes
 /// or split unit, and samples present twice are [`BadInput`].
 pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
@@ -161,6 +163,12 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
             kin_size: a0.kin_size,
             split_by: a0.split_by.clone(),
             shard: None,
+            // f16 when every input is (lossless: f16 → f32 → f16 returns the same value).
+            map_dtype: if readers.iter().all(|r| r.attrs.map_dtype == MapDtype::F16) {
+                MapDtype::F16
+            } else {
+                MapDtype::F32
+            },
         },
     )?;
     for chunk in rows.chunks(BATCH) {

@@ -7,6 +7,8 @@
 //!   becomes samples;
 //! - [`writer`]: the streaming writer (resizable chunked datasets, one sample per map chunk,
 //!   temporary `.partial` name renamed when complete);
+//! - [`storage`]: f16 (shuffle + deflate, `scale_factor`) or f32 maps, and reading a
+//!   sample's map back as physical f32 whatever the storage;
 //! - [`reader`]: opening a file, checking its schema, reading columns and samples;
 //! - [`build`]: the parallel generate/read → measure → observe → append pipeline;
 //! - [`merge`]: shards → one file sorted by (galaxy_id, projection).
@@ -20,6 +22,7 @@ pub mod reader;
 pub mod sample;
 pub mod schema;
 pub mod split;
+pub mod storage;
 pub mod writer;
 
 pub use build::{BuildReport, GalaxySource, Skipped, build};
@@ -29,4 +32,5 @@ pub use reader::{DatasetReader, FileAttrs};
 pub use sample::{Sample, SampleOptions, samples_of};
 pub use schema::{FEATURE_NAMES, SCHEMA, TARGET_NAMES};
 pub use split::{Split, SplitBy, assign_split};
+pub use storage::{MapDtype, MapStorage, read_map};
 pub use writer::{DatasetWriter, ShardAttrs, WriteAttrs, partial_path};

@@ -10,13 +10,14 @@ use hdf5::{File, H5Type};
 use ndarray::s;
 
 use super::sample::Sample;
-use super::schema::{FEATURE_NAMES, SCHEMA, TARGET_NAMES};
+use super::schema::{FEATURE_NAMES, SCHEMAS_READ, TARGET_NAMES};
+use super::storage::{MapDtype, MapStorage, map_dtype, map_storage, read_map};
 use super::writer::ShardAttrs;
 
 /// Root attributes of a dataset file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileAttrs {
-    /// Schema version (`galmass-dataset/1`).
+    /// Schema version (`galmass-dataset/1` or `/2`).
     pub schema: String,
     /// `"mock"` or `"tng"`.
     pub source: String,
@@ -37,6 +38,8 @@ pub struct FileAttrs {
     /// The shard this file is, when it is one shard of a sharded build (all three shard
     /// attributes present).
     pub shard: Option<ShardAttrs>,
+    /// Element type of the maps (from `/maps/r`).
+    pub map_dtype: MapDtype,
 }
 
 /// An open dataset file whose schema was checked.
@@ -65,10 +68,13 @@ impl DatasetReader {
             Ok(v.as_str().to_string())
         };
         let schema = str_attr("schema")?;
-        if schema != SCHEMA {
+        if !SCHEMAS_READ.contains(&schema.as_str()) {
             return Err(bad(
                 "attribute `schema`",
-                format!("is `{schema}`, this program reads `{SCHEMA}`"),
+                format!(
+                    "is `{schema}`, this program reads {}",
+                    SCHEMAS_READ.map(|s| format!("`{s}`")).join(" and ")
+                ),
             )
             .into());
         }
@@ -137,7 +143,14 @@ impl DatasetReader {
                 .into());
             }
         }
+        let map_dtype = map_dtype(&file).map_err(|e| {
+            bad(
+                "dataset `/maps/r`",
+                format!("unreadable element type ({e})"),
+            )
+        })?;
         let attrs = FileAttrs {
+            map_dtype,
             schema,
             source: str_attr("source")?,
             seed: u64_attr("seed")?,
@@ -182,6 +195,11 @@ impl DatasetReader {
         &self.path
     }
 
+    /// How each map dataset is stored (type, chunks, filters, scale, bytes).
+    pub fn map_storage(&self) -> Result<Vec<MapStorage>> {
+        map_storage(&self.file).with_context(|| format!("{}: map storage", self.path.display()))
+    }
+
     /// Number of samples.
     pub fn len(&self) -> usize {
         self.attrs.n as usize
@@ -207,12 +225,6 @@ impl DatasetReader {
         let one_f64 = |d: &str| -> Result<f64> {
             Ok(f.dataset(d)?.read_slice_1d::<f64, _>(s![i..i + 1])?[0])
         };
-        let flat3 = |d: &str| -> Result<Vec<f32>> {
-            let a = f
-                .dataset(d)?
-                .read_slice::<f32, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
-            Ok(a.iter().copied().collect())
-        };
         let body = || -> Result<Sample> {
             let mut targets = [0.0; 10];
             for (t, name) in targets.iter_mut().zip(TARGET_NAMES) {
@@ -222,9 +234,6 @@ impl DatasetReader {
             for (t, name) in features.iter_mut().zip(FEATURE_NAMES) {
                 *t = one_f64(&format!("features/{name}"))?;
             }
-            let vel = f
-                .dataset("maps/vel")?
-                .read_slice::<f32, _, ndarray::Ix4>(s![i..i + 1, .., .., ..])?;
             let mask = f
                 .dataset("maps/vel_mask")?
                 .read_slice::<u8, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
@@ -241,9 +250,9 @@ impl DatasetReader {
                     .read_slice_1d::<u8, _>(s![i..i + 1])?[0],
                 targets,
                 features,
-                r: flat3("maps/r")?,
-                g: flat3("maps/g")?,
-                vel: vel.iter().copied().collect(),
+                r: read_map(f, "r", i)?,
+                g: read_map(f, "g", i)?,
+                vel: read_map(f, "vel", i)?,
                 vel_mask: mask.iter().copied().collect(),
             })
         };

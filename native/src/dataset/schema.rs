@@ -2,8 +2,12 @@
 
 pub use galmass_core::measure::{FEATURE_NAMES, TARGET_NAMES, features_row, targets_row};
 
-/// Value of the root attribute `schema`.
-pub const SCHEMA: &str = "galmass-dataset/1";
+/// Value of the root attribute `schema` written by this program. Version 2 added f16 maps
+/// with a `scale_factor` attribute (version 1: f32 maps, no scale).
+pub const SCHEMA: &str = "galmass-dataset/2";
+
+/// Schema versions this program reads.
+pub const SCHEMAS_READ: [&str; 2] = ["galmass-dataset/1", SCHEMA];
 
 /// Version string written to the root attribute `generator_version`.
 pub const GENERATOR_VERSION: &str = concat!("galmass ", env!("CARGO_PKG_VERSION"));

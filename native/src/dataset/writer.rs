@@ -3,7 +3,8 @@
 //! touches one chunk per map) and 4096 samples per chunk for the 1-D columns; each batch is
 //! appended by resizing and writing a hyperslab, so memory holds one batch, whatever `n`.
 //!
-//! Storage: maps are f32 (the schema allows f16; f32 is kept for now), uncompressed. The
+//! Storage ([`super::storage`]): maps are f16 with shuffle + deflate and a `scale_factor` on
+//! the light maps (default), or f32 uncompressed ([`WriteAttrs::map_dtype`]). The
 //! file is written as `<path>.partial` and renamed to `<path>` by [`DatasetWriter::finish`];
 //! a writer dropped before that (error or interruption) removes the partial file, and an
 //! interrupted process leaves at most the `.partial` file, never one under the final name.
@@ -13,10 +14,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use hdf5::types::VarLenUnicode;
 use hdf5::{Extent, File, H5Type, SimpleExtents};
-use ndarray::{ArrayView1, ArrayView2, ArrayView3, ArrayView4, s};
+use ndarray::{ArrayView1, ArrayView2, ArrayView3, s};
 
 use super::sample::Sample;
 use super::schema::{FEATURE_NAMES, GENERATOR_VERSION, SCHEMA, TARGET_NAMES};
+use super::storage::{DEFLATE_LEVEL, MapDtype, encode_f16, map_units, scale_for};
 use crate::BadInput;
 
 /// Samples per chunk of the 1-D columns.
@@ -40,6 +42,8 @@ pub struct WriteAttrs {
     /// Which shard of a sharded build this file is (`dataset build --shard i/n`); `None` for
     /// a whole build or a merged file.
     pub shard: Option<ShardAttrs>,
+    /// Element type of the maps (f16 + shuffle/deflate, or f32 uncompressed).
+    pub map_dtype: MapDtype,
 }
 
 /// The root attributes `shard_index`, `shard_count` and `shard_list_len` of a shard file:
@@ -87,15 +91,49 @@ fn u64_attr(loc: &hdf5::Location, name: &str, value: u64) -> Result<()> {
 }
 
 fn new_resizable<T: H5Type>(g: &hdf5::Group, name: &str, dims: &[usize]) -> Result<()> {
+    new_dataset::<T>(g, name, dims, false)?;
+    Ok(())
+}
+
+/// An empty dataset resizable along the sample axis, chunked one sample per chunk for maps
+/// and [`COLUMN_CHUNK`] samples for columns; `compress`: shuffle + deflate.
+fn new_dataset<T: H5Type>(
+    g: &hdf5::Group,
+    name: &str,
+    dims: &[usize],
+    compress: bool,
+) -> Result<hdf5::Dataset> {
     let mut ext = vec![Extent::resizable(0)];
     ext.extend(dims.iter().map(|&d| Extent::fixed(d)));
     let mut chunk = vec![if dims.is_empty() { COLUMN_CHUNK } else { 1 }];
     chunk.extend_from_slice(dims);
-    g.new_dataset::<T>()
-        .chunk(chunk)
-        .shape(SimpleExtents::from_vec(ext))
+    let mut b = g.new_dataset::<T>().chunk(chunk);
+    if compress {
+        if std::mem::size_of::<T>() > 1 {
+            b = b.shuffle();
+        }
+        b = b.deflate(DEFLATE_LEVEL);
+    }
+    b.shape(SimpleExtents::from_vec(ext))
         .create(name)
-        .with_context(|| format!("creating {}/{name}", g.name()))?;
+        .with_context(|| format!("creating {}/{name}", g.name()))
+}
+
+/// A map dataset `maps/<name>` of the file's storage, with its `units` (and, when not 1,
+/// `scale_factor`) attribute.
+fn new_map(g: &hdf5::Group, name: &str, dims: &[usize], dtype: MapDtype) -> Result<()> {
+    let ds = match (name, dtype) {
+        ("vel_mask", d) => new_dataset::<u8>(g, name, dims, d == MapDtype::F16)?,
+        (_, MapDtype::F16) => new_dataset::<half::f16>(g, name, dims, true)?,
+        (_, MapDtype::F32) => new_dataset::<f32>(g, name, dims, false)?,
+    };
+    string_attr(&ds, "units", map_units(name))?;
+    let scale = scale_for(dtype, name);
+    if scale != 1.0 {
+        ds.new_attr::<f64>()
+            .create("scale_factor")?
+            .write_scalar(&scale)?;
+    }
     Ok(())
 }
 
@@ -128,10 +166,11 @@ impl DatasetWriter {
             u64_attr(f, "shard_list_len", sh.list_len)?;
         }
         let maps = f.create_group("maps")?;
-        new_resizable::<f32>(&maps, "r", &[sz, sz])?;
-        new_resizable::<f32>(&maps, "g", &[sz, sz])?;
-        new_resizable::<f32>(&maps, "vel", &[2, k, k])?;
-        new_resizable::<u8>(&maps, "vel_mask", &[k, k])?;
+        let dt = w.attrs.map_dtype;
+        new_map(&maps, "r", &[sz, sz], dt)?;
+        new_map(&maps, "g", &[sz, sz], dt)?;
+        new_map(&maps, "vel", &[2, k, k], dt)?;
+        new_map(&maps, "vel_mask", &[k, k], dt)?;
         let t = f.create_group("targets")?;
         for name in TARGET_NAMES {
             new_resizable::<f64>(&t, name, &[])?;
@@ -192,20 +231,12 @@ impl DatasetWriter {
         ds_g.resize((b, sz, sz))?;
         ds_v.resize((b, 2, k, k))?;
         ds_m.resize((b, k, k))?;
+        let dtype = self.attrs.map_dtype;
         for (j, smp) in batch.iter().enumerate() {
             let row = a + j;
-            ds_r.write_slice(
-                ArrayView3::from_shape((1, sz, sz), &smp.r)?,
-                s![row..row + 1, .., ..],
-            )?;
-            ds_g.write_slice(
-                ArrayView3::from_shape((1, sz, sz), &smp.g)?,
-                s![row..row + 1, .., ..],
-            )?;
-            ds_v.write_slice(
-                ArrayView4::from_shape((1, 2, k, k), &smp.vel)?,
-                s![row..row + 1, .., .., ..],
-            )?;
+            write_map(&ds_r, dtype, "r", smp, row, &[sz, sz], &smp.r)?;
+            write_map(&ds_g, dtype, "g", smp, row, &[sz, sz], &smp.g)?;
+            write_map(&ds_v, dtype, "vel", smp, row, &[2, k, k], &smp.vel)?;
             ds_m.write_slice(
                 ArrayView3::from_shape((1, k, k), &smp.vel_mask)?,
                 s![row..row + 1, .., ..],
@@ -253,6 +284,49 @@ impl DatasetWriter {
         })?;
         Ok(self.path.clone())
     }
+}
+
+/// Writes `values` (one sample's map of `dims`) as row `row` of `ds` in the file's storage.
+/// A value f16 cannot hold is [`BadInput`] naming the sample and the remedy.
+fn write_map(
+    ds: &hdf5::Dataset,
+    dtype: MapDtype,
+    name: &str,
+    smp: &Sample,
+    row: usize,
+    dims: &[usize],
+    values: &[f32],
+) -> Result<()> {
+    let mut shape = vec![1];
+    shape.extend_from_slice(dims);
+    match dtype {
+        MapDtype::F32 => write_row(ds, &shape, values, row),
+        MapDtype::F16 => {
+            let scale = scale_for(dtype, name);
+            let v = encode_f16(values, scale).map_err(|x| {
+                BadInput(format!(
+                    "galaxy {} projection {}: /maps/{name} holds {x:e} ({}), beyond what f16 \
+                     stores at scale {scale:e} (±{:e}); build with --map-dtype f32",
+                    smp.galaxy_id,
+                    smp.projection,
+                    map_units(name),
+                    65504.0 * scale
+                ))
+            })?;
+            write_row(ds, &shape, &v, row)
+        }
+    }
+}
+
+/// Writes one sample (`shape` = 1 × the map's dims) as row `row` of `ds`.
+fn write_row<T: H5Type>(ds: &hdf5::Dataset, shape: &[usize], v: &[T], row: usize) -> Result<()> {
+    let a = ndarray::ArrayView::from_shape(ndarray::IxDyn(shape), v)?;
+    match shape.len() {
+        3 => ds.write_slice(a, s![row..row + 1, .., ..])?,
+        4 => ds.write_slice(a, s![row..row + 1, .., .., ..])?,
+        r => anyhow::bail!("map of rank {r}"),
+    }
+    Ok(())
 }
 
 impl Drop for DatasetWriter {

@@ -186,26 +186,16 @@ fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
     );
 
     // One galaxy from NPY files, written here from the dataset's own maps.
-    let f = hdf5::File::open(dataset()).unwrap();
     let i: usize = run[0]["index"].parse().unwrap();
-    let r: Vec<f32> = f.dataset("maps/r").unwrap().read_raw::<f32>().unwrap();
-    let vel: Vec<f32> = f.dataset("maps/vel").unwrap().read_raw::<f32>().unwrap();
-    let mask: Vec<u8> = f
-        .dataset("maps/vel_mask")
+    let smp = galmass::dataset::DatasetReader::open(dataset())
         .unwrap()
-        .read_raw::<u8>()
+        .sample(i)
         .unwrap();
-    let rhsm: Vec<f64> = f
-        .dataset("meta/rhsm_kpc")
-        .unwrap()
-        .read_raw::<f64>()
-        .unwrap();
-    let (s2, k2) = (60 * 60, 48 * 48);
-    write_npy(&p("r.npy"), &[60, 60], &r[i * s2..(i + 1) * s2]);
-    let mut v3 = vel[i * 2 * k2..(i + 1) * 2 * k2].to_vec();
-    v3.extend(mask[i * k2..(i + 1) * k2].iter().map(|&m| f32::from(m)));
+    write_npy(&p("r.npy"), &[60, 60], &smp.r);
+    let mut v3 = smp.vel.clone();
+    v3.extend(smp.vel_mask.iter().map(|&m| f32::from(m)));
     write_npy(&p("vel.npy"), &[3, 48, 48], &v3);
-    let rh = rhsm[i].to_string();
+    let rh = smp.rhsm_kpc.to_string();
     ok(&[
         "predict",
         "--bundle",
@@ -263,9 +253,9 @@ fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
     // A PNG r image holds relative brightness: refused without --r-mag, and with the
     // magnitude of the light it holds it predicts what the NPY of the same image does.
     {
-        let img = &r[i * s2..(i + 1) * s2];
+        let img = &smp.r;
         let max = img.iter().copied().fold(0.0f32, f32::max);
-        let mut levels = Vec::with_capacity(2 * s2);
+        let mut levels = Vec::with_capacity(2 * img.len());
         for row in (0..60).rev() {
             for col in 0..60 {
                 let v = (f64::from(img[row * 60 + col] / max) * 65535.0).round() as u16;
@@ -296,11 +286,8 @@ fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
         ],
         &["r.png", "relative brightness", "magnitude"],
     );
-    let pix = 6.0 * rhsm[i] / 60.0;
-    let lum: f64 = r[i * s2..(i + 1) * s2]
-        .iter()
-        .map(|&v| f64::from(v) * pix * pix)
-        .sum();
+    let pix = 6.0 * smp.rhsm_kpc / 60.0;
+    let lum: f64 = smp.r.iter().map(|&v| f64::from(v) * pix * pix).sum();
     let mag = (4.65 - 2.5 * lum.log10()).to_string();
     ok(&[
         "predict",
@@ -362,7 +349,19 @@ fn dataset_examples_are_test_samples_with_their_maps() {
     let f = hdf5::File::open(dataset()).unwrap();
     let split: Vec<u8> = f.dataset("meta/split").unwrap().read_raw().unwrap();
     let mstar: Vec<f64> = f.dataset("targets/mstar").unwrap().read_raw().unwrap();
-    let r: Vec<f32> = f.dataset("maps/r").unwrap().read_raw().unwrap();
+    // Physical values, as any HDF5 reader gets them: stored (f16 → f32) × scale_factor.
+    let ds_r = f.dataset("maps/r").unwrap();
+    let scale = ds_r
+        .attr("scale_factor")
+        .unwrap()
+        .read_scalar::<f64>()
+        .unwrap() as f32;
+    let r: Vec<f32> = ds_r
+        .read_raw::<f32>()
+        .unwrap()
+        .into_iter()
+        .map(|x| x * scale)
+        .collect();
     let mut last = f64::NEG_INFINITY;
     for e in ex {
         let row = e["row"].as_u64().unwrap() as usize;

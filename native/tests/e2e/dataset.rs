@@ -49,7 +49,7 @@ fn u64_attr(f: &hdf5::File, name: &str) -> u64 {
 
 /// Every dataset of the schema with its shape and element type.
 fn check_schema(f: &hdf5::File, n: usize, s: usize) {
-    assert_eq!(str_attr(f, "schema"), "galmass-dataset/1");
+    assert_eq!(str_attr(f, "schema"), "galmass-dataset/2");
     assert_eq!(u64_attr(f, "n"), n as u64);
     assert!(str_attr(f, "generator_version").contains(env!("CARGO_PKG_VERSION")));
     let created = str_attr(f, "created");
@@ -68,9 +68,9 @@ fn check_schema(f: &hdf5::File, n: usize, s: usize) {
     };
     use hdf5::types::{FloatSize, IntSize, TypeDescriptor as T};
     for (d, sh, ty) in [
-        ("maps/r", vec![n, s, s], T::Float(FloatSize::U4)),
-        ("maps/g", vec![n, s, s], T::Float(FloatSize::U4)),
-        ("maps/vel", vec![n, 2, 48, 48], T::Float(FloatSize::U4)),
+        ("maps/r", vec![n, s, s], T::Float(FloatSize::U2)),
+        ("maps/g", vec![n, s, s], T::Float(FloatSize::U2)),
+        ("maps/vel", vec![n, 2, 48, 48], T::Float(FloatSize::U2)),
         ("maps/vel_mask", vec![n, 48, 48], T::Unsigned(IntSize::U1)),
         ("meta/galaxy_id", vec![n], T::Unsigned(IntSize::U8)),
         ("meta/projection", vec![n], T::Unsigned(IntSize::U1)),
@@ -80,8 +80,26 @@ fn check_schema(f: &hdf5::File, n: usize, s: usize) {
         assert_eq!(shape(d), sh, "{d}");
         assert_eq!(dtype(d), ty, "{d}");
     }
-    // Maps are chunked one sample per chunk.
-    assert_eq!(f.dataset("maps/r").unwrap().chunk(), Some(vec![1, s, s]));
+    // Maps are chunked one sample per chunk, with HDF5's built-in shuffle + deflate (no
+    // plugin needed by any reader); the light maps carry their scale.
+    use hdf5::filters::Filter;
+    for (d, chunk) in [
+        ("maps/r", vec![1, s, s]),
+        ("maps/g", vec![1, s, s]),
+        ("maps/vel", vec![1, 2, 48, 48]),
+    ] {
+        let ds = f.dataset(d).unwrap();
+        assert_eq!(ds.chunk(), Some(chunk), "{d}");
+        assert_eq!(
+            ds.filters(),
+            vec![Filter::Shuffle, Filter::Deflate(4)],
+            "{d}"
+        );
+    }
+    for d in ["maps/r", "maps/g"] {
+        let a = f.dataset(d).unwrap().attr("scale_factor").unwrap();
+        assert_eq!(a.read_scalar::<f64>().unwrap(), 1e7, "{d}");
+    }
     for t in TARGETS {
         let d = format!("targets/{t}");
         assert_eq!(shape(&d), vec![n], "{d}");
@@ -335,7 +353,7 @@ fn merged_shards_equal_a_single_build() {
     {
         let f = hdf5::File::open_rw(&other).unwrap();
         f.delete_attr("schema").unwrap();
-        let v: VarLenUnicode = "galmass-dataset/2".parse().unwrap();
+        let v: VarLenUnicode = "galmass-dataset/3".parse().unwrap();
         f.new_attr::<VarLenUnicode>()
             .create("schema")
             .unwrap()
@@ -345,7 +363,7 @@ fn merged_shards_equal_a_single_build() {
     let o = other.display().to_string();
     exit2(
         &["dataset", "info", &o],
-        &[&o, "`schema`", "galmass-dataset/2"],
+        &[&o, "`schema`", "galmass-dataset/3"],
     );
     exit2(
         &[
@@ -362,7 +380,9 @@ fn merged_shards_equal_a_single_build() {
     // info shows the counts per split and the schema.
     let info = ok(&["dataset", "info", &m]);
     assert!(
-        info.contains("galmass-dataset/1") && info.contains("mock"),
+        info.contains("galmass-dataset/2")
+            && info.contains("mock")
+            && info.contains("shuffle + deflate(4)"),
         "{info}"
     );
     let split: Vec<u8> = col(&b, "meta/split");
@@ -374,6 +394,88 @@ fn merged_shards_equal_a_single_build() {
             .unwrap();
         assert!(line.contains(&format!(" {n} samples")), "{line}");
     }
+}
+
+/// The f16 file (default) holds the f32 build's maps to f16 precision — read the way any
+/// HDF5 reader does (the library's conversion to f32, times `scale_factor`) and through
+/// galmass's own reader — and everything else equal; it is smaller. A schema-1 file (f32
+/// maps, no scale) still reads.
+#[test]
+fn f16_maps_equal_f32_maps_to_half_precision() {
+    use galmass::dataset::{DatasetReader, MapDtype};
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    mock_build(&p("f16.h5"), 4, &[]);
+    mock_build(&p("f32.h5"), 4, &["--map-dtype", "f32"]);
+    let (a, b) = (
+        hdf5::File::open(p("f32.h5")).unwrap(),
+        hdf5::File::open(p("f16.h5")).unwrap(),
+    );
+    // Half precision: relative 2^-11 for normal numbers, an absolute half step 2^-25 × scale
+    // below f16's smallest normal number.
+    let close = |x: f32, y: f32, scale: f64| {
+        let (x, y) = (f64::from(x), f64::from(y));
+        (x - y).abs() <= 1.0001 * (x.abs() * 2f64.powi(-11)).max(scale * 2f64.powi(-25))
+    };
+    for (d, scale) in [("maps/r", 1e7), ("maps/g", 1e7), ("maps/vel", 1.0)] {
+        let want: Vec<f32> = col(&a, d);
+        let raw: Vec<f32> = col(&b, d);
+        assert_eq!(want.len(), raw.len());
+        let mut bad = 0;
+        for (&x, &y) in want.iter().zip(&raw) {
+            bad += usize::from(!close(x, (f64::from(y) * scale) as f32, scale));
+        }
+        assert_eq!(bad, 0, "{d}: values outside half precision");
+        assert!(want.iter().any(|&x| x != 0.0), "{d} is not empty");
+    }
+    assert_eq!(
+        col::<u8>(&a, "maps/vel_mask"),
+        col::<u8>(&b, "maps/vel_mask")
+    );
+    for d in TARGETS.iter().map(|t| format!("targets/{t}")) {
+        assert_eq!(col::<f64>(&a, &d), col::<f64>(&b, &d), "{d}");
+    }
+    let (ra, rb) = (
+        DatasetReader::open(&p("f32.h5")).unwrap(),
+        DatasetReader::open(&p("f16.h5")).unwrap(),
+    );
+    assert_eq!(
+        (ra.attrs.map_dtype, rb.attrs.map_dtype),
+        (MapDtype::F32, MapDtype::F16)
+    );
+    for i in [0, 5, 11] {
+        let (x, y) = (ra.sample(i).unwrap(), rb.sample(i).unwrap());
+        for (u, v, scale) in [(&x.r, &y.r, 1e7), (&x.g, &y.g, 1e7), (&x.vel, &y.vel, 1.0)] {
+            assert!(
+                u.iter().zip(v).all(|(&s, &t)| close(s, t, scale)),
+                "sample {i}"
+            );
+        }
+        assert_eq!(x.targets, y.targets);
+    }
+    for d in ["maps/r", "maps/g", "maps/vel"] {
+        let (sa, sb) = (
+            a.dataset(d).unwrap().storage_size(),
+            b.dataset(d).unwrap().storage_size(),
+        );
+        assert!(sb < sa / 2, "{d}: f16 stores {sb} B, f32 {sa} B");
+    }
+    // A schema-1 file: the f32 build relabelled (its layout is schema 1's) reads the same.
+    let r5 = ra.sample(5).unwrap().r;
+    drop((a, ra));
+    {
+        let f = hdf5::File::open_rw(p("f32.h5")).unwrap();
+        f.delete_attr("schema").unwrap();
+        let v: VarLenUnicode = "galmass-dataset/1".parse().unwrap();
+        f.new_attr::<VarLenUnicode>()
+            .create("schema")
+            .unwrap()
+            .write_scalar(&v)
+            .unwrap();
+    }
+    let old = DatasetReader::open(&p("f32.h5")).unwrap();
+    assert_eq!(old.attrs.schema, "galmass-dataset/1");
+    assert_eq!(old.sample(5).unwrap().r, r5);
 }
 
 /// Bad input exits with status 2 and names what is wrong; nothing appears under the output

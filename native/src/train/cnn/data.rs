@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::options::NormChoice;
 use crate::BadInput;
-use crate::dataset::{DatasetReader, TARGET_NAMES};
+use crate::dataset::{DatasetReader, TARGET_NAMES, read_map};
 
 /// The normalisation of one input channel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -290,10 +290,7 @@ impl CnnData {
     /// (1 = valid pixel) that applies to them, if any.
     fn raw_maps(&self, file: &File, input: CnnInput, i: usize) -> Result<RawMaps> {
         let light = |band: &str| -> Result<Vec<f32>> {
-            let a = file
-                .dataset(&format!("maps/{band}"))?
-                .read_slice::<f32, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
-            let v: Vec<f32> = a.iter().copied().collect();
+            let v = read_map(file, band, i)?;
             Ok(block_mean(&v, self.file_size, self.size))
         };
         let ctx = || format!("{}: reading maps of sample {i}", self.path.display());
@@ -307,13 +304,10 @@ impl CnnData {
                     (vec![c], Some(m))
                 }
                 CnnInput::Vel => {
-                    let vel = file
-                        .dataset("maps/vel")?
-                        .read_slice::<f32, _, ndarray::Ix4>(s![i..i + 1, .., .., ..])?;
+                    let vel = read_map(file, "vel", i)?;
                     let mask = file
                         .dataset("maps/vel_mask")?
                         .read_slice::<u8, _, ndarray::Ix3>(s![i..i + 1, .., ..])?;
-                    let vel: Vec<f32> = vel.iter().copied().collect();
                     let mask: Vec<u8> = mask.iter().copied().collect();
                     let k2 = self.kin_size * self.kin_size;
                     let (v, sig) = vel.split_at(k2);
