@@ -4,6 +4,11 @@
 //! and the level-scheme vs brute-force render time of one projection.
 //!
 //! `cargo run -p galmass-core --example observe_timing --release [-- N_GALAXIES [OUT.txt]]`
+//! `… --example observe_timing --release --features parallel -- single REPEATS`: only the
+//! first galaxy (the one OUT.txt holds), REPEATS times: the median of one image from scratch
+//! (3D kNN smoothing lengths + the g and r render of the z projection) and of `observe_all`
+//! / 3 (kNN shared by the three projections, with their kinematic maps), one line each
+//! (`scripts/sph_compare.sh` runs it beside pynbody).
 //! With OUT.txt, writes the first galaxy's stars (x y z in kpc, attenuated L_r along z in
 //! L☉, R_hsm in the header) for an external renderer (pynbody) to image the same particles,
 //! and OUT.txt.maps.txt with its z-projection r flux maps (level scheme and brute force).
@@ -25,8 +30,49 @@ fn quartiles(mut v: Vec<f64>) -> (f64, f64, f64) {
     (q(0.25), q(0.5), q(0.75))
 }
 
+/// `single REPEATS`: see the module docs.
+fn single(repeats: usize) {
+    let g = (0..100_000u64)
+        .find_map(|i| generate(2024, i, &MockOptions::default()))
+        .expect("a selected mock galaxy")
+        .galaxy;
+    let rhsm = half_mass_radius(&g.stars).unwrap_or(1.0);
+    let geom = ImageGeometry::for_rhsm(rhsm).expect("positive R_hsm");
+    let att = attenuate(&g.stars, &g.dust, Axis::Z);
+    let pr = project(&g.stars.pos, &g.stars.vel, Axis::Z);
+    let (mut one, mut amortised) = (Vec::new(), Vec::new());
+    for _ in 0..repeats.max(1) {
+        let t = Instant::now();
+        let h = galaxy_smoothing_lengths(&g);
+        let p = SphParticles {
+            u: &pr.u,
+            w: &pr.w,
+            h: &h,
+            lum_g: &att.lum_g,
+            lum_r: &att.lum_r,
+        };
+        std::hint::black_box(render(&p, &geom));
+        one.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        std::hint::black_box(
+            observe_all(&g, rhsm, &ObserveOptions::default()).expect("observable"),
+        );
+        amortised.push(t.elapsed().as_secs_f64() / 3.0);
+    }
+    println!(
+        "galmass: {} stars, one image (kNN + g,r render) median {:.2} ms; observe_all / 3 median {:.2} ms",
+        g.stars.pos.len(),
+        quartiles(one).1 * 1e3,
+        quartiles(amortised).1 * 1e3
+    );
+}
+
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("single") {
+        single(args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10));
+        return Ok(());
+    }
     let n_gal: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(20);
     let out = args.get(2);
     let mopts = MockOptions::default();
