@@ -120,7 +120,8 @@ pub struct BuildReport {
     pub skipped: BTreeMap<String, Skipped>,
 }
 
-/// Builds every galaxy of `source` into `writer`, `batch` galaxies at a time;
+/// Builds every galaxy of `source` into `writer`, `batch` galaxies at a time (each batch
+/// appended while the next is made);
 /// `progress(k)` is called (from worker threads) as each galaxy finishes.
 pub fn build(
     source: &GalaxySource,
@@ -135,18 +136,26 @@ pub fn build(
     };
     let batch = batch.max(1);
     let mut start = 0;
+    // Batch k is appended (compressed, written) while batch k + 1 is being made.
+    let mut pending: Vec<Sample> = Vec::new();
     while start < source.len() {
         let end = (start + batch).min(source.len());
-        let done: Vec<(u64, Result<Vec<Sample>, String>)> = (start..end)
-            .into_par_iter()
-            .map(|k| {
-                let (id, g) = source.load(k);
-                let r = g.and_then(|g| samples_of(&g, id, opts));
-                progress(1);
-                (id, r)
-            })
-            .collect();
-        let mut ok: Vec<Sample> = Vec::new();
+        let to_write = std::mem::take(&mut pending);
+        let (done, wrote) = rayon::join(
+            || -> Vec<(u64, Result<Vec<Sample>, String>)> {
+                (start..end)
+                    .into_par_iter()
+                    .map(|k| {
+                        let (id, g) = source.load(k);
+                        let r = g.and_then(|g| samples_of(&g, id, opts));
+                        progress(1);
+                        (id, r)
+                    })
+                    .collect()
+            },
+            || writer.append(&to_write),
+        );
+        wrote?;
         for (id, r) in done {
             match r {
                 Ok(s) => {
@@ -154,7 +163,7 @@ pub fn build(
                     for x in &s {
                         report.per_split[x.split as usize] += 1;
                     }
-                    ok.extend(s);
+                    pending.extend(s);
                 }
                 Err(msg) => {
                     let key = msg.split(':').next().unwrap_or(&msg).trim().to_string();
@@ -166,8 +175,8 @@ pub fn build(
                 }
             }
         }
-        writer.append(&ok)?;
         start = end;
     }
+    writer.append(&pending)?;
     Ok(report)
 }
