@@ -45,7 +45,7 @@ pub enum ObjectiveArg {
 /// Arguments of `galmass train gbdt`.
 #[derive(Args, Debug)]
 pub struct GbdtArgs {
-    /// Dataset file (galmass-dataset/1)
+    /// Dataset file (galmass-dataset/1 or /2)
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
     /// Target: a dataset under /targets (mstar, mtot, mdm, fstar, fdm, ml_r, mstar_2d,

@@ -405,8 +405,13 @@ fn f16_maps_equal_f32_maps_to_half_precision() {
     use galmass::dataset::{DatasetReader, MapDtype};
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| dir.path().join(n);
-    mock_build(&p("f16.h5"), 4, &[]);
-    mock_build(&p("f32.h5"), 4, &["--map-dtype", "f32"]);
+    // Split by sample, so 10 galaxies give every split (bench read needs them all).
+    mock_build(&p("f16.h5"), 10, &["--split-by", "sample"]);
+    mock_build(
+        &p("f32.h5"),
+        10,
+        &["--split-by", "sample", "--map-dtype", "f32"],
+    );
     let (a, b) = (
         hdf5::File::open(p("f32.h5")).unwrap(),
         hdf5::File::open(p("f16.h5")).unwrap(),
@@ -460,6 +465,33 @@ fn f16_maps_equal_f32_maps_to_half_precision() {
         );
         assert!(sb < sa / 2, "{d}: f16 stores {sb} B, f32 {sa} B");
     }
+    // `bench read` reads both storages, batch by batch, and names each; bad input exits 2.
+    let (s16, s32) = (
+        p("f16.h5").display().to_string(),
+        p("f32.h5").display().to_string(),
+    );
+    let out = ok(&[
+        "bench",
+        "read",
+        "--data",
+        &s32,
+        "--data",
+        &s16,
+        "--inputs",
+        "r,vel",
+        "--batch",
+        "4",
+        "--batches",
+        "2",
+    ]);
+    assert!(
+        out.contains(": f32 (r,vel") && out.contains(": f16 (r,vel") && out.contains("samples/s"),
+        "{out}"
+    );
+    exit2(
+        &["bench", "read", "--data", &s16, "--inputs", "x"],
+        &["--inputs", "`x`"],
+    );
     // A schema-1 file: the f32 build relabelled (its layout is schema 1's) reads the same.
     let r5 = ra.sample(5).unwrap().r;
     drop((a, ra));
