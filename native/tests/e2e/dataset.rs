@@ -112,6 +112,18 @@ fn check_schema(f: &hdf5::File, n: usize, s: usize) {
     }
 }
 
+/// Rewrites the root attribute `schema` of the file at `path`.
+fn set_schema(path: &Path, value: &str) {
+    let f = hdf5::File::open_rw(path).unwrap();
+    f.delete_attr("schema").unwrap();
+    let v: VarLenUnicode = value.parse().unwrap();
+    f.new_attr::<VarLenUnicode>()
+        .create("schema")
+        .unwrap()
+        .write_scalar(&v)
+        .unwrap();
+}
+
 fn col<T: hdf5::H5Type>(f: &hdf5::File, d: &str) -> Vec<T> {
     f.dataset(d).unwrap().read_raw::<T>().unwrap()
 }
@@ -350,16 +362,7 @@ fn merged_shards_equal_a_single_build() {
     // A file of another schema version is refused by info and merge, naming file and attribute.
     let other = p("other.h5");
     std::fs::copy(p("s1.h5"), &other).unwrap();
-    {
-        let f = hdf5::File::open_rw(&other).unwrap();
-        f.delete_attr("schema").unwrap();
-        let v: VarLenUnicode = "galmass-dataset/3".parse().unwrap();
-        f.new_attr::<VarLenUnicode>()
-            .create("schema")
-            .unwrap()
-            .write_scalar(&v)
-            .unwrap();
-    }
+    set_schema(&other, "galmass-dataset/3");
     let o = other.display().to_string();
     exit2(
         &["dataset", "info", &o],
@@ -495,16 +498,7 @@ fn f16_maps_equal_f32_maps_to_half_precision() {
     // A schema-1 file: the f32 build relabelled (its layout is schema 1's) reads the same.
     let r5 = ra.sample(5).unwrap().r;
     drop((a, ra));
-    {
-        let f = hdf5::File::open_rw(p("f32.h5")).unwrap();
-        f.delete_attr("schema").unwrap();
-        let v: VarLenUnicode = "galmass-dataset/1".parse().unwrap();
-        f.new_attr::<VarLenUnicode>()
-            .create("schema")
-            .unwrap()
-            .write_scalar(&v)
-            .unwrap();
-    }
+    set_schema(&p("f32.h5"), "galmass-dataset/1");
     let old = DatasetReader::open(&p("f32.h5")).unwrap();
     assert_eq!(old.attrs.schema, "galmass-dataset/1");
     assert_eq!(old.sample(5).unwrap().r, r5);
