@@ -80,6 +80,27 @@ fn missing(name: &str, needed: Vec<usize>) -> BundleError {
 }
 
 impl Manifest {
+    /// Whether some input of this model reads the map named `map` (`r`, `g`, `vel`, …).
+    pub fn reads(&self, map: &str) -> bool {
+        self.inputs
+            .iter()
+            .any(|i| !i.shape.is_empty() && reads_map(&i.name, map))
+    }
+
+    /// `g` with only the maps this model reads: for probing a model on galaxies that carry
+    /// more maps than it takes (a gallery holds r, g and vel; an r + vel model reads two).
+    pub fn keep_read_maps(&self, g: &GalaxyInputs) -> GalaxyInputs {
+        GalaxyInputs {
+            maps: g
+                .maps
+                .iter()
+                .filter(|(name, _)| self.reads(name))
+                .cloned()
+                .collect(),
+            log_rhsm: g.log_rhsm,
+        }
+    }
+
     /// Resamples and normalises `g` for this CNN bundle. Missing inputs, inputs the model does
     /// not read, a light map given for `vel` (or the reverse), a missing or non-finite
     /// R_hsm, and the `gr` input (give `g` and `r` maps to a model trained on them) are errors
@@ -92,11 +113,7 @@ impl Manifest {
             });
         }
         for (name, _) in &g.maps {
-            if !self
-                .inputs
-                .iter()
-                .any(|i| !i.shape.is_empty() && reads_map(&i.name, name))
-            {
+            if !self.reads(name) {
                 return Err(BundleError::UnexpectedInput {
                     name: name.clone(),
                     expected: self.inputs.iter().map(|s| s.name.clone()).collect(),

@@ -39,7 +39,10 @@ fn predict_mean(
 ) -> Result<Vec<Vec<f64>>> {
     let prepared = inputs
         .iter()
-        .map(|g| bundles[0].manifest.prepare(g))
+        .map(|g| {
+            let m = &bundles[0].manifest;
+            m.prepare(&m.keep_read_maps(g))
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| BadInput(e.to_string()))?;
     let mut sum: Vec<Vec<f64>> = Vec::new();

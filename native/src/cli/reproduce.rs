@@ -102,6 +102,27 @@ impl Selected {
         }
     }
 
+    /// A row's training cost relative to one 60²-equivalent light branch, for running the
+    /// longest rows first (so the last row does not train alone while the other slots idle).
+    /// Measured on the quick grid (1 thread per row): a light branch costs in proportion to
+    /// its pixels (r 60² ≈ 240 s, 30² and 12² far less), the kinematic branch (3 channels at
+    /// 48²) ≈ 1.15 of a 60² light branch, the hybrid head ≈ nothing; a GBDT row ≈ 0.05.
+    pub(super) fn cost(&self) -> f64 {
+        match self {
+            Selected::Cnn(r) => r
+                .inputs
+                .iter()
+                .map(|&i| match i {
+                    "vel" => 1.15,
+                    // A light branch at 1/downsample of the base side: pixels ∝ 1/d².
+                    _ => 1.0 / (r.downsample * r.downsample) as f64,
+                })
+                .sum::<f64>()
+                .max(0.05),
+            Selected::Gbdt(_) => 0.05,
+        }
+    }
+
     /// The file whose presence means the row is finished in `out` (its METRICS.json).
     pub(super) fn done_path(&self, out: &Path) -> PathBuf {
         match self {
@@ -427,9 +448,12 @@ fn run_rows_in_parallel(
         .map_or(1, |n| n.get())
         .div_ceil(jobs)
         .max(1);
-    let mut todo: std::collections::VecDeque<usize> = (0..selected.len())
+    // Longest first (LPT): the cheap rows fill the gaps at the end.
+    let mut order: Vec<usize> = (0..selected.len())
         .filter(|&k| !selected[k].done_path(&a.out).exists())
         .collect();
+    order.sort_by(|&x, &y| selected[y].cost().total_cmp(&selected[x].cost()));
+    let mut todo: std::collections::VecDeque<usize> = order.into();
     let total = todo.len();
     if total == 0 {
         return Ok(());

@@ -219,7 +219,9 @@ fn a_small_cnn_trained_on_mock_galaxies_responds_as_physics_says() {
     let galaxies: Vec<_> = (0..ds.len())
         .filter(|&i| split[i] == 2)
         .take(24)
-        .map(|i| sample_inputs(&ds.sample(i).unwrap(), &["r", "vel"]).unwrap())
+        // With g too, as a gallery galaxy carries it: the probe gives the r + vel model
+        // only the maps it reads.
+        .map(|i| sample_inputs(&ds.sample(i).unwrap(), &["r", "g", "vel"]).unwrap())
         .collect();
     let [light, _, r_mstar, r_mtot] =
         common::physics_probes(&[read_bundle(&bundle).unwrap()], &galaxies);
