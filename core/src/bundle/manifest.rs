@@ -1,5 +1,6 @@
-//! The bundle manifest (**contract**, ARCHITECTURE.md "Bundle"): what a model reads, what it
-//! predicts, how it was trained and how well it did. Serialised as JSON inside the bundle.
+//! The bundle manifest (**contract**, docs/contracts/bundle.md "Manifest"): what a model
+//! reads, what it predicts, how it was trained and how well it did. Serialised as JSON inside
+//! the bundle.
 
 use serde::{Deserialize, Serialize};
 

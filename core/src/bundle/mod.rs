@@ -1,4 +1,4 @@
-//! The model bundle: one file per exported model (**contract**, ARCHITECTURE.md "Bundle"),
+//! The model bundle: one file per exported model (**contract**, docs/contracts/bundle.md),
 //! read from bytes on native and wasm32.
 //!
 //! Layout (all integers little-endian):

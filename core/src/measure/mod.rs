@@ -2,7 +2,7 @@
 //! systemic velocity, the 3D half-stellar-mass radius R_hsm, every target (3.2) and every
 //! GBDT feature (3.3), per projection. Identical code for mocks and TNG cutouts.
 //!
-//! Field names are those of the dataset schema (ARCHITECTURE.md, a contract).
+//! Field names are those of the dataset schema (docs/contracts/dataset.md, a contract).
 //!
 //! Entry point: [`measure`] (all three projections of a centred galaxy at rest). Building
 //! blocks, usable on their own:

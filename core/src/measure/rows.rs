@@ -1,5 +1,5 @@
 //! Targets and features as rows: the fixed order and names the dataset file, the GBDT
-//! bundles and the web app share (ARCHITECTURE.md "Dataset file").
+//! bundles and the web app share (docs/contracts/dataset.md "Dataset file").
 
 use super::{Features, Targets};
 

@@ -2,7 +2,7 @@
 //! is allocated, and bringing them to a model's grid. One code path for `galmass predict`
 //! (native) and the web app (wasm32): every function takes `&[u8]` and returns owned maps.
 //!
-//! What a map must be (the dataset schema, ARCHITECTURE.md):
+//! What a map must be (the dataset schema, docs/contracts/dataset.md):
 //! * **light maps** (`r`, `g`): surface brightness in L☉ kpc⁻² of the band, one plane, square,
 //!   covering 6 R_hsm × 6 R_hsm centred on the galaxy (galaxy-model.md 4.2); row = second image
 //!   axis, column = first. A PNG holds only *relative brightness* (grey levels scaled to

@@ -44,7 +44,7 @@ pub fn read_gallery(path: &Path) -> Result<galmass_core::gallery::Gallery> {
         .map_err(|e| BadInput(format!("{}: not a gallery file ({e})", path.display())).into())
 }
 
-/// Units of a dataset target's linear quantity (ARCHITECTURE.md, dataset file).
+/// Units of a dataset target's linear quantity (docs/contracts/dataset.md).
 pub fn target_units(name: &str) -> &'static str {
     match name {
         "fstar" | "fdm" => "1",
@@ -53,7 +53,7 @@ pub fn target_units(name: &str) -> &'static str {
     }
 }
 
-/// Units of a dataset feature as stored (ARCHITECTURE.md, dataset file).
+/// Units of a dataset feature as stored (docs/contracts/dataset.md).
 pub fn feature_units(name: &str) -> &'static str {
     match name {
         "mr" | "g_r" => "mag",

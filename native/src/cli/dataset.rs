@@ -1,5 +1,5 @@
-//! `galmass dataset build|merge|info`: the dataset file of ARCHITECTURE.md from mock
-//! galaxies or TNG cutouts (streamed, sharded), merging shards, and a summary of a file.
+//! `galmass dataset build|merge|info`: the dataset file (docs/contracts/dataset.md) from
+//! mock galaxies or TNG cutouts (streamed, sharded), merging shards, and a summary of a file.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

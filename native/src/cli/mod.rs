@@ -1,4 +1,4 @@
-//! The command line: verbs of ARCHITECTURE.md (contract), one module per verb.
+//! The command line: verbs of docs/contracts/cli.md (contract), one module per verb.
 
 mod bench;
 mod bench_cnn;

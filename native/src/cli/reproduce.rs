@@ -1,7 +1,7 @@
 //! `galmass reproduce --scale quick|paper`: the paper's Table 4 (CNN) and Table 6 (GBDT)
 //! grids and the power-law baseline on one dataset, run through the same verbs a user would
 //! type (each command is recorded in the report), then `report/report.json`, `report.md` and
-//! the figures (ARCHITECTURE.md "Reports").
+//! the figures (docs/contracts/reports.md "Reports").
 //!
 //! Interrupted runs continue: a finished GBDT row or CNN run is reused, a CNN run with a
 //! checkpoint resumes, and an existing dataset file is read rather than rebuilt.
@@ -27,8 +27,9 @@ use super::{Cli, run as run_verb};
 /// Size of the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Scale {
-    /// ≤ 60 min on a 2-core CPU: 1000 mock galaxies, 60² light maps (resolution rows 30², 12²),
-    /// w = 1/8, 20 epochs, batch 20, lr 2e-3 (`--literal`: batch 40, lr 1e-3)
+    /// ≤ 60 min on a 2-core CPU with a release build: 1000 mock galaxies, 60² light maps
+    /// (resolution rows 30², 12²), w = 1/8, 40 epochs, batch 20, lr 2e-3 (`--literal`: 20
+    /// epochs, batch 40, lr 1e-3)
     Quick,
     /// The paper's: 9370 mock galaxies, 300² (150², 60²), w = 1, 200 epochs, lr 1e-4 — for a GPU
     Paper,
@@ -52,7 +53,7 @@ pub struct ReproduceArgs {
     /// Seed of the mock sample and split
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// CNN epochs (default: 20 quick, 200 paper)
+    /// CNN epochs (default: 40 quick, 20 quick --literal, 200 paper)
     #[arg(long)]
     pub epochs: Option<usize>,
     /// CNN width multiplier (default: 0.125 quick, 1 paper)
@@ -204,7 +205,7 @@ fn plan(a: &ReproduceArgs) -> Plan {
     // Quick runs our recipe (AdamW, warm-up + cosine per step) at batch 20 and lr 2e-3, the
     // setting of the measured curves; paper-literal quick runs keep Adam at batch 40, lr 1e-3.
     let (galaxies, image_size, width, epochs, batch, lr) = match (a.scale, a.literal) {
-        (Scale::Quick, false) => (1000, 60, 0.125, 20, 20, 2e-3),
+        (Scale::Quick, false) => (1000, 60, 0.125, 40, 20, 2e-3),
         (Scale::Quick, true) => (1000, 60, 0.125, 20, 40, 1e-3),
         (Scale::Paper, _) => (9370, 300, 1.0, 200, 40, 1e-4),
     };

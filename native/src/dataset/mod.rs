@@ -1,5 +1,5 @@
-//! The dataset file (ARCHITECTURE.md, a contract): one HDF5 file of galaxy projections with
-//! their physical maps, targets, features and metadata, readable by h5py.
+//! The dataset file (docs/contracts/dataset.md, a contract): one HDF5 file of galaxy
+//! projections with their physical maps, targets, features and metadata, readable by h5py.
 //!
 //! - [`schema`]: dataset names, the schema version and the row layout of targets/features;
 //! - [`split`]: the seeded train/validation/test assignment (16000:4000:8110 as in the paper);

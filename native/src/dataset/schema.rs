@@ -1,4 +1,4 @@
-//! Names and layout of the dataset file (ARCHITECTURE.md "Dataset file").
+//! Names and layout of the dataset file (docs/contracts/dataset.md "Dataset file").
 
 pub use galmass_core::measure::{FEATURE_NAMES, TARGET_NAMES, features_row, targets_row};
 

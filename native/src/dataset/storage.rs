@@ -1,7 +1,7 @@
 //! How the maps are stored in the dataset file, and the one way to read a sample's map back
 //! as physical f32 values whatever the storage.
 //!
-//! Two storages (ARCHITECTURE.md "Dataset file"):
+//! Two storages (docs/contracts/dataset.md "Dataset file"):
 //! - **f16** (default of `dataset build`): IEEE half floats, chunked one sample per chunk,
 //!   HDF5's built-in shuffle + deflate filters (every HDF5 reader has them, h5py without
 //!   plugins). Light maps hold surface brightness / [`LIGHT_SCALE_F16`], the scale recorded

@@ -1,6 +1,6 @@
 //! Evaluation on the test split (split 2): the paper's metric, mean ± σ of log10(pred/true)
 //! in dex, for trained CNNs, exported bundles and the power-law baseline; the report rows
-//! (ARCHITECTURE.md "Reports", **contract**) and the predicted-vs-true figures.
+//! (docs/contracts/reports.md "Reports", **contract**) and the predicted-vs-true figures.
 
 mod baseline;
 

@@ -1,4 +1,4 @@
-//! `report/` (ARCHITECTURE.md "Reports", **contract**): `report.json` — `rows` of
+//! `report/` (docs/contracts/reports.md "Reports", **contract**): `report.json` — `rows` of
 //! `{model, inputs, target, split, n_test, mean_dex, sigma_dex}` (plus the grid row `id` and
 //! the paper's numbers), `baselines` (power law M*–L) and `importance` per GBDT target —
 //! and `report.md`, the same as tables beside the paper's numbers, with the checks of the

@@ -16,7 +16,8 @@ use crate::atomic::write_atomic;
 use crate::figures;
 use crate::stats::offset_mean_sigma;
 
-/// METRICS.json (**contract**, ARCHITECTURE.md): what a GBDT run achieved on the test split.
+/// METRICS.json (**contract**, docs/contracts/reports.md "GBDT metrics"): what a GBDT run
+/// achieved on the test split.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GbdtMetrics {
     /// Always `"gbdt"`.

@@ -68,7 +68,7 @@ impl FeatureSet {
 }
 
 /// Star formation rates are stored linear (M☉/yr, may be 0); models see
-/// log10(sfr + `SFR_FLOOR`) (ARCHITECTURE.md, dataset file).
+/// log10(sfr + `SFR_FLOOR`) (docs/contracts/dataset.md).
 pub const SFR_FLOOR: f64 = 1e-3;
 
 /// The value a model sees for feature `name` stored as `v`: log10(v + 10⁻³) for `sfr`, the

@@ -1,4 +1,5 @@
-//! End-to-end tests of `galmass dataset build|merge|info` (ARCHITECTURE.md "Dataset file").
+//! End-to-end tests of `galmass dataset build|merge|info` (docs/contracts/dataset.md
+//! "Dataset file").
 
 use crate::common;
 

@@ -1,6 +1,6 @@
-//! End-to-end tests of `galmass train gbdt` (ARCHITECTURE.md: the METRICS.json contract,
-//! train = splits 0 + 1, test = split 2, the paper's cut n_ser ≤ 100 and B/T ≤ 1, exit 2 on
-//! bad input without leaving outputs behind).
+//! End-to-end tests of `galmass train gbdt` (docs/contracts/reports.md: the METRICS.json
+//! contract, train = splits 0 + 1, test = split 2, the paper's cut n_ser ≤ 100 and B/T ≤ 1,
+//! exit 2 on bad input without leaving outputs behind).
 
 use crate::common;
 

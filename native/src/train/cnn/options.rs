@@ -127,7 +127,7 @@ pub enum DeviceChoice {
 /// Everything `train cnn` needs.
 #[derive(Clone, Debug)]
 pub struct TrainCnnOptions {
-    /// Dataset file (ARCHITECTURE.md schema).
+    /// Dataset file (schema: docs/contracts/dataset.md).
     pub data: PathBuf,
     /// Branch inputs, in order.
     pub inputs: Vec<CnnInput>,

@@ -12,8 +12,8 @@ use galmass_core::galaxy::{
 /// Small mocks so the end-to-end tests stay fast.
 pub const SMALL: [&str; 6] = ["--n-star", "2000", "--n-dm", "2000", "--n-gas", "400"];
 
-/// The dataset targets of the contract (ARCHITECTURE.md), written out independently of the
-/// code's own list so a schema change fails the tests.
+/// The dataset targets of the contract (docs/contracts/dataset.md), written out independently
+/// of the code's own list so a schema change fails the tests.
 pub const TARGETS: [&str; 10] = [
     "mstar",
     "mtot",
