@@ -21,13 +21,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 
-/// The default CNN: an ensemble of three bundles (r + vel + log R_hsm → M*, Mtot) trained
-/// alike with seeds 1, 2, 3, rebuilt by the commands in `www/models/README.md`.
-pub const CNN_BUNDLES: [&[u8]; 3] = [
-    include_bytes!("../../www/models/cnn.bundle"),
-    include_bytes!("../../www/models/cnn-2.bundle"),
-    include_bytes!("../../www/models/cnn-3.bundle"),
-];
+use crate::assets::{CNN_BUNDLES, GALLERY_JSON};
 
 /// Which backend runs the network, as shown on the page.
 pub const BACKEND: &str = "CPU (Burn flex, WebAssembly)";
@@ -58,7 +52,7 @@ pub async fn yield_to_browser() {
 /// Median milliseconds of `n` warm predictions of the first gallery galaxy (2 untimed first).
 async fn bench_runs(cnn: SharedCnn, n: usize) -> Result<(f64, usize), String> {
     let gallery: galmass_core::gallery::Gallery =
-        serde_json::from_str(crate::gallery::GALLERY_JSON).map_err(|e| e.to_string())?;
+        serde_json::from_str(GALLERY_JSON).map_err(|e| e.to_string())?;
     let g = gallery
         .examples
         .first()

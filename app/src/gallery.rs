@@ -9,11 +9,9 @@ use galmass_core::gallery::{Example, Gallery};
 use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
+use crate::assets::GALLERY_JSON;
 use crate::cnn_predict::{SharedCnn, Shown, shared_cnn, yield_to_browser};
 use crate::image;
-
-/// The gallery's galaxies, compiled into the page.
-pub const GALLERY_JSON: &str = include_str!("../../www/examples/gallery.json");
 
 const AXES: [&str; 3] = ["x", "y", "z"];
 

@@ -10,10 +10,8 @@ use leptos::prelude::*;
 
 use galmass_core::bundle::{Bundle, gbdt_predict_one};
 
+use crate::assets::GBDT_BUNDLE;
 use crate::cnn_predict::{Shown, now_ms};
-
-/// The default GBDT bundle (M* and Mtot), rebuilt by the commands in `www/models/README.md`.
-pub const GBDT_BUNDLE: &[u8] = include_bytes!("../../www/models/gbdt.bundle");
 
 /// The form's starting values: the features of sample 9 (a star-forming disc galaxy, x
 /// projection) of `galmass dataset build --source mock --galaxies 1000 --seed 1

@@ -7,6 +7,7 @@
 //! The first page states the project's mission, the galmass-core version, and a small
 //! physics computation: the enclosed mass of a Hernquist sphere and its half-mass radius.
 
+pub mod assets;
 pub mod classroom;
 pub mod cnn_predict;
 pub mod format;

@@ -6,6 +6,17 @@
 //! `cargo run --release -p galmass-core --features parallel --example gbdt_bench -- DIR [l1]`
 //! (`RAYON_NUM_THREADS=2` to match LightGBM's `num_threads=2`; `l1` for the L1 objective).
 
+// A timing example, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use galmass_core::gbdt::{GbdtParams, Objective, Samples, train};
 use std::time::Instant;
 

@@ -3,6 +3,17 @@
 //! positions and velocities). Prints the minimum and mean per stage over 300 galaxies:
 //! `cargo run -p galmass-core --example mock_dynamics_timing --release`.
 
+// A timing example, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use galmass_core::mock::disc_kinematics::*;
 use galmass_core::mock::halo::*;
 use galmass_core::mock::jeans::*;

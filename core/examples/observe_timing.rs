@@ -13,6 +13,17 @@
 //! L☉, R_hsm in the header) for an external renderer (pynbody) to image the same particles,
 //! and OUT.txt.maps.txt with its z-projection r flux maps (level scheme and brute force).
 
+// A timing example, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use std::io::Write;
 use std::time::Instant;
 
@@ -22,7 +33,8 @@ use galmass_core::measure::half_mass_radius;
 use galmass_core::mock::{MockOptions, generate};
 use galmass_core::observe::maps::{galaxy_smoothing_lengths, observe_with_smoothing};
 use galmass_core::observe::sph::{ImageGeometry, SphParticles, render, render_brute_force};
-use galmass_core::observe::{ObserveOptions, observe_all, project};
+use galmass_core::observe::{ObserveOptions, observe_all};
+use galmass_core::projection::project;
 
 fn quartiles(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);

@@ -21,6 +21,7 @@ pub mod gbdt;
 pub mod measure;
 pub mod mock;
 pub mod observe;
+pub mod projection;
 pub mod units;
 pub mod upload;
 

@@ -1,6 +1,17 @@
 //! A GBDT bundle end to end: train two tiny models, bundle them, round-trip the bytes,
 //! predict identically; damaged bytes give the matching error.
 
+// Test, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use galmass_core::bundle::{
     Bundle, BundleError, FORMAT_VERSION, FeatureSpec, FeatureTransform, InputSpec, Manifest,
     ModelKind, PayloadEncoding, PlaneKind, PlaneSpec, SCHEMA, TargetMetrics, TargetSpec,

@@ -5,6 +5,17 @@
 //! (including arithmetic overflow, active in test builds) fails the test. The count and wall
 //! time of each run are printed (`cargo test --test fuzz_parsers -- --nocapture`).
 
+// Test, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use galmass_core::bundle::Bundle;
 use galmass_core::bundle::cnn_input::{GalaxyMap, PngCalibration};
 use galmass_core::upload::{

@@ -1,6 +1,17 @@
 //! GBDT behaviour that follows from the algorithm's definition (analytic cases), typed
 //! errors on bad input, the paper preset and the serde/text model formats.
 
+// Test, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use galmass_core::gbdt::{
     GbdtError, GbdtModel, GbdtParams, Objective, Samples, train, train_observed,
 };

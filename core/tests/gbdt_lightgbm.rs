@@ -3,6 +3,17 @@
 //! num_threads=1): same trees (split features, thresholds = bin upper bounds, children,
 //! leaf values and counts, gains), same predictions, importances and loss curves.
 
+// Test, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use galmass_core::gbdt::{GbdtModel, GbdtParams, Objective, Samples, Trained, train};
 use serde_json::Value;
 

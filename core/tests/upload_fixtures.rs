@@ -2,6 +2,17 @@
 //! (`tests/fixtures/upload/make_fixtures.py`, which also stores what each file holds in
 //! `expected.json`).
 
+// Test, not the library: it may unwrap, read files and use the clock (the wasm32-safe
+// rules of core/clippy.toml are for the library itself).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
+
 use galmass_core::upload::{
     KinematicMaps, Limits, Map2d, MapFormat, UploadError, check_kinematic_shape, check_light_shape,
     kinematic_input, light_input, read_map,

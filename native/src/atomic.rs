@@ -1,5 +1,6 @@
-//! Atomic file output: write under a temporary name in the same directory, then rename, so
-//! a reader (or a crash) never sees a half-written file under the final name.
+//! Atomic file output, the one scheme every writer of galmass uses: write under a temporary
+//! name in the same directory, sync, then rename, so a reader (or a crash) never sees a
+//! half-written file under the final name.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -19,18 +20,90 @@ pub fn partial_sibling(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Runs `write(tmp)` to produce the file under its temporary name, then renames it to
-/// `path`. On any failure the temporary file is removed and `path` is left untouched.
+/// A file being written under a temporary name beside its final one. [`Partial::commit`]
+/// flushes it to disk and renames it to the final name; dropped uncommitted (an error, a
+/// panic), it removes the temporary file. A reader, or a crash, never sees a half-written file
+/// under the final name, and a file already there stays as it was until the rename.
+#[derive(Debug)]
+pub struct Partial {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Partial {
+    /// `path` written through its [`partial_sibling`].
+    pub fn new(path: &Path) -> Self {
+        Self::with_temp(path, partial_sibling(path))
+    }
+
+    /// `path` written through the temporary name `tmp` (in the same directory, so the rename
+    /// stays on one file system).
+    pub fn with_temp(path: &Path, tmp: PathBuf) -> Self {
+        Partial {
+            tmp,
+            path: path.to_path_buf(),
+            committed: false,
+        }
+    }
+
+    /// Where to write: the temporary name.
+    pub fn temp(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// The final name.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Syncs the temporary file to disk, renames it to the final name and syncs the directory
+    /// (best effort: not every file system can), so the rename survives a power cut too.
+    pub fn commit(&mut self) -> std::io::Result<()> {
+        std::fs::File::open(&self.tmp)?.sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)?;
+        self.committed = true;
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(d) = std::fs::File::open(dir)
+        {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Runs `write(tmp)` to produce the file under its temporary name, then commits it to `path`
+/// ([`Partial`]); a failed rename becomes `rename_err(e)`. On any failure the temporary file
+/// is removed and `path` is left untouched. For writers with their own error type.
+pub fn replace_with<E>(
+    path: &Path,
+    write: impl FnOnce(&Path) -> std::result::Result<(), E>,
+    rename_err: impl FnOnce(std::io::Error) -> E,
+) -> std::result::Result<(), E> {
+    let mut p = Partial::new(path);
+    write(p.temp())?;
+    p.commit().map_err(rename_err)
+}
+
+/// Runs `write(tmp)` to produce the file under its temporary name, then commits it to `path`
+/// ([`Partial`]). On any failure the temporary file is removed and `path` is left untouched.
 pub fn write_via_temp(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let tmp = partial_sibling(path);
-    let result = write(&tmp).and_then(|()| {
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("{}: cannot rename from {}", path.display(), tmp.display()))
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    replace_with(path, write, |e| {
+        anyhow::Error::new(e).context(format!(
+            "{}: cannot rename from {}",
+            path.display(),
+            tmp.display()
+        ))
+    })
 }
 
 /// Writes `bytes` to `path` atomically (temporary sibling + rename).
@@ -68,6 +141,24 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         write_atomic(&p, b"{}").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"{}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// An uncommitted [`Partial`] leaves nothing; a committed one leaves only the final file.
+    #[test]
+    fn partial_guard_removes_or_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("d.h5");
+        {
+            let part = Partial::with_temp(&p, dir.path().join("d.h5.partial"));
+            std::fs::write(part.temp(), b"x").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut part = Partial::new(&p);
+        std::fs::write(part.temp(), b"y").unwrap();
+        part.commit().unwrap();
+        drop(part);
+        assert_eq!(std::fs::read(&p).unwrap(), b"y");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -3,8 +3,8 @@
 
 use super::KinWeight;
 use crate::galaxy::{Axis, Galaxy};
-use crate::observe::kinematics::{KinGrid, kinematic_grid};
-use crate::observe::project;
+use crate::projection::kinematics::{KinGrid, kinematic_grid};
+use crate::projection::project;
 
 /// Minimum number of particles of a pixel used in λ_R.
 pub const LAMBDA_MIN_N: u32 = 10;

@@ -13,8 +13,8 @@ use super::{
     ProjectionDiagnostics, ProjectionMeasurement, Targets,
 };
 use crate::galaxy::{Axis, Galaxy};
-use crate::observe::kinematics::kinematic_grid;
-use crate::observe::project;
+use crate::projection::kinematics::kinematic_grid;
+use crate::projection::project;
 use crate::units::{G, MSUN_G, MSUN_R};
 
 type Result<T> = std::result::Result<T, MeasureError>;

@@ -11,15 +11,15 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::kinematics::{KIN_SIZE, kinematic_grid};
 use super::rebin::{RebinError, colour_map, integrated_colour, rebin_to};
 use super::smoothing::{Hsml, N_NEIGHBOURS, smoothing_lengths_2d, smoothing_lengths_3d};
 use super::sph::{IMAGE_SIZE, ImageGeometry, SphError, SphParticles, render};
-use super::{Projected, project};
 use crate::galaxy::{Axis, Galaxy};
 use crate::measure::KinWeight;
 use crate::measure::dust::{Attenuated, attenuate};
 use crate::measure::kinematic::aperture_dispersion;
+use crate::projection::kinematics::{KIN_SIZE, kinematic_grid};
+use crate::projection::{Projected, project};
 
 /// Why a projection could not be observed.
 #[derive(Debug, Error, Clone, PartialEq)]

@@ -1,15 +1,13 @@
-//! Observing a measured galaxy in projection (galaxy-model.md Section 4): projected
-//! coordinates of each line of sight, smoothing lengths ([`smoothing`]), the SPH kernel
-//! ([`kernel`]) and the level-scheme light-map renderer ([`sph`]), block-sum rebinning and
-//! the g−r map ([`rebin`]), the NGP stellar kinematic grid ([`kinematics`]), all maps of a
-//! projection ([`maps`]: [`observe`], [`observe_all`]) and the CNN normalisations
-//! ([`mod@normalise`]).
+//! Observing a measured galaxy in projection (galaxy-model.md Section 4): smoothing lengths
+//! ([`smoothing`]), the SPH kernel ([`kernel`]) and the level-scheme light-map renderer
+//! ([`sph`]), block-sum rebinning and the g−r map ([`rebin`]), all maps of a projection
+//! ([`maps`]: [`observe`], [`observe_all`]; the kinematic maps on
+//! [`crate::projection::kinematics`]'s grid) and the CNN normalisations ([`mod@normalise`]).
 
 // `!(x > 0.0)` is used on purpose: it also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod kernel;
-pub mod kinematics;
 pub mod maps;
 pub mod normalise;
 pub mod rebin;
@@ -22,59 +20,3 @@ mod tests_mock;
 pub use maps::{ObserveError, ObserveOptions, ProjectionMaps, observe, observe_all};
 pub use normalise::{MapKind, MinMax, Norm, normalise};
 pub use smoothing::Hsml;
-
-use crate::galaxy::Axis;
-
-/// Projects 3D positions (kpc) and velocities (km/s) onto a line of sight (2.9): returns the
-/// image coordinates (u, w) in kpc and the line-of-sight velocity v_los in km/s, in f64.
-/// Along x the image axes are (y, z), along y (z, x), along z (x, y); v_los is the velocity
-/// component along the axis (positive = receding, observer at −∞).
-pub fn project(pos: &[[f32; 3]], vel: &[[f32; 3]], axis: Axis) -> Projected {
-    let (a, b) = axis.image_axes();
-    let k = axis.los();
-    Projected {
-        u: pos.iter().map(|p| p[a] as f64).collect(),
-        w: pos.iter().map(|p| p[b] as f64).collect(),
-        v_los: vel.iter().map(|v| v[k] as f64).collect(),
-    }
-}
-
-/// Particle coordinates in the image plane of one projection (f64 copies of the f32 data).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Projected {
-    /// First image coordinate in kpc.
-    pub u: Vec<f64>,
-    /// Second image coordinate in kpc.
-    pub w: Vec<f64>,
-    /// Line-of-sight velocity in km/s.
-    pub v_los: Vec<f64>,
-}
-
-impl Projected {
-    /// Projected radius √(u² + w²) of particle `i` in kpc.
-    pub fn radius(&self, i: usize) -> f64 {
-        self.u[i].hypot(self.w[i])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Test 13 (projection part): a particle at (1,2,3) kpc projects to (2,3), (3,1), (1,2).
-    #[test]
-    fn projection_axes_follow_the_paper() {
-        let pos = [[1.0f32, 2.0, 3.0]];
-        let vel = [[10.0f32, 20.0, 30.0]];
-        let expect = [((2.0, 3.0), 10.0), ((3.0, 1.0), 20.0), ((1.0, 2.0), 30.0)];
-        for (axis, ((eu, ew), ev)) in Axis::ALL.into_iter().zip(expect) {
-            let p = project(&pos, &vel, axis);
-            assert_eq!(
-                (p.u[0], p.w[0], p.v_los[0]),
-                (eu, ew, ev),
-                "{}",
-                axis.name()
-            );
-        }
-    }
-}

@@ -7,12 +7,12 @@ use super::maps::{
 use super::rebin::rebin_to;
 use super::smoothing::Hsml;
 use super::sph::{ImageGeometry, SphParticles, render, render_brute_force};
-use super::{kinematics::kinematic_grid, project};
 use crate::galaxy::{Axis, Galaxy};
 use crate::measure::dust::attenuate;
 use crate::measure::half_mass_radius;
 use crate::measure::kinematic::projection_kinematics;
 use crate::mock::{MockOptions, generate};
+use crate::projection::{kinematics::kinematic_grid, project};
 
 /// The first selected mock galaxy of seed 2024 with default options, and its R_hsm.
 fn mock_galaxy() -> (Galaxy, f64) {

@@ -14,7 +14,7 @@ use galmass::dataset::{
 use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, cutout_id, read_catalog};
 use galmass_core::mock::selected_indices;
 use galmass_core::observe::ObserveOptions;
-use galmass_core::observe::kinematics::KIN_SIZE;
+use galmass_core::projection::kinematics::KIN_SIZE;
 
 use super::cutout_args::CutoutArgs;
 use super::measure_opts::MeasureOptArgs;

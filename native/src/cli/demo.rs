@@ -39,170 +39,212 @@ pub struct DemoArgs {
     pub device: DeviceArg,
 }
 
-/// Runs `galmass demo`.
-pub fn run(a: &DemoArgs) -> Result<()> {
-    let t0 = Instant::now();
-    let out = &a.out;
-    std::fs::create_dir_all(out.join("gbdt"))
-        .with_context(|| format!("creating {}", out.display()))?;
-    let data = out.join(format!("mock-{}.h5", a.galaxies));
-    let mut log = Vec::new();
-    let step = |name: &str, args: Vec<String>, log: &mut Vec<String>| -> Result<f64> {
-        let t = Instant::now();
-        eprintln!("\n== {name}");
-        verb(&args, log)?;
-        Ok(t.elapsed().as_secs_f64())
-    };
-    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let mut times = Vec::new();
-    if !data.exists() {
-        let g = a.galaxies.to_string();
-        let seed = a.seed.to_string();
-        times.push((
+/// Where the demo puts its files under `--out`.
+struct Paths {
+    out: PathBuf,
+    data: PathBuf,
+    gbdt: PathBuf,
+    gbdt_bundle: PathBuf,
+    cnn: PathBuf,
+    cnn_bundle: PathBuf,
+    eval: PathBuf,
+}
+
+impl Paths {
+    fn new(a: &DemoArgs) -> Self {
+        let out = a.out.clone();
+        Paths {
+            data: out.join(format!("mock-{}.h5", a.galaxies)),
+            gbdt: out.join("gbdt"),
+            gbdt_bundle: out.join("galmass-demo-gbdt.bundle"),
+            cnn: out.join("cnn"),
+            cnn_bundle: out.join("galmass-demo-cnn.bundle"),
+            eval: out.join("evaluation"),
+            out,
+        }
+    }
+}
+
+/// One step of the demo: the command a user would type, the line printed before it, and the
+/// row of the timing table its seconds add to.
+struct Step {
+    row: &'static str,
+    title: String,
+    args: Vec<String>,
+}
+
+fn step(row: &'static str, title: impl Into<String>, args: &[&str]) -> Step {
+    Step {
+        row,
+        title: title.into(),
+        args: args.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// The demo as data: the steps in order (the dataset build only when its file is missing).
+fn steps(a: &DemoArgs, p: &Paths) -> Vec<Step> {
+    let (data, dev) = (s(&p.data), format!("{:?}", a.device).to_lowercase());
+    let (seed, g) = (a.seed.to_string(), |f: &str| s(&p.gbdt.join(f)));
+    let mut v = Vec::new();
+    if !p.data.exists() {
+        v.push(step(
             "mock sample → dataset",
-            step(
-                "1/6 mock galaxies → dataset file (60² light maps, 48² kinematic maps)",
-                v(&[
-                    "dataset",
-                    "build",
-                    "--source",
-                    "mock",
-                    "--galaxies",
-                    &g,
-                    "--seed",
-                    &seed,
-                    "--image-size",
-                    "60",
-                    "--out",
-                    &s(&data),
-                ]),
-                &mut log,
-            )?,
+            "1/6 mock galaxies → dataset file (60² light maps, 48² kinematic maps)",
+            &[
+                "dataset",
+                "build",
+                "--source",
+                "mock",
+                "--galaxies",
+                &a.galaxies.to_string(),
+                "--seed",
+                &seed,
+                "--image-size",
+                "60",
+                "--out",
+                &data,
+            ],
         ));
     }
-    let mut gbdt_t = 0.0;
     for t in ["mstar", "mtot"] {
-        let m = out.join("gbdt").join(format!("{t}.json"));
-        let mm = out.join("gbdt").join(format!("{t}.METRICS.json"));
-        gbdt_t += step(
-            &format!("2/6 GBDT on the summary features → {t}"),
-            v(&[
+        v.push(step(
+            "GBDT (M*, Mtot)",
+            format!("2/6 GBDT on the summary features → {t}"),
+            &[
                 "train",
                 "gbdt",
                 "--data",
-                &s(&data),
+                &data,
                 "--target",
                 t,
                 "--preset",
                 "paper",
                 "--out",
-                &s(&m),
+                &g(&format!("{t}.json")),
                 "--metrics",
-                &s(&mm),
-            ]),
-            &mut log,
-        )?;
+                &g(&format!("{t}.METRICS.json")),
+            ],
+        ));
     }
-    times.push(("GBDT (M*, Mtot)", gbdt_t));
-    let bundle = out.join("galmass-demo-gbdt.bundle");
-    let g = |f: &str| s(&out.join("gbdt").join(f));
-    times.push((
+    v.push(step(
         "bundle export",
-        step(
-            "3/6 export the GBDT models as a bundle (for `predict` and the web app)",
-            v(&[
-                "export",
-                "--model",
-                &g("mstar.json"),
-                "--model",
-                &g("mtot.json"),
-                "--metrics",
-                &g("mstar.METRICS.json"),
-                "--metrics",
-                &g("mtot.METRICS.json"),
-                "--data",
-                &s(&data),
-                "--out",
-                &s(&bundle),
-            ]),
-            &mut log,
-        )?,
+        "3/6 export the GBDT models as a bundle (for `predict` and the web app)",
+        &[
+            "export",
+            "--model",
+            &g("mstar.json"),
+            "--model",
+            &g("mtot.json"),
+            "--metrics",
+            &g("mstar.METRICS.json"),
+            "--metrics",
+            &g("mtot.METRICS.json"),
+            "--data",
+            &data,
+            "--out",
+            &s(&p.gbdt_bundle),
+        ],
     ));
-    let cnn = out.join("cnn");
-    let dev = format!("{:?}", a.device).to_lowercase();
-    times.push((
+    v.push(step(
         "CNN (r + vel → M*, Mtot)",
-        step(
-            "4/6 CNN: ResNet-18 branches on r and the kinematic maps → M*, Mtot",
-            v(&[
-                "train",
-                "cnn",
-                "--data",
-                &s(&data),
-                "--inputs",
-                "r,vel",
-                "--targets",
-                "mstar,mtot",
-                "--width",
-                &a.width.to_string(),
-                "--epochs",
-                &a.epochs.to_string(),
-                "--seed",
-                &a.seed.to_string(),
-                "--side-input",
-                "--augment",
-                "--device",
-                &dev,
-                "--out",
-                &s(&cnn),
-            ]),
-            &mut log,
-        )?,
+        "4/6 CNN: ResNet-18 branches on r and the kinematic maps → M*, Mtot",
+        &[
+            "train",
+            "cnn",
+            "--data",
+            &data,
+            "--inputs",
+            "r,vel",
+            "--targets",
+            "mstar,mtot",
+            "--width",
+            &a.width.to_string(),
+            "--epochs",
+            &a.epochs.to_string(),
+            "--seed",
+            &seed,
+            "--side-input",
+            "--augment",
+            "--device",
+            &dev,
+            "--out",
+            &s(&p.cnn),
+        ],
     ));
-    let cnn_bundle = out.join("galmass-demo-cnn.bundle");
-    times.push((
+    v.push(step(
         "CNN bundle export",
-        step(
-            "5/6 export the CNN as a bundle (f16 weights)",
-            v(&[
-                "export",
-                "--cnn",
-                &s(&cnn),
-                "--data",
-                &s(&data),
-                "--out",
-                &s(&cnn_bundle),
-            ]),
-            &mut log,
-        )?,
+        "5/6 export the CNN as a bundle (f16 weights)",
+        &[
+            "export",
+            "--cnn",
+            &s(&p.cnn),
+            "--data",
+            &data,
+            "--out",
+            &s(&p.cnn_bundle),
+        ],
     ));
-    let eval = out.join("evaluation");
-    times.push((
+    v.push(step(
         "evaluation",
-        step(
-            "6/6 test-split evaluation with the power law on luminosity",
-            v(&[
-                "evaluate",
-                "--data",
-                &s(&data),
-                "--cnn",
-                &s(&cnn),
-                "--bundle",
-                &s(&bundle),
-                "--baseline",
-                "mstar,mtot",
-                "--device",
-                &dev,
-                "--out",
-                &s(&eval),
-            ]),
-            &mut log,
-        )?,
+        "6/6 test-split evaluation with the power law on luminosity",
+        &[
+            "evaluate",
+            "--data",
+            &data,
+            "--cnn",
+            &s(&p.cnn),
+            "--bundle",
+            &s(&p.gbdt_bundle),
+            "--baseline",
+            "mstar,mtot",
+            "--device",
+            &dev,
+            "--out",
+            &s(&p.eval),
+        ],
     ));
+    v
+}
 
-    let ev: Evaluation = serde_json::from_slice(&std::fs::read(eval.join("evaluation.json"))?)
+/// Runs `galmass demo`.
+pub fn run(a: &DemoArgs) -> Result<()> {
+    let t0 = Instant::now();
+    let p = Paths::new(a);
+    std::fs::create_dir_all(&p.gbdt).with_context(|| format!("creating {}", p.out.display()))?;
+    let mut log = Vec::new();
+    // Seconds per row of the timing table, in order of first appearance.
+    let mut times: Vec<(&'static str, f64)> = Vec::new();
+    for st in steps(a, &p) {
+        let t = Instant::now();
+        eprintln!("\n== {}", st.title);
+        verb(&st.args, &mut log)?;
+        let dt = t.elapsed().as_secs_f64();
+        match times.iter_mut().find(|(row, _)| *row == st.row) {
+            Some((_, total)) => *total += dt,
+            None => times.push((st.row, dt)),
+        }
+    }
+    let ev: Evaluation = serde_json::from_slice(&std::fs::read(p.eval.join("evaluation.json"))?)
         .context("reading evaluation.json")?;
     let wall = t0.elapsed().as_secs_f64();
+    let summary = p.out.join("summary.md");
+    write_atomic(
+        &summary,
+        summary_markdown(a, &p, &ev, &times, wall, &log).as_bytes(),
+    )?;
+    print_summary(a, &p, &ev, wall, &summary);
+    Ok(())
+}
+
+/// `summary.md`: the test-split table, the step times, where the files are, the commands.
+fn summary_markdown(
+    a: &DemoArgs,
+    p: &Paths,
+    ev: &Evaluation,
+    times: &[(&str, f64)],
+    wall: f64,
+    log: &[String],
+) -> String {
     let mut md = String::new();
     let _ = writeln!(
         md,
@@ -221,24 +263,26 @@ pub fn run(a: &DemoArgs) -> Result<()> {
         );
     }
     let _ = writeln!(md, "\n| step | seconds |\n|---|---|");
-    for (name, t) in &times {
+    for (name, t) in times {
         let _ = writeln!(md, "| {name} | {t:.1} |");
     }
     let _ = writeln!(md, "| total | {wall:.1} |\n");
     let _ = writeln!(
         md,
         "Files:\n- dataset `{}`\n- GBDT models and metrics `{}`\n- CNN run (model, curves.png, scatter figures) `{}`\n- evaluation (evaluation.json, figures) `{}`\n- bundles `{}` and `{}`\n",
-        s(&data),
-        s(&out.join("gbdt")),
-        s(&cnn),
-        s(&eval),
-        s(&bundle),
-        s(&cnn_bundle)
+        s(&p.data),
+        s(&p.gbdt),
+        s(&p.cnn),
+        s(&p.eval),
+        s(&p.gbdt_bundle),
+        s(&p.cnn_bundle)
     );
     let _ = writeln!(md, "Commands:\n```\n{}\n```", log.join("\n"));
-    let summary = out.join("summary.md");
-    write_atomic(&summary, md.as_bytes())?;
+    md
+}
 
+/// The test-split table and where things went, on stdout.
+fn print_summary(a: &DemoArgs, p: &Paths, ev: &Evaluation, wall: f64, summary: &std::path::Path) {
     println!(
         "\ngalmass demo: {} mock galaxies, test split, log10(pred/true) [dex]",
         a.galaxies
@@ -256,14 +300,13 @@ pub fn run(a: &DemoArgs) -> Result<()> {
     }
     println!("\n  took {:.1} min", wall / 60.0);
     println!("  summary     {}", summary.display());
-    println!("  figures     {} and {}", eval.display(), cnn.display());
+    println!("  figures     {} and {}", p.eval.display(), p.cnn.display());
     println!(
         "  bundles     {} and {}",
-        bundle.display(),
-        cnn_bundle.display()
+        p.gbdt_bundle.display(),
+        p.cnn_bundle.display()
     );
     println!(
         "              galmass predict --bundle FILE --data DS.h5 (or a CNN: --r R.fits --vel V.npy --rhsm KPC)"
     );
-    Ok(())
 }

@@ -11,7 +11,10 @@ use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use galmass::BadInput;
 use galmass::stats::{LineFit, fit_line, median};
-use galmass::tng::{TNG100_BOX, WriteOptions, box_position, cutout_file_name, write_cutout};
+use galmass::tng::{
+    CatalogRow, TNG100_BOX, WriteOptions, box_position, cutout_file_name, write_catalog,
+    write_cutout,
+};
 use galmass_core::measure::{MeasureOptions, measure};
 use galmass_core::mock::{MockOptions, generate, selected_indices};
 use galmass_core::units::MSUN_R;
@@ -95,7 +98,15 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
         .collect::<Result<_>>()?;
     pb.finish_and_clear();
     let catalog = args.out.join("catalog.csv");
-    write_catalog(&catalog, &done)?;
+    let rows: Vec<CatalogRow> = done
+        .iter()
+        .map(|g| CatalogRow {
+            id: g.index,
+            centre: g.centre,
+            params: &g.params,
+        })
+        .collect();
+    write_catalog(&catalog, &rows)?;
     let s = summarise(&done);
     println!(
         "wrote {} cutouts and {} to {}",
@@ -145,38 +156,6 @@ fn one(
             .map_or(f64::NAN, |p| 10f64.powf(p.targets.fdm)),
         light_mass,
     })
-}
-
-/// Writes `catalog.csv`: id, x, y, z (ckpc/h), then the generator parameters in the order of
-/// the first row's keys. Written under a temporary name and renamed when complete.
-pub fn write_catalog(path: &Path, rows: &[Generated]) -> Result<()> {
-    let tmp = path.with_file_name(".catalog.csv.partial");
-    {
-        let mut w = csv::Writer::from_path(&tmp)
-            .with_context(|| format!("{}: cannot create", tmp.display()))?;
-        let keys: Vec<&String> = rows
-            .first()
-            .map(|r| r.params.keys().collect())
-            .unwrap_or_default();
-        let mut header = vec!["id".to_string(), "x".into(), "y".into(), "z".into()];
-        header.extend(keys.iter().map(|k| k.to_string()));
-        w.write_record(&header)?;
-        for r in rows {
-            let mut rec = vec![r.index.to_string()];
-            rec.extend(r.centre.iter().map(|c| c.to_string()));
-            for k in &keys {
-                rec.push(match r.params.get(*k) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(v) => v.to_string(),
-                    None => String::new(),
-                });
-            }
-            w.write_record(&rec)?;
-        }
-        w.flush()?;
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
 }
 
 /// Population summary of generated galaxies.

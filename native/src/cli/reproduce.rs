@@ -27,7 +27,7 @@ use super::{Cli, run as run_verb};
 /// Size of the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Scale {
-    /// ≤ 60 min on a 2-core CPU with a release build: 1000 mock galaxies, 60² light maps
+    /// About 70 min on a 2-core CPU with a release build: 1000 mock galaxies, 60² light maps
     /// (resolution rows 30², 12²), w = 1/8, 40 epochs, batch 20, lr 2e-3 (`--literal`: 20
     /// epochs, batch 40, lr 1e-3)
     Quick,

@@ -9,10 +9,11 @@
 
 pub mod plan;
 pub mod script;
+pub mod site;
 pub mod slurm;
 pub mod status;
 
 pub use plan::{Plan, Stage, Submission, Task};
-pub use script::Site;
+pub use site::Site;
 pub use slurm::submit;
 pub use status::{TaskState, TaskStatus, mark_lost, stage_status};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::script::Site;
+use super::site::Site;
 use crate::BadInput;
 use crate::atomic::write_atomic;
 

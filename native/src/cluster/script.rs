@@ -5,30 +5,8 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::plan::{Plan, Stage, TASK_TOKEN, VALUE_TOKEN};
 use crate::stop::STOPPED_EXIT;
-
-/// What a site needs in every script; each field maps to one `#SBATCH` option.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Site {
-    /// `--partition`.
-    pub partition: Option<String>,
-    /// `--account`.
-    pub account: Option<String>,
-    /// `--qos`.
-    pub qos: Option<String>,
-    /// `--time` of every job (Slurm's format, e.g. `02:00:00`).
-    pub time: Option<String>,
-    /// `--mem` per job (e.g. `8G`).
-    pub mem: Option<String>,
-    /// `--cpus-per-task`.
-    pub cpus_per_task: usize,
-    /// Lines placed after the directives of every script, verbatim: further `#SBATCH` lines
-    /// and set-up commands (`module load …`, `source env.sh`).
-    pub prelude: Vec<String>,
-}
 
 /// `s` quoted for bash when it needs it (single quotes; `'` as `'\''`).
 pub fn shell_quote(s: &str) -> String {
@@ -166,6 +144,7 @@ exit $rc
 mod tests {
     use super::*;
     use crate::cluster::plan::{PLAN_SCHEMA, Task};
+    use crate::cluster::site::Site;
     use std::path::PathBuf;
 
     #[test]

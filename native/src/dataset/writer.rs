@@ -20,6 +20,7 @@ use super::sample::Sample;
 use super::schema::{FEATURE_NAMES, GENERATOR_VERSION, SCHEMA, TARGET_NAMES};
 use super::storage::{DEFLATE_LEVEL, MapDtype, encode_f16, map_units, scale_for};
 use crate::BadInput;
+use crate::atomic::Partial;
 
 /// Samples per chunk of the 1-D columns.
 const COLUMN_CHUNK: usize = 4096;
@@ -62,8 +63,8 @@ pub struct ShardAttrs {
 /// Appends samples to a new dataset file; see the module documentation.
 pub struct DatasetWriter {
     file: Option<File>,
-    tmp: PathBuf,
-    path: PathBuf,
+    /// `<path>.partial` until [`DatasetWriter::finish`] commits it; removed if never.
+    partial: Partial,
     attrs: WriteAttrs,
     n: usize,
 }
@@ -140,14 +141,13 @@ fn new_map(g: &hdf5::Group, name: &str, dims: &[usize], dtype: MapDtype) -> Resu
 impl DatasetWriter {
     /// Creates `<path>.partial` with every group and empty dataset of the schema.
     pub fn create(path: &Path, attrs: WriteAttrs) -> Result<Self> {
-        let tmp = partial_path(path);
-        let file = File::create(&tmp)
-            .map_err(|e| BadInput(format!("{}: cannot create: {e}", tmp.display())))?;
+        let partial = Partial::with_temp(path, partial_path(path));
+        let file = File::create(partial.temp())
+            .map_err(|e| BadInput(format!("{}: cannot create: {e}", partial.temp().display())))?;
         let (sz, k) = (attrs.image_size, attrs.kin_size);
         let w = DatasetWriter {
             file: Some(file),
-            tmp,
-            path: path.to_path_buf(),
+            partial,
             attrs,
             n: 0,
         };
@@ -271,7 +271,8 @@ impl DatasetWriter {
         Ok(())
     }
 
-    /// Writes the root attribute `n`, closes the file and renames it to its final name.
+    /// Writes the root attribute `n`, closes the file and commits it to its final name
+    /// (synced, then renamed: [`Partial::commit`]).
     pub fn finish(mut self) -> Result<PathBuf> {
         let f = self.file()?;
         u64_attr(f, "n", self.n as u64)?;
@@ -279,10 +280,14 @@ impl DatasetWriter {
         if let Some(f) = self.file.take() {
             f.close()?;
         }
-        std::fs::rename(&self.tmp, &self.path).with_context(|| {
-            format!("renaming {} to {}", self.tmp.display(), self.path.display())
+        self.partial.commit().with_context(|| {
+            format!(
+                "renaming {} to {}",
+                self.partial.temp().display(),
+                self.partial.path().display()
+            )
         })?;
-        Ok(self.path.clone())
+        Ok(self.partial.path().to_path_buf())
     }
 }
 
@@ -331,9 +336,7 @@ fn write_row<T: H5Type>(ds: &hdf5::Dataset, shape: &[usize], v: &[T], row: usize
 
 impl Drop for DatasetWriter {
     fn drop(&mut self) {
-        if let Some(f) = self.file.take() {
-            drop(f);
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+        // Close the HDF5 file before `partial` (dropped next) removes it when uncommitted.
+        drop(self.file.take());
     }
 }

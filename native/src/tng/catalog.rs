@@ -3,12 +3,58 @@
 //! Columns (header row required, other columns ignored, order free):
 //! `id` (unsigned integer, the number in `cutout_<id>.hdf5`), `x`, `y`, `z` (the galaxy centre
 //! in the cutout's comoving coordinates, ckpc/h — TNG's `SubhaloPos`). The `catalog.csv`
-//! written by `galmass generate` has this form.
+//! written by `galmass generate` ([`write_catalog`]) has this form, with the generator's
+//! parameters as further columns.
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use anyhow::{Context, Result};
+use serde_json::Value;
+
 use super::error::TngError;
+
+/// One galaxy of a catalogue to write: its id, its centre (ckpc/h) and further columns.
+pub struct CatalogRow<'a> {
+    /// The number in `cutout_<id>.hdf5`.
+    pub id: u64,
+    /// Centre in the box, ckpc/h.
+    pub centre: [f64; 3],
+    /// Further columns by name (the mock generator's hidden parameters); a string is written
+    /// as it is, any other value as JSON.
+    pub params: &'a serde_json::Map<String, Value>,
+}
+
+/// Writes `catalog.csv`: id, x, y, z (ckpc/h), then the further columns in the order of the
+/// first row's keys (a row without one leaves it empty). Written under a temporary name and
+/// renamed when complete ([`crate::atomic`]).
+pub fn write_catalog(path: &Path, rows: &[CatalogRow]) -> Result<()> {
+    crate::atomic::write_via_temp(path, |tmp| {
+        let mut w = csv::Writer::from_path(tmp)
+            .with_context(|| format!("{}: cannot create", tmp.display()))?;
+        let keys: Vec<&String> = rows
+            .first()
+            .map(|r| r.params.keys().collect())
+            .unwrap_or_default();
+        let mut header = vec!["id".to_string(), "x".into(), "y".into(), "z".into()];
+        header.extend(keys.iter().map(|k| k.to_string()));
+        w.write_record(&header)?;
+        for r in rows {
+            let mut rec = vec![r.id.to_string()];
+            rec.extend(r.centre.iter().map(|c| c.to_string()));
+            for k in &keys {
+                rec.push(match r.params.get(*k) {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                    None => String::new(),
+                });
+            }
+            w.write_record(&rec)?;
+        }
+        w.flush()?;
+        Ok(())
+    })
+}
 
 /// Galaxy id → centre (ckpc/h) from a catalogue file.
 pub fn read_catalog(path: &Path) -> Result<HashMap<u64, [f64; 3]>, TngError> {

@@ -36,7 +36,7 @@ pub(crate) fn write_extras(
         field: format!("{GROUP}/{field}"),
         reason: e.to_string(),
     };
-    let g = super::write::new_group(file, GROUP).map_err(|e| err("", e))?;
+    let g = super::h5::new_group(file, GROUP).map_err(|e| err("", e))?;
     let attr = |field: &str, v: &[f64]| -> Result<(), WriteError> {
         let a = g
             .new_attr::<f64>()

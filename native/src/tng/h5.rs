@@ -1,5 +1,5 @@
 //! Small checked accessors over an open HDF5 file: every failure becomes a [`TngError`] that
-//! names the file and the field.
+//! names the file and the field; and [`new_group`], which the cutout writers share.
 
 use std::path::Path;
 
@@ -164,4 +164,12 @@ impl Source {
             None => Ok(()),
         }
     }
+}
+
+/// Creates group `name` without modification times, so identical content gives identical
+/// bytes (generation is reproducible file for file).
+pub(crate) fn new_group(file: &hdf5::File, name: &str) -> hdf5::Result<Group> {
+    file.create_group_builder()
+        .obj_track_times(false)
+        .create(name)
 }

@@ -11,7 +11,9 @@ mod header;
 mod read;
 mod write;
 
-pub use catalog::{catalog_centre, cutout_file_name, cutout_id, read_catalog};
+pub use catalog::{
+    CatalogRow, catalog_centre, cutout_file_name, cutout_id, read_catalog, write_catalog,
+};
 pub use centre::{CentreSource, stellar_centre, wrap};
 pub use error::{TngError, WriteError};
 pub use header::{Header, HeaderOverrides};

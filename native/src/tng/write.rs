@@ -13,7 +13,7 @@
 //! The file is written under a temporary name in the same directory and renamed when
 //! complete, so a crash never leaves a truncated `cutout_<id>.hdf5`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use galmass_core::galaxy::Galaxy;
 use galmass_core::units::{
@@ -23,6 +23,7 @@ use hdf5::Group;
 
 use super::error::WriteError;
 use super::extras::write_extras;
+use super::h5::new_group;
 
 /// Magnitude written for a star of zero luminosity.
 const FAINT_MAG: f64 = 99.0;
@@ -73,26 +74,15 @@ pub fn box_position(id: u64, box_size: f64) -> [f64; 3] {
 /// Writes `galaxy` (internal units, centred) to `path` in the TNG layout with `opts`.
 pub fn write_cutout(path: &Path, galaxy: &Galaxy, opts: &WriteOptions) -> Result<(), WriteError> {
     let name = path.display().to_string();
-    let tmp = temporary_path(path);
-    let result = write_to(&tmp, &name, galaxy, opts).and_then(|()| {
-        std::fs::rename(&tmp, path).map_err(|e| WriteError {
+    crate::atomic::replace_with(
+        path,
+        |tmp| write_to(tmp, &name, galaxy, opts),
+        |e| WriteError {
             file: name.clone(),
             field: "(rename)".into(),
             reason: e.to_string(),
-        })
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn temporary_path(path: &Path) -> PathBuf {
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{file}.partial-{}", std::process::id()))
+        },
+    )
 }
 
 fn write_to(
@@ -227,14 +217,6 @@ fn write_to(
     }
     write_extras(&file, name, galaxy)?;
     file.close().map_err(|e| err("(close)", e))
-}
-
-/// Creates group `name` without modification times, so identical content gives identical
-/// bytes (generation is reproducible file for file).
-pub(crate) fn new_group(file: &hdf5::File, name: &str) -> hdf5::Result<Group> {
-    file.create_group_builder()
-        .obj_track_times(false)
-        .create(name)
 }
 
 /// Writes datasets of one file, converting units.

@@ -349,3 +349,53 @@ fn reproduce_writes_the_report_contract() {
         &["r-nothing"],
     );
 }
+
+/// `galmass demo` end to end on a tiny sample: every step runs as a typed command (kept in
+/// summary.md), both bundles are written, the table has the GBDT, CNN and power-law rows; a
+/// second run reuses the dataset file (no build step, no dataset row in its timings).
+#[test]
+fn demo_runs_its_steps_and_reuses_the_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let o = out.to_str().unwrap();
+    let args = [
+        "demo",
+        "--out",
+        o,
+        "--galaxies",
+        "40",
+        "--seed",
+        "5",
+        "--epochs",
+        "1",
+        "--width",
+        "0.0625",
+        "--device",
+        "cpu",
+    ];
+    let stdout = ok(&args);
+    assert!(stdout.contains("summary.md"), "{stdout}");
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    for want in [
+        "galmass dataset build",
+        "galmass train gbdt",
+        "galmass train cnn",
+        "galmass export --cnn",
+        "galmass evaluate",
+        "| mock sample → dataset |",
+        "| GBDT (M*, Mtot) |",
+    ] {
+        assert!(md.contains(want), "summary.md lacks `{want}`:\n{md}");
+    }
+    for model in ["gbdt", "cnn", "power_law"] {
+        assert!(md.contains(&format!("| {model} |")), "no {model} row:\n{md}");
+    }
+    assert!(out.join("galmass-demo-gbdt.bundle").exists());
+    assert!(out.join("galmass-demo-cnn.bundle").exists());
+
+    ok(&args);
+    let again = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(!again.contains("galmass dataset build"), "{again}");
+    assert!(!again.contains("| mock sample → dataset |"), "{again}");
+    assert!(again.contains("| GBDT (M*, Mtot) |"), "{again}");
+}

@@ -2,6 +2,14 @@
 //! one link of Burn and HDF5 instead of one per file (CI's first test build was dominated by
 //! ten such links). `cargo test -p galmass --test e2e <module>::` runs one file's tests.
 
+// Test code: a failed unwrap is a failed test, and long scenario tests read top to bottom.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines
+)]
+
 mod common;
 
 mod cli;

@@ -12,7 +12,6 @@
 //! run that was never stopped.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -21,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::Normalisation;
 use super::options::{NormChoice, OptimizerChoice, Schedule};
+use crate::atomic::write_atomic;
 
 /// Name of the checkpoint manifest in the output directory.
 pub const CHECKPOINT_JSON: &str = "checkpoint.json";
@@ -108,17 +108,6 @@ pub fn model_path(dir: &Path, e: usize) -> PathBuf {
 /// Path of the optimiser record of epoch `e` in `dir`.
 pub fn optim_path(dir: &Path, e: usize) -> PathBuf {
     dir.join(format!("ckpt-optim-{e}.bpk"))
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed and
-/// synced, then renamed over `path`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut f = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
 }
 
 /// Path of the model record after `steps` steps of epoch `epoch` (1-based) in `dir`: every

@@ -8,7 +8,9 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::checkpoint::{Curves, write_atomic};
+use super::checkpoint::Curves;
+use crate::atomic::write_atomic;
+use crate::stats::offset_mean_sigma;
 
 /// Mean and standard deviation (population, 1σ) of log10(pred/true) in dex.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -19,21 +21,14 @@ pub struct Residual {
     pub sigma_dex: f64,
 }
 
-/// Residual statistics of `pred` against `truth` (both log10).
+/// Residual statistics of `pred` against `truth` (both log10): the paper's mean ± 1σ of
+/// log10(pred/true) ([`offset_mean_sigma`], the one implementation every model's metric
+/// uses); NaN when there is nothing finite to compare (an empty split, a diverged network).
 pub fn residual(pred: &[f64], truth: &[f64]) -> Residual {
-    let n = pred.len().min(truth.len());
-    if n == 0 {
-        return Residual {
-            mean_dex: f64::NAN,
-            sigma_dex: f64::NAN,
-        };
-    }
-    let d: Vec<f64> = pred.iter().zip(truth).map(|(p, t)| p - t).collect();
-    let mean = d.iter().sum::<f64>() / n as f64;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64;
+    let (mean_dex, sigma_dex) = offset_mean_sigma(pred, truth).unwrap_or((f64::NAN, f64::NAN));
     Residual {
-        mean_dex: mean,
-        sigma_dex: var.sqrt(),
+        mean_dex,
+        sigma_dex,
     }
 }
 

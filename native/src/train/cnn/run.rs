@@ -83,10 +83,9 @@ fn check_resume(state: &RunState, fresh: &RunState) -> Result<()> {
     }
 }
 
-/// Trains the CNN as `opts` says, writing into `opts.out`: `model.bpk` (best epoch),
-/// `model.json`, `checkpoint.json` + records, `curves.csv` + `curves.png` (Fig. 5),
-/// `test_predictions.csv`, `scatter_<target>.png`, `METRICS.json`. Returns the metrics.
-pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
+/// Refuses options no run can use (exit 2): target count, zero epochs or batch, a learning
+/// rate or weight decay that is not a finite positive (non-negative) number.
+fn check_options(opts: &TrainCnnOptions) -> Result<()> {
     if opts.targets.is_empty() || opts.targets.len() > 2 {
         return Err(BadInput("--targets: give 1 or 2 targets".to_string()).into());
     }
@@ -103,7 +102,13 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         ))
         .into());
     }
-    let mut data = CnnData::open(&opts.data, &opts.inputs, &opts.targets, opts.image_size)?;
+    Ok(())
+}
+
+/// The network `opts` asks for on `data`: one branch per input at the data's sizes, the side
+/// input and target standardisation from the training split (when `standardise`), the hybrid
+/// model's map scalars and MLP head (when `hybrid`).
+fn network_config(opts: &TrainCnnOptions, data: &CnnData) -> Result<CnnConfig> {
     let train = &data.splits[0];
     let side_standard = (opts.standardise && opts.side_input)
         .then(|| Standard::of(train.iter().map(|&i| data.log_rhsm[i])));
@@ -115,7 +120,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
     } else {
         Vec::new()
     };
-    let config = CnnConfig {
+    Ok(CnnConfig {
         branches: opts
             .inputs
             .iter()
@@ -136,7 +141,16 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             Vec::new()
         },
         head_hidden: if opts.hybrid { HYBRID_HEAD } else { 0 },
-    };
+    })
+}
+
+/// Trains the CNN as `opts` says, writing into `opts.out`: `model.bpk` (best epoch),
+/// `model.json`, `checkpoint.json` + records, `curves.csv` + `curves.png` (Fig. 5),
+/// `test_predictions.csv`, `scatter_<target>.png`, `METRICS.json`. Returns the metrics.
+pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
+    check_options(opts)?;
+    let mut data = CnnData::open(&opts.data, &opts.inputs, &opts.targets, opts.image_size)?;
+    let config = network_config(opts, &data)?;
     data.hybrid = config.is_hybrid();
     config
         .validate()
@@ -239,7 +253,7 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             image_size: data.size,
             weights: BEST_MODEL.to_string(),
         };
-        checkpoint::write_atomic(&dir.join(MODEL_JSON), &serde_json::to_vec_pretty(&desc)?)?;
+        crate::atomic::write_atomic(&dir.join(MODEL_JSON), &serde_json::to_vec_pretty(&desc)?)?;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ SHUFFLE_STREAM);
     rng.set_word_pos(state.rng_word_pos);

@@ -1,1 +1,0 @@
-//! End-to-end tests of the galmass CLI live in `tests/tests/`.
