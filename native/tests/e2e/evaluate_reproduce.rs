@@ -388,7 +388,10 @@ fn demo_runs_its_steps_and_reuses_the_dataset() {
         assert!(md.contains(want), "summary.md lacks `{want}`:\n{md}");
     }
     for model in ["gbdt", "cnn", "power_law"] {
-        assert!(md.contains(&format!("| {model} |")), "no {model} row:\n{md}");
+        assert!(
+            md.contains(&format!("| {model} |")),
+            "no {model} row:\n{md}"
+        );
     }
     assert!(out.join("galmass-demo-gbdt.bundle").exists());
     assert!(out.join("galmass-demo-cnn.bundle").exists());
