@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # galmass — the one test command (README, CI). Installs what is missing, idempotently, then
-# runs every check: formatting, module cycles, clippy (native and wasm32), the Rust tests, the Slurm test
+# runs every check: formatting, module cycles, clippy (native and wasm32), the API docs
+# (rustdoc, warnings denied), the Rust tests, the Slurm test
 # (scripts/slurm-test.sh), a debug build of the web app (scripts/web.sh), and the browser
 # tests. Fails fast with the failing stage named.
 #
@@ -115,6 +116,8 @@ stage "clippy (native, all targets)" \
   cargo clippy --workspace --all-targets --features galmass/gpu -- -D warnings
 stage "clippy (wasm32: core, app)" \
   cargo clippy -p galmass-core -p galmass-app --target wasm32-unknown-unknown -- -D warnings
+stage "cargo doc (warnings denied)" env RUSTDOCFLAGS="-D warnings" \
+  cargo doc --no-deps --workspace
 stage "rust tests" rust_tests
 # galmass cluster on a real single-node Slurm (slurmctld + slurmd started by the script).
 stage "slurm test (galmass cluster)" env \

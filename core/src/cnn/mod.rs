@@ -10,7 +10,7 @@
 //!   their training-split z-scores).
 //!
 //! Shapes are (N, C, H, W) throughout; light maps and kinematic maps enter already normalised
-//! to [0, 1] (see [`crate::observe::normalise`]); outputs are log10 of the targets.
+//! to [0, 1] (see [`mod@crate::observe::normalise`]); outputs are log10 of the targets.
 //! Weights are drawn on the host from a seeded ChaCha8 stream (torchvision's initialisation),
 //! so a seed fixes the initial network whatever the device.
 

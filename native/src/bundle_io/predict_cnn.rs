@@ -27,7 +27,7 @@ fn bad(e: impl std::fmt::Display) -> anyhow::Error {
     BadInput(format!("bundle: {e}")).into()
 }
 
-/// Runs the network on prepared galaxies (one batch); returns pred[k][t].
+/// Runs the network on prepared galaxies (one batch); returns `pred[k][t]`.
 pub fn forward(
     net: &MultiBranchResNet,
     prepared: &[PreparedInputs],

@@ -10,8 +10,8 @@
 //! - [`storage`]: f16 (shuffle + deflate, `scale_factor`) or f32 maps, and reading a
 //!   sample's map back as physical f32 whatever the storage;
 //! - [`reader`]: opening a file, checking its schema, reading columns and samples;
-//! - [`build`]: the parallel generate/read → measure → observe → append pipeline;
-//! - [`merge`]: shards → one file sorted by (galaxy_id, projection).
+//! - [`mod@build`]: the parallel generate/read → measure → observe → append pipeline;
+//! - [`mod@merge`]: shards → one file sorted by (galaxy_id, projection).
 //! - [`mod@info`]: the summary shown by `galmass dataset info`.
 
 pub mod build;
