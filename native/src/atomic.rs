@@ -96,12 +96,10 @@ pub fn replace_with<E>(
 /// Runs `write(tmp)` to produce the file under its temporary name, then commits it to `path`
 /// ([`Partial`]). On any failure the temporary file is removed and `path` is left untouched.
 pub fn write_via_temp(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let tmp = partial_sibling(path);
     replace_with(path, write, |e| {
         anyhow::Error::new(e).context(format!(
-            "{}: cannot rename from {}",
-            path.display(),
-            tmp.display()
+            "{}: cannot sync the finished file or rename it into place",
+            path.display()
         ))
     })
 }
