@@ -14,9 +14,9 @@ use galmass_core::measure::named_features;
 use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
-use crate::cnn_predict::{SharedCnn, Shown, now_ms, shared_cnn, yield_to_browser};
-use crate::gbdt_predict::{predict_features, shared_gbdt};
+use crate::browser::{now_ms, yield_to_browser};
 use crate::image;
+use crate::models::{SharedCnn, Shown, predict_features, shared_cnn, shared_gbdt};
 
 /// One slider: test id, label, range, and how it reads and writes the controls.
 struct Slider {

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::assets::GALLERY_JSON;
-use crate::cnn_predict::{SharedCnn, Shown, shared_cnn, yield_to_browser};
+use crate::browser::yield_to_browser;
 use crate::image;
+use crate::models::{SharedCnn, Shown, shared_cnn};
 
 const AXES: [&str; 3] = ["x", "y", "z"];
 

@@ -4,14 +4,10 @@
 //! `galmass predict --features`. Each prediction carries the bundle's test-split σ, and the
 //! dark-matter fraction follows from the two masses.
 
-use std::rc::Rc;
-
 use leptos::prelude::*;
 
-use galmass_core::bundle::{Bundle, gbdt_predict_one};
-
-use crate::assets::GBDT_BUNDLE;
-use crate::cnn_predict::{Shown, now_ms};
+use crate::browser::now_ms;
+use crate::models::{Shown, predict_features, shared_gbdt};
 
 /// The form's starting values: the features of sample 9 (a star-forming disc galaxy, x
 /// projection) of `galmass dataset build --source mock --galaxies 1000 --seed 1
@@ -44,46 +40,6 @@ fn describe(name: &str) -> &'static str {
         "f_hot" => "hot-orbit fraction",
         _ => "",
     }
-}
-
-/// Runs the GBDT bundle on features given by name: (target, log10, the bundle's test σ in
-/// dex) in the manifest's target order.
-pub fn predict_features(b: &Bundle, given: &[(String, f64)]) -> Result<Vec<Shown>, String> {
-    let p = gbdt_predict_one(b, given).map_err(|e| e.to_string())?;
-    let m = &b.manifest;
-    Ok(m.targets
-        .iter()
-        .zip(p)
-        .map(|(t, log10)| {
-            let sigma = m
-                .metrics
-                .iter()
-                .find(|k| k.target == t.name)
-                .map_or(f64::NAN, |k| k.sigma_dex);
-            (t.name.clone(), log10, sigma)
-        })
-        .collect())
-}
-
-/// The bundled GBDT, or why it cannot be loaded: read once by [`provide_gbdt`] at the root and
-/// shared by the cards that use it (this one, the Classroom, the model card).
-pub type SharedGbdt = StoredValue<Rc<Result<Bundle, String>>, LocalStorage>;
-
-/// Reads the bundled GBDT once and provides it to every card below the caller.
-pub fn provide_gbdt() {
-    provide_context(new_shared_gbdt());
-}
-
-/// The GBDT provided by [`provide_gbdt`] (read here if no ancestor provided it).
-pub fn shared_gbdt() -> SharedGbdt {
-    use_context::<SharedGbdt>().unwrap_or_else(new_shared_gbdt)
-}
-
-fn new_shared_gbdt() -> SharedGbdt {
-    StoredValue::new_local(Rc::new(
-        Bundle::from_bytes(GBDT_BUNDLE)
-            .map_err(|e| format!("the bundled GBDT cannot be loaded: {e}")),
-    ))
 }
 
 /// The predict-from-numbers card.

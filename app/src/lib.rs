@@ -8,6 +8,7 @@
 //! physics computation: the enclosed mass of a Hernquist sphere and its half-mass radius.
 
 pub mod assets;
+pub mod browser;
 pub mod classroom;
 pub mod cnn_predict;
 pub mod format;
@@ -16,6 +17,7 @@ pub mod gbdt_predict;
 pub mod hernquist;
 pub mod image;
 pub mod model_card;
+pub mod models;
 pub mod page;
 pub mod plot;
 

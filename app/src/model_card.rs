@@ -6,8 +6,7 @@
 use galmass_core::bundle::{Manifest, ensemble};
 use leptos::prelude::*;
 
-use crate::cnn_predict::shared_cnn;
-use crate::gbdt_predict::shared_gbdt;
+use crate::models::{shared_cnn, shared_gbdt};
 
 /// Plain-words name of a target.
 fn target_words(t: &str) -> &str {
@@ -100,9 +99,13 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
 /// The model card.
 #[component]
 pub fn ModelCard() -> impl IntoView {
-    let cnn = shared_cnn()
-        .loaded()
-        .map(|e| e.bundles.iter().map(|b| b.manifest.clone()).collect());
+    let cnn = shared_cnn().loaded().map(|e| {
+        e.ensemble
+            .members()
+            .iter()
+            .map(|b| b.manifest.clone())
+            .collect()
+    });
     let gbdt = shared_gbdt().with_value(|g| match g.as_ref() {
         Ok(b) => Ok(vec![b.manifest.clone()]),
         Err(e) => Err(e.clone()),

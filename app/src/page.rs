@@ -6,14 +6,15 @@ use leptos::prelude::*;
 
 use crate::MISSION;
 use crate::classroom::Classroom;
-use crate::cnn_predict::{CnnPredict, provide_cnn};
+use crate::cnn_predict::CnnPredict;
 use crate::format::sci;
 use crate::gallery::GalleryCard;
-use crate::gbdt_predict::{GbdtPredict, provide_gbdt};
+use crate::gbdt_predict::GbdtPredict;
 use crate::hernquist::{
     HernquistSphere, LOG_MASS_RANGE, SCALE_RANGE_KPC, TABLE_RADII_KPC, parse_clamped,
 };
 use crate::model_card::ModelCard;
+use crate::models::{provide_cnn, provide_gbdt};
 use crate::plot::PAGE_FRAME;
 
 /// The root component of the app.

@@ -1,17 +1,18 @@
 //! The Classroom of the web app: one mock galaxy made from six hand-set controls (halo mass,
 //! stellar mass, disc size, bulge fraction, inclination, seed), then measured and observed
 //! along z exactly as a dataset sample is (`galmass dataset build --source mock`): the same
-//! generator ([`crate::mock::generate_with`]), the same targets and features
-//! ([`crate::measure::measure`]) and the same maps ([`crate::observe::observe`]). The result
+//! generator ([`crate::mock::generate_with`]) and the same step from a galaxy to its samples
+//! ([`crate::sample::samples_of`]: targets, features and maps). The result
 //! is also a gallery [`Example`], so the models read it through the gallery's code path.
 
 use serde::{Deserialize, Serialize};
 
 use crate::galaxy::Axis;
 use crate::gallery::Example;
-use crate::measure::{Features, MeasureError, MeasureOptions, Targets, measure};
+use crate::measure::{Features, Targets};
 use crate::mock::{GalaxyParams, MockOptions, Overrides, generate_with};
-use crate::observe::{ObserveError, ObserveOptions, ProjectionMaps, observe};
+use crate::observe::{ObserveOptions, ProjectionMaps};
+use crate::sample::{SampleError, SampleOptions, samples_of};
 
 /// The hand-set parameters of a Classroom galaxy; everything else is drawn from the random
 /// stream of `seed` as for any mock galaxy.
@@ -90,12 +91,9 @@ pub enum ClassroomError {
         /// Highest allowed.
         max: f64,
     },
-    /// The measurement failed.
-    #[error("measuring the galaxy: {0}")]
-    Measure(#[from] MeasureError),
-    /// The maps could not be made.
-    #[error("rendering the maps: {0}")]
-    Observe(#[from] ObserveError),
+    /// The galaxy could not be measured or observed, or gave a non-finite value.
+    #[error("making the galaxy's sample: {0}")]
+    Sample(#[from] SampleError),
 }
 
 /// A Classroom galaxy seen along z: its hidden parameters, true targets, GBDT features and
@@ -141,19 +139,21 @@ pub fn build(c: &Controls, image_size: usize) -> Result<ClassroomGalaxy, Classro
     )?;
     check("seed", c.seed as f64, Controls::SEED)?;
     let mock = generate_with(c.seed, 0, &MockOptions::default(), &c.overrides());
-    let m = measure(&mock.galaxy, &MeasureOptions::default())?;
-    let pm = m.projections[Axis::Z as usize];
-    let opts = ObserveOptions {
-        image_size,
+    let opts = SampleOptions {
+        observe: ObserveOptions {
+            image_size,
+            ..Default::default()
+        },
         ..Default::default()
     };
-    let maps = observe(&mock.galaxy, Axis::Z, m.rhsm_kpc, &opts)?;
+    let mut samples = samples_of(&mock.galaxy, &[Axis::Z], &opts)?;
+    let s = samples.pop().ok_or(SampleError::NoStars)?;
     Ok(ClassroomGalaxy {
         params: mock.params,
-        rhsm_kpc: m.rhsm_kpc,
-        targets: pm.targets,
-        features: pm.features,
-        maps,
+        rhsm_kpc: s.rhsm_kpc,
+        targets: s.targets,
+        features: s.features,
+        maps: s.maps,
     })
 }
 

@@ -22,6 +22,7 @@ pub mod measure;
 pub mod mock;
 pub mod observe;
 pub mod projection;
+pub mod sample;
 pub mod units;
 pub mod upload;
 

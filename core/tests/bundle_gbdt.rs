@@ -265,3 +265,42 @@ fn manifest_checks() {
     bad.inputs[1].planes.pop();
     assert!(matches!(bad.validate(), Err(BundleError::Invalid(_))));
 }
+
+#[test]
+fn the_ensemble_loader_names_the_damaged_member_and_refuses_mismatched_ones() {
+    use galmass_core::bundle::ensemble::Ensemble;
+    let (models, _) = models();
+    let good = Bundle::from_gbdt(manifest(), models.clone())
+        .unwrap()
+        .to_bytes()
+        .unwrap();
+    let two = Ensemble::from_bytes([("a.gmb", &good[..]), ("b.gmb", &good[..])]).unwrap();
+    assert_eq!(two.len(), 2);
+    assert_eq!(two.kind(), ModelKind::Gbdt);
+    assert_eq!(two.target_names(), ["mstar", "mtot"]);
+    // mstar has σ = 0.12 in both members; mtot has no metrics (NaN).
+    let s = two.test_sigma();
+    assert!((s[0] - 0.12).abs() < 1e-12 && s[1].is_nan());
+
+    let mut damaged = good.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0xff;
+    let e = Ensemble::from_bytes([("a.gmb", &good[..]), ("b.gmb", &damaged[..])]).unwrap_err();
+    assert!(
+        matches!(&e, BundleError::Member { name, source } if name == "b.gmb" && matches!(**source, BundleError::Checksum { .. })),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("b.gmb: bundle checksum mismatch"));
+
+    let mut other = manifest();
+    other.targets.truncate(1);
+    let b = Bundle::from_gbdt(other, models[..1].to_vec()).unwrap();
+    let a = Bundle::from_bytes(&good).unwrap();
+    let e = Ensemble::new(vec![a, b]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("bundle 2 of the ensemble differs from bundle 1 in its targets"),
+        "{e}"
+    );
+    assert!(Ensemble::from_bytes(std::iter::empty()).is_err());
+}

@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod bundle_io;
 pub mod cluster;
+pub mod cnn;
 pub mod dataset;
 pub mod error;
 pub mod evaluate;

@@ -10,8 +10,113 @@
 //!
 //! σ = √(σ_test² + s²). One member gives s = 0 and σ = σ_test. The one code path of
 //! `galmass predict --bundle A --bundle B …` and the web app.
+//!
+//! [`Ensemble`] is the one loader: the CLI (`predict`, `probe`, `bench cnn-infer`) reads its
+//! files to bytes and the web app fetches or embeds them; both make the ensemble here.
 
-use super::{BundleError, Manifest};
+use burn::tensor::Device;
+
+use super::{Bundle, BundleError, Manifest, ModelKind};
+use crate::cnn::MultiBranchResNet;
+
+/// Bundles checked to form an ensemble ([`check_members`]): at least one, all of one kind,
+/// reading the same inputs and predicting the same targets.
+#[derive(Clone, Debug)]
+pub struct Ensemble {
+    members: Vec<Bundle>,
+}
+
+impl Ensemble {
+    /// The ensemble of `members`, or why they cannot form one.
+    pub fn new(members: Vec<Bundle>) -> Result<Self, BundleError> {
+        check_members(&members.iter().map(|b| &b.manifest).collect::<Vec<_>>())?;
+        Ok(Self { members })
+    }
+
+    /// Reads each (name, bytes) as a bundle file ([`Bundle::from_bytes`]: format, lengths,
+    /// checksum, manifest) and checks that they form an ensemble; a member's error names it
+    /// ([`BundleError::Member`]).
+    pub fn from_bytes<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    ) -> Result<Self, BundleError> {
+        let members = files
+            .into_iter()
+            .map(|(name, bytes)| {
+                Bundle::from_bytes(bytes).map_err(|e| BundleError::Member {
+                    name: name.to_string(),
+                    source: Box::new(e),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::new(members)
+    }
+
+    /// The members, in the order given.
+    pub fn members(&self) -> &[Bundle] {
+        &self.members
+    }
+
+    /// The first member: the inputs, features and targets every member shares.
+    pub fn lead(&self) -> &Bundle {
+        // `new` refuses an empty ensemble.
+        &self.members[0]
+    }
+
+    /// How many members.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Never true (an ensemble has at least one member); for clippy's `len` convention.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The members' manifests.
+    pub fn manifests(&self) -> Vec<&Manifest> {
+        self.members.iter().map(|b| &b.manifest).collect()
+    }
+
+    /// The kind every member holds.
+    pub fn kind(&self) -> ModelKind {
+        self.lead().manifest.kind
+    }
+
+    /// The target names, in the members' output order.
+    pub fn target_names(&self) -> Vec<String> {
+        let m = &self.lead().manifest;
+        m.targets.iter().map(|t| t.name.clone()).collect()
+    }
+
+    /// Per target, the ensemble's test σ ([`test_sigma`]).
+    pub fn test_sigma(&self) -> Vec<f64> {
+        test_sigma(&self.manifests())
+    }
+
+    /// Combines the members' predictions of one galaxy (`preds[member][target]`, log10)
+    /// ([`combine`]).
+    pub fn combine(&self, preds: &[Vec<f64>]) -> Vec<EnsembleValue> {
+        combine(preds, &self.test_sigma())
+    }
+
+    /// Every member's network on `device` ([`Bundle::cnn_model`]); a GBDT ensemble is
+    /// [`BundleError::Kind`], a member that cannot be built is named.
+    pub fn cnn_models(&self, device: &Device) -> Result<Vec<MultiBranchResNet>, BundleError> {
+        self.members
+            .iter()
+            .enumerate()
+            .map(|(k, b)| {
+                b.cnn_model(device).map_err(|e| match e {
+                    kind @ BundleError::Kind { .. } => kind,
+                    e => BundleError::Member {
+                        name: format!("bundle {}", k + 1),
+                        source: Box::new(e),
+                    },
+                })
+            })
+            .collect()
+    }
+}
 
 /// One target's ensemble prediction (log10 and dex).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -94,6 +94,14 @@ pub enum BundleError {
     /// The payload cannot be decoded.
     #[error("bundle payload unreadable: {0}")]
     Payload(String),
+    /// One member of an ensemble (a file, or a bundled model) cannot be read.
+    #[error("{name}: {source}")]
+    Member {
+        /// The member's name (its file).
+        name: String,
+        /// Why.
+        source: Box<BundleError>,
+    },
     /// The model is of another kind than the caller needs.
     #[error("this bundle holds a {found} model, not a {expected} model")]
     Kind {

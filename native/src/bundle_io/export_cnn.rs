@@ -15,9 +15,9 @@ use serde_json::Value;
 
 use super::target_units;
 use crate::BadInput;
+use crate::cnn::infer::{ModelDesc, load_record};
 use crate::dataset::reader::DatasetReader;
 use crate::train::cnn::checkpoint::{self, RunState};
-use crate::train::cnn::infer::{ModelDesc, load_record};
 
 /// The plane kind and units of a channel (`None`: the mask).
 fn plane(kind: Option<MapKind>) -> (PlaneKind, &'static str) {

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use galmass_core::bundle::Bundle;
+use galmass_core::bundle::ensemble::Ensemble;
 
 use crate::BadInput;
 
@@ -23,17 +24,20 @@ pub fn read_bundle(path: &Path) -> Result<Bundle> {
     Bundle::from_bytes(&bytes).map_err(|e| BadInput(format!("{name}: {e}")).into())
 }
 
-/// Reads the CNN bundles of an ensemble (one file = an ensemble of one) and checks that the
-/// members agree (same kind, inputs and targets); problems are [`BadInput`].
-pub fn read_ensemble(paths: &[std::path::PathBuf]) -> Result<Vec<Bundle>> {
-    let bundles = paths
+/// Reads the bundles of an ensemble (one file = an ensemble of one) through the one loader,
+/// [`Ensemble::from_bytes`]: each checked as a bundle, the members agreeing on kind, inputs
+/// and targets; problems are [`BadInput`] naming the file.
+pub fn read_ensemble(paths: &[std::path::PathBuf]) -> Result<Ensemble> {
+    let files = paths
         .iter()
-        .map(|p| read_bundle(p))
+        .map(|p| {
+            let bytes = std::fs::read(p)
+                .map_err(|e| BadInput(format!("{}: cannot read the bundle: {e}", p.display())))?;
+            Ok((p.display().to_string(), bytes))
+        })
         .collect::<Result<Vec<_>>>()?;
-    let manifests: Vec<_> = bundles.iter().map(|b| &b.manifest).collect();
-    galmass_core::bundle::ensemble::check_members(&manifests)
-        .map_err(|e| BadInput(format!("--bundle: {e}")))?;
-    Ok(bundles)
+    Ensemble::from_bytes(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
+        .map_err(|e| BadInput(format!("--bundle: {e}")).into())
 }
 
 /// Reads a gallery file (`galmass dataset examples`); problems are [`BadInput`] naming it.

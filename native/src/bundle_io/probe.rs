@@ -4,8 +4,8 @@
 
 use anyhow::Result;
 use burn::tensor::Device;
-use galmass_core::bundle::Bundle;
 use galmass_core::bundle::cnn_input::GalaxyInputs;
+use galmass_core::bundle::ensemble::Ensemble;
 use galmass_core::bundle::probe::Probe;
 
 use super::predict_cnn::forward;
@@ -32,7 +32,7 @@ pub struct Response {
 
 /// The ensemble's mean prediction pred[k][t] for each galaxy of `inputs`.
 fn predict_mean(
-    bundles: &[Bundle],
+    ens: &Ensemble,
     nets: &[galmass_core::cnn::MultiBranchResNet],
     inputs: &[GalaxyInputs],
     device: &Device,
@@ -40,7 +40,7 @@ fn predict_mean(
     let prepared = inputs
         .iter()
         .map(|g| {
-            let m = &bundles[0].manifest;
+            let m = &ens.lead().manifest;
             m.prepare(&m.keep_read_maps(g))
         })
         .collect::<Result<Vec<_>, _>>()
@@ -63,25 +63,18 @@ fn predict_mean(
         .collect())
 }
 
-/// Runs every probe of `probes` on `galaxies` with the ensemble `bundles` (flex CPU backend).
+/// Runs every probe of `probes` on `galaxies` with the ensemble `ens` (flex CPU backend).
 pub fn responses(
-    bundles: &[Bundle],
+    ens: &Ensemble,
     galaxies: &[GalaxyInputs],
     probes: &[Probe],
 ) -> Result<Vec<Response>> {
     let device = Device::flex();
-    let nets = bundles
-        .iter()
-        .map(|b| b.cnn_model(&device))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| BadInput(format!("bundle: {e}")))?;
-    let base = predict_mean(bundles, &nets, galaxies, &device)?;
-    let targets: Vec<String> = bundles[0]
-        .manifest
-        .targets
-        .iter()
-        .map(|t| t.name.clone())
-        .collect();
+    let nets = ens
+        .cnn_models(&device)
+        .map_err(|e| BadInput(format!("--bundle: {e}")))?;
+    let base = predict_mean(ens, &nets, galaxies, &device)?;
+    let targets = ens.target_names();
     let mut out = Vec::new();
     for &probe in probes {
         let changed = galaxies
@@ -89,7 +82,7 @@ pub fn responses(
             .map(|g| probe.apply(g))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| BadInput(format!("{}: a galaxy has no R_hsm", probe.label())))?;
-        let moved = predict_mean(bundles, &nets, &changed, &device)?;
+        let moved = predict_mean(ens, &nets, &changed, &device)?;
         for (t, name) in targets.iter().enumerate() {
             let d: Vec<f64> = moved.iter().zip(&base).map(|(m, b)| m[t] - b[t]).collect();
             out.push(Response {

@@ -4,9 +4,9 @@
 use anyhow::Result;
 use clap::Args;
 use galmass::BadInput;
+use galmass::cnn::device::choose;
 use galmass::stats::median;
 use galmass::train::cnn::bench::step_times;
-use galmass::train::cnn::device::choose;
 use galmass_core::cnn::{BranchSpec, CnnConfig, CnnInput, KIN_MAP_SIZE};
 
 use super::train_cnn::DeviceArg;
@@ -103,10 +103,7 @@ pub struct BenchCnnInferArgs {
 /// median milliseconds and the ensemble's prediction.
 pub fn run_infer(a: &BenchCnnInferArgs) -> Result<()> {
     use galmass::bundle_io::{read_ensemble, read_gallery};
-    use galmass_core::bundle::ensemble;
-
-    let bundles = read_ensemble(&a.bundle)?;
-    let manifests: Vec<_> = bundles.iter().map(|b| &b.manifest).collect();
+    let ens = read_ensemble(&a.bundle)?;
     let gallery = read_gallery(&a.examples)?;
     let inputs = gallery
         .examples
@@ -114,14 +111,14 @@ pub fn run_infer(a: &BenchCnnInferArgs) -> Result<()> {
         .and_then(|ex| ex.inputs())
         .ok_or_else(|| BadInput(format!("{}: no usable example", a.examples.display())))?;
     let chosen = choose(a.device.into())?;
-    let nets = bundles
-        .iter()
-        .map(|b| b.cnn_model(&chosen.device))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| BadInput(format!("bundle: {e}")))?;
+    let nets = ens
+        .cnn_models(&chosen.device)
+        .map_err(|e| BadInput(format!("--bundle: {e}")))?;
     let once = || -> Result<Vec<Vec<f64>>> {
         // The members read the same inputs (checked above): prepared once, as the page does.
-        let prepared = manifests[0]
+        let prepared = ens
+            .lead()
+            .manifest
             .prepare(&inputs)
             .map_err(|e| BadInput(e.to_string()))?;
         let mut preds = Vec::with_capacity(nets.len());
@@ -146,17 +143,17 @@ pub fn run_infer(a: &BenchCnnInferArgs) -> Result<()> {
         }
     }
     let med = median(&times).unwrap_or(f64::NAN);
-    let values = ensemble::combine(&last, &ensemble::test_sigma(&manifests));
-    let shown: Vec<String> = manifests[0]
-        .targets
+    let values = ens.combine(&last);
+    let shown: Vec<String> = ens
+        .target_names()
         .iter()
         .zip(&values)
-        .map(|(t, v)| format!("{} {:.4}", t.name, v.mean))
+        .map(|(t, v)| format!("{t} {:.4}", v.mean))
         .collect();
     println!(
         "cnn inference ({}; {} bundle(s), batch 1, example galaxy {}): median {med:.2} ms over {} runs (min {:.2}, max {:.2}); prediction {}",
         chosen.label,
-        bundles.len(),
+        ens.len(),
         gallery.examples[0].galaxy_id,
         times.len(),
         times.iter().copied().fold(f64::INFINITY, f64::min),

@@ -10,10 +10,10 @@ use galmass::BadInput;
 use galmass::atomic::write_atomic;
 use galmass::bundle_io::predict::{combine_rows, derived_log_fdm, predict_dataset, write_csv};
 use galmass::bundle_io::predict_cnn::{MapFiles, predict_cnn_dataset, predict_cnn_files};
-use galmass::bundle_io::read_bundle;
+use galmass::bundle_io::read_ensemble;
 use galmass::stats::offset_mean_sigma;
-use galmass_core::bundle::ensemble::{self, EnsembleValue};
-use galmass_core::bundle::{Bundle, Manifest, ModelKind};
+use galmass_core::bundle::ensemble::EnsembleValue;
+use galmass_core::bundle::{Bundle, ModelKind};
 
 /// Which samples to predict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -79,15 +79,10 @@ pub struct PredictArgs {
 
 /// Runs `galmass predict`.
 pub fn run(a: &PredictArgs) -> Result<()> {
-    let bundles = a
-        .bundle
-        .iter()
-        .map(|p| read_bundle(p))
-        .collect::<Result<Vec<_>>>()?;
-    let manifests: Vec<&Manifest> = bundles.iter().map(|b| &b.manifest).collect();
-    ensemble::check_members(&manifests).map_err(|e| BadInput(format!("--bundle: {e}")))?;
-    let sigma = ensemble::test_sigma(&manifests);
-    let first = &bundles[0];
+    let ens = read_ensemble(&a.bundle)?;
+    let bundles = ens.members();
+    let sigma = ens.test_sigma();
+    let first = ens.lead();
     if let Some(f) = &a.features {
         let preds = bundles
             .iter()
@@ -97,7 +92,7 @@ pub fn run(a: &PredictArgs) -> Result<()> {
                     .map_err(|e| BadInput(format!("{}: {e}", path.display())).into())
             })
             .collect::<Result<Vec<_>>>()?;
-        return write_one(a, first, &ensemble::combine(&preds, &sigma));
+        return write_one(a, first, &ens.combine(&preds));
     }
     let Some(data) = &a.data else {
         if first.manifest.kind != ModelKind::Cnn {
@@ -119,7 +114,7 @@ pub fn run(a: &PredictArgs) -> Result<()> {
             .iter()
             .map(|b| predict_cnn_files(b, &files))
             .collect::<Result<Vec<_>>>()?;
-        return write_one(a, first, &ensemble::combine(&preds, &sigma));
+        return write_one(a, first, &ens.combine(&preds));
     };
     let split = match a.split {
         SplitArg::All => None,

@@ -25,7 +25,7 @@ pub struct ProbeArgs {
 
 /// Runs the probes and prints the median response of each target.
 pub fn run(a: &ProbeArgs) -> Result<()> {
-    let bundles = read_ensemble(&a.bundle)?;
+    let ens = read_ensemble(&a.bundle)?;
     let gallery = read_gallery(&a.examples)?;
     let galaxies = gallery
         .examples
@@ -34,14 +34,14 @@ pub fn run(a: &ProbeArgs) -> Result<()> {
         .collect::<Option<Vec<_>>>()
         .filter(|g| !g.is_empty())
         .ok_or_else(|| BadInput(format!("{}: no usable example", a.examples.display())))?;
-    let rs = responses(&bundles, &galaxies, &Probe::STANDARD)?;
+    let rs = responses(&ens, &galaxies, &Probe::STANDARD)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&rs)?);
         return Ok(());
     }
     println!(
         "physical-response probes, {} bundle(s), {} galaxies of {}: Δ log10 (changed/original) [dex]",
-        bundles.len(),
+        ens.len(),
         galaxies.len(),
         a.examples.display()
     );

@@ -1,11 +1,12 @@
 //! One galaxy projection as the dataset stores it, and the step from a galaxy to its three
-//! samples: measure (R_hsm, targets, features; galaxy-model.md 3) then observe (maps, 4).
+//! samples: galmass-core's measure (R_hsm, targets, features; docs/galaxy-model.md 3) then
+//! observe (maps, 4), with the split assigned here.
 
-use galmass_core::galaxy::Galaxy;
-use galmass_core::measure::{MeasureOptions, measure};
-use galmass_core::observe::{ObserveOptions, observe_all};
+use galmass_core::galaxy::{Axis, Galaxy};
+use galmass_core::measure::MeasureOptions;
+use galmass_core::observe::ObserveOptions;
 
-use super::schema::{FEATURE_NAMES, TARGET_NAMES, features_row, targets_row};
+use super::schema::{features_row, targets_row};
 use super::split::{SplitBy, assign_split};
 
 /// One galaxy projection: maps (physical units), targets, features and metadata.
@@ -33,12 +34,13 @@ pub struct Sample {
     pub vel_mask: Vec<u8>,
 }
 
-/// How samples are made from a galaxy.
+/// How samples are made from a galaxy: galmass-core's measure-then-observe step
+/// ([`galmass_core::sample`], shared with the web app's Classroom) and the split.
 #[derive(Clone, Copy, Debug)]
 pub struct SampleOptions {
-    /// Measurement options (galaxy-model.md 3).
+    /// Measurement options (docs/galaxy-model.md 3).
     pub measure: MeasureOptions,
-    /// Observation options (galaxy-model.md 4).
+    /// Observation options (docs/galaxy-model.md 4).
     pub observe: ObserveOptions,
     /// Seed of the split hash.
     pub split_seed: u64,
@@ -46,58 +48,37 @@ pub struct SampleOptions {
     pub split_by: SplitBy,
 }
 
-/// Measures and observes `galaxy` (centred, systemic velocity removed) and returns its three
-/// samples (x, y, z). Errors are the reason the galaxy is skipped: a short category
-/// (`"measure: …"`, `"observe: …"`, `"non-finite …"`).
+/// Measures and observes `galaxy` (centred, systemic velocity removed) along x, y and z
+/// ([`galmass_core::sample::samples_of`]) and returns its three samples with their split.
+/// Errors are the reason the galaxy is skipped: a short category (`"measure: …"`,
+/// `"observe: …"`, `"non-finite …"`).
 pub fn samples_of(
     galaxy: &Galaxy,
     galaxy_id: u64,
     opts: &SampleOptions,
 ) -> Result<Vec<Sample>, String> {
-    if galaxy.stars.pos.is_empty() {
-        return Err("no star particles".into());
-    }
-    let m = measure(galaxy, &opts.measure).map_err(|e| format!("measure: {e}"))?;
-    let maps =
-        observe_all(galaxy, m.rhsm_kpc, &opts.observe).map_err(|e| format!("observe: {e}"))?;
-    if !m.rhsm_kpc.is_finite() {
-        return Err("non-finite rhsm_kpc".into());
-    }
-    let mut out = Vec::with_capacity(3);
-    for (pm, mp) in m.projections.iter().zip(maps) {
-        if pm.axis != mp.axis {
-            return Err(format!(
-                "projection order differs: {} vs {}",
-                pm.axis.name(),
-                mp.axis.name()
-            ));
-        }
-        let projection = pm.axis as u8;
-        let targets = targets_row(&pm.targets);
-        let features = features_row(&pm.features);
-        if let Some(k) = targets.iter().position(|v| !v.is_finite()) {
-            return Err(format!("non-finite target {}", TARGET_NAMES[k]));
-        }
-        if let Some(k) = features.iter().position(|v| !v.is_finite()) {
-            return Err(format!("non-finite feature {}", FEATURE_NAMES[k]));
-        }
-        for (name, map) in [("r", &mp.r), ("g", &mp.g), ("vel", &mp.vel)] {
-            if map.iter().any(|v| !v.is_finite()) {
-                return Err(format!("non-finite map {name}"));
+    let core = galmass_core::sample::SampleOptions {
+        measure: opts.measure,
+        observe: opts.observe,
+    };
+    let samples =
+        galmass_core::sample::samples_of(galaxy, &Axis::ALL, &core).map_err(|e| e.to_string())?;
+    Ok(samples
+        .into_iter()
+        .map(|s| {
+            let projection = s.maps.axis as u8;
+            Sample {
+                galaxy_id,
+                projection,
+                rhsm_kpc: s.rhsm_kpc,
+                split: assign_split(opts.split_seed, galaxy_id, projection, opts.split_by) as u8,
+                targets: targets_row(&s.targets),
+                features: features_row(&s.features),
+                r: s.maps.r,
+                g: s.maps.g,
+                vel: s.maps.vel,
+                vel_mask: s.maps.vel_mask,
             }
-        }
-        out.push(Sample {
-            galaxy_id,
-            projection,
-            rhsm_kpc: m.rhsm_kpc,
-            split: assign_split(opts.split_seed, galaxy_id, projection, opts.split_by) as u8,
-            targets,
-            features,
-            r: mp.r,
-            g: mp.g,
-            vel: mp.vel,
-            vel_mask: mp.vel_mask,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }

@@ -15,11 +15,11 @@ pub use baseline::{PowerLaw, power_law};
 use crate::BadInput;
 use crate::bundle_io::predict::{derived_log_fdm, predict_dataset};
 use crate::bundle_io::read_bundle;
+use crate::cnn::device::choose;
+use crate::cnn::infer::{load_trained, predict};
 use crate::figures;
 use crate::stats::offset_mean_sigma;
 use crate::train::cnn::DeviceChoice;
-use crate::train::cnn::device::choose;
-use crate::train::cnn::infer::{load_trained, predict};
 use crate::train::gbdt::target_label;
 
 /// One row of a report (`report.json` `rows`, **contract**): a model's test-split residuals

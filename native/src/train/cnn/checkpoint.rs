@@ -18,9 +18,9 @@ use anyhow::{Context, Result};
 use galmass_core::cnn::CnnConfig;
 use serde::{Deserialize, Serialize};
 
-use super::data::Normalisation;
 use super::options::{NormChoice, OptimizerChoice, Schedule};
 use crate::atomic::write_atomic;
+use crate::cnn::data::Normalisation;
 
 /// Name of the checkpoint manifest in the output directory.
 pub const CHECKPOINT_JSON: &str = "checkpoint.json";

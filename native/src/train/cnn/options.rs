@@ -7,37 +7,8 @@ use std::path::PathBuf;
 use galmass_core::cnn::CnnInput;
 use serde::{Deserialize, Serialize};
 
-/// The map normalisation the network sees (galaxy-model.md 4.4, `galmass_core::observe::normalise`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NormChoice {
-    /// Fixed physical transforms (log surface brightness, colour, V/1000, σ/500), clipped to [0, 1].
-    Physical,
-    /// Min–max of each map over its own unmasked pixels.
-    PerMapMinMax,
-    /// Min–max over the training split, per input channel.
-    DatasetMinMax,
-    /// Light maps as the log luminosity per cell of 0.1 R_hsm (`Norm::CellLuminosity`, fixed
-    /// constants), kinematic maps physical: the light planes carry L, not L/R_hsm² (beyond the
-    /// paper; the default of new runs).
-    CellLuminosity,
-    /// Light maps as the pixel's luminosity over one fixed reference, in [0, 1]
-    /// (`Norm::LinearLuminosity`, the paper's linear scaling), kinematic maps physical.
-    LinearLuminosity,
-}
-
-impl NormChoice {
-    /// The `--norm` value that selects it.
-    pub fn arg_name(self) -> &'static str {
-        match self {
-            NormChoice::Physical => "physical",
-            NormChoice::PerMapMinMax => "per-map-minmax",
-            NormChoice::DatasetMinMax => "dataset-minmax",
-            NormChoice::CellLuminosity => "cell-luminosity",
-            NormChoice::LinearLuminosity => "linear-luminosity",
-        }
-    }
-}
+pub use crate::cnn::data::NormChoice;
+pub use crate::cnn::device::DeviceChoice;
 
 /// The learning-rate schedule over epochs n = 0, 1, …, E−1 (E = `epochs`), base rate lr₀.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,18 +81,6 @@ impl OptimizerChoice {
             OptimizerChoice::Adamw => "adamw",
         }
     }
-}
-
-/// Where training runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeviceChoice {
-    /// wgpu (Vulkan) when a real, non-CPU adapter exists, else the flex CPU backend.
-    Auto,
-    /// wgpu (Vulkan) on a real GPU; an error (exit 2) when there is none.
-    Gpu,
-    /// Burn's flex CPU backend (multi-threaded, SIMD).
-    Cpu,
 }
 
 /// Everything `train cnn` needs.

@@ -24,15 +24,15 @@ use super::checkpoint::{
     self, Curves, PartialEpoch, RunState, model_path, optim_path, partial_model_path,
     partial_optim_path,
 };
-use super::data::CnnData;
-use super::device::{Chosen, choose};
-use super::infer::{BEST_MODEL, MODEL_JSON, ModelDesc, load_record, predict, to_tensors};
 use super::metrics::{
     CurvesOut, Metrics, residual, write_curves, write_metrics, write_predictions,
 };
 use super::options::{OptimizerChoice, TrainCnnOptions};
-use super::prefetch::Prefetcher;
 use crate::BadInput;
+use crate::cnn::data::CnnData;
+use crate::cnn::device::{Chosen, choose};
+use crate::cnn::infer::{BEST_MODEL, MODEL_JSON, ModelDesc, load_record, predict, to_tensors};
+use crate::cnn::prefetch::Prefetcher;
 use crate::figures;
 use crate::stop::Stopped;
 use crate::train::gbdt::target_label;

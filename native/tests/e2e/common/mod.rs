@@ -504,8 +504,9 @@ pub fn physics_probes(
     galaxies: &[galmass_core::bundle::cnn_input::GalaxyInputs],
 ) -> [f64; 4] {
     use galmass_core::bundle::probe::Probe;
+    let ens = galmass_core::bundle::ensemble::Ensemble::new(bundles.to_vec()).unwrap();
     let rs = galmass::bundle_io::probe::responses(
-        bundles,
+        &ens,
         galaxies,
         &[Probe::Light(10.0), Probe::Radius(2.0)],
     )

@@ -11,8 +11,8 @@ use burn::tensor::{Device, Tensor, TensorData};
 use galmass_core::cnn::{CnnConfig, MultiBranchResNet};
 use serde::{Deserialize, Serialize};
 
+use super::data::NormChoice;
 use super::data::{Batch, CnnData, Normalisation};
-use super::options::NormChoice;
 use super::prefetch::Prefetcher;
 use crate::BadInput;
 

@@ -8,8 +8,21 @@
 use anyhow::Result;
 use burn::tensor::Device;
 
-use super::options::DeviceChoice;
+use serde::{Deserialize, Serialize};
+
 use crate::BadInput;
+
+/// Where a network runs (training, evaluation, benchmarks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceChoice {
+    /// wgpu (Vulkan) when a real, non-CPU adapter exists, else the flex CPU backend.
+    Auto,
+    /// wgpu (Vulkan) on a real GPU; an error (exit 2) when there is none.
+    Gpu,
+    /// Burn's flex CPU backend (multi-threaded, SIMD).
+    Cpu,
+}
 
 /// The chosen device and how to name it in METRICS.json.
 #[derive(Clone, Debug)]

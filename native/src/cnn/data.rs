@@ -21,9 +21,40 @@ use hdf5::File;
 use ndarray::s;
 use serde::{Deserialize, Serialize};
 
-use super::options::NormChoice;
 use crate::BadInput;
 use crate::dataset::{DatasetReader, TARGET_NAMES, read_map};
+
+/// The map normalisation the network sees (galaxy-model.md 4.4, `galmass_core::observe::normalise`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NormChoice {
+    /// Fixed physical transforms (log surface brightness, colour, V/1000, σ/500), clipped to [0, 1].
+    Physical,
+    /// Min–max of each map over its own unmasked pixels.
+    PerMapMinMax,
+    /// Min–max over the training split, per input channel.
+    DatasetMinMax,
+    /// Light maps as the log luminosity per cell of 0.1 R_hsm (`Norm::CellLuminosity`, fixed
+    /// constants), kinematic maps physical: the light planes carry L, not L/R_hsm² (beyond the
+    /// paper; the default of new runs).
+    CellLuminosity,
+    /// Light maps as the pixel's luminosity over one fixed reference, in [0, 1]
+    /// (`Norm::LinearLuminosity`, the paper's linear scaling), kinematic maps physical.
+    LinearLuminosity,
+}
+
+impl NormChoice {
+    /// The `--norm` value that selects it.
+    pub fn arg_name(self) -> &'static str {
+        match self {
+            NormChoice::Physical => "physical",
+            NormChoice::PerMapMinMax => "per-map-minmax",
+            NormChoice::DatasetMinMax => "dataset-minmax",
+            NormChoice::CellLuminosity => "cell-luminosity",
+            NormChoice::LinearLuminosity => "linear-luminosity",
+        }
+    }
+}
 
 /// The normalisation of one input channel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

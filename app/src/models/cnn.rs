@@ -1,0 +1,278 @@
+//! The CNN ensemble the page runs, shared by every card: the bundled models
+//! (`www/models/cnn*.bundle`, compiled into the page) or the user's own, loaded through
+//! galmass-core's one ensemble loader ([`Ensemble::from_bytes`], as `galmass predict` loads
+//! bundle files), and the backend that runs them — Burn's wgpu over WebGPU when the browser
+//! has a hardware adapter, else Burn's flex CPU backend compiled to WebAssembly.
+
+use std::rc::Rc;
+
+use burn::tensor::Device;
+use galmass_core::bundle::cnn_input::{GalaxyInputs, PreparedInputs};
+use galmass_core::bundle::ensemble::{Ensemble, EnsembleValue};
+use galmass_core::bundle::{Bundle, ModelKind};
+use galmass_core::cnn::MultiBranchResNet;
+use leptos::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen::JsCast;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::spawn_local;
+
+use super::Shown;
+use crate::assets::CNN_BUNDLES;
+#[cfg(target_arch = "wasm32")]
+use crate::browser::query_param;
+
+/// Which backend runs the network, as shown on the page.
+pub const BACKEND: &str = "CPU (Burn flex, WebAssembly)";
+
+/// A CNN ensemble ready to run: the checked bundles and their networks on the flex device.
+pub struct CnnEnsemble {
+    /// The members (same inputs and targets; galmass-core's one loader).
+    pub ensemble: Ensemble,
+    /// Their networks on the CPU.
+    pub nets: Vec<MultiBranchResNet>,
+}
+
+impl CnnEnsemble {
+    /// The first member's bundle: the inputs and targets every member shares.
+    pub fn lead(&self) -> &Bundle {
+        self.ensemble.lead()
+    }
+}
+
+/// The bundled CNN ensemble, or why it cannot be loaded.
+pub type LoadedCnn = Result<Rc<CnnEnsemble>, String>;
+
+/// The networks on a WebGPU device.
+type GpuNets = Option<(Device, Rc<Vec<MultiBranchResNet>>)>;
+
+/// The bundled CNN ensemble shared by the page's cards, and where it runs: loaded once by
+/// [`provide_cnn`] at the root, which also picks the backend (asynchronously: WebGPU when the
+/// browser has a hardware adapter, else flex on the CPU). Copy: arena handles only.
+#[derive(Clone, Copy)]
+pub struct SharedCnn {
+    model: StoredValue<LoadedCnn, LocalStorage>,
+    gpu: StoredValue<GpuNets, LocalStorage>,
+    /// Which backend runs the network, in words (shown on the page).
+    pub label: ReadSignal<String>,
+    /// True once the backend is chosen.
+    pub ready: ReadSignal<bool>,
+}
+
+impl SharedCnn {
+    /// The ensemble, or why the bundles cannot be loaded.
+    pub fn loaded(&self) -> LoadedCnn {
+        self.model.with_value(Clone::clone)
+    }
+
+    /// Runs every member on one galaxy's inputs on the chosen backend and combines them
+    /// (`galmass_core::bundle::ensemble`): per target the mean, the members' spread and the
+    /// quoted σ = √(σ_test² + spread²).
+    pub async fn predict_ensemble(
+        &self,
+        g: &GalaxyInputs,
+    ) -> Result<Vec<(String, EnsembleValue)>, String> {
+        let e = self.loaded()?;
+        let gpu = self.gpu.with_value(Clone::clone);
+        // The members read the same inputs (checked when the ensemble was made): the maps
+        // are checked, resampled and normalised once.
+        let prepared = e.lead().manifest.prepare(g).map_err(|e| e.to_string())?;
+        let mut preds = Vec::with_capacity(e.nets.len());
+        for k in 0..e.nets.len() {
+            let p = match &gpu {
+                Some((device, nets)) => run_net(&prepared, &nets[k], device).await?,
+                None => run_net(&prepared, &e.nets[k], &Device::flex()).await?,
+            };
+            preds.push(p);
+        }
+        let values = e.ensemble.combine(&preds);
+        Ok(e.lead()
+            .manifest
+            .targets
+            .iter()
+            .map(|t| t.name.clone())
+            .zip(values)
+            .collect())
+    }
+
+    /// Replaces the ensemble (the user's own bundles, or the bundled ones again), on the
+    /// chosen backend: with WebGPU running, the new networks are loaded there too.
+    pub fn replace(&self, e: Rc<CnnEnsemble>) -> Result<(), String> {
+        let device = self.gpu.with_value(|g| g.as_ref().map(|(d, _)| d.clone()));
+        if let Some(device) = device {
+            let nets = e
+                .ensemble
+                .cnn_models(&device)
+                .map_err(|err| format!("the CNN could not be loaded on WebGPU: {err}"))?;
+            self.gpu.set_value(Some((device, Rc::new(nets))));
+        }
+        self.model.set_value(Ok(e));
+        Ok(())
+    }
+
+    /// [`Self::predict_ensemble`] as (target, mean, quoted σ).
+    pub async fn predict(&self, g: &GalaxyInputs) -> Result<Vec<Shown>, String> {
+        Ok(self
+            .predict_ensemble(g)
+            .await?
+            .into_iter()
+            .map(|(t, v)| (t, v.mean, v.sigma))
+            .collect())
+    }
+}
+
+/// Loads the bundled CNN once, starts choosing its backend, and provides both to every card
+/// below the caller.
+pub fn provide_cnn() {
+    let cnn = new_shared_cnn();
+    provide_context(cnn);
+}
+
+/// The CNN provided by [`provide_cnn`] (loaded here if no ancestor provided it).
+pub fn shared_cnn() -> SharedCnn {
+    use_context::<SharedCnn>().unwrap_or_else(new_shared_cnn)
+}
+
+fn new_shared_cnn() -> SharedCnn {
+    let model = StoredValue::new_local(load_cnn());
+    let gpu = StoredValue::new_local(None);
+    let (label, set_label) = signal(BACKEND.to_string());
+    let (ready, set_ready) = signal(false);
+    spawn_local(async move {
+        if let Ok(e) = model.with_value(Clone::clone) {
+            match webgpu_nets(&e.ensemble).await {
+                Ok((device, nets, name)) => {
+                    gpu.set_value(Some((device, Rc::new(nets))));
+                    set_label.set(name);
+                }
+                Err(why) => set_label.set(format!("{BACKEND} — {why}")),
+            }
+        }
+        set_ready.set(true);
+    });
+    SharedCnn {
+        model,
+        gpu,
+        label,
+        ready,
+    }
+}
+
+/// Loads the bundled CNN ensemble.
+pub fn load_cnn() -> LoadedCnn {
+    let named: Vec<(String, &[u8])> = CNN_BUNDLES
+        .iter()
+        .enumerate()
+        .map(|(k, b)| (format!("bundled CNN {}", k + 1), *b))
+        .collect();
+    ensemble_from_bytes(&named)
+}
+
+/// An ensemble of CNN bundles from (name, bytes): each read and checked as `galmass predict`
+/// reads a bundle file (format version, lengths, checksum, manifest), CNNs only, the members
+/// agreeing on inputs and targets; errors name the file.
+pub fn ensemble_from_bytes(files: &[(String, &[u8])]) -> LoadedCnn {
+    let ensemble = Ensemble::from_bytes(files.iter().map(|(n, b)| (n.as_str(), *b)))
+        .map_err(|e| e.to_string())?;
+    if ensemble.kind() != ModelKind::Cnn {
+        let name = files.first().map_or("the bundle", |f| f.0.as_str());
+        return Err(format!(
+            "{name}: a {} bundle; this card runs CNN bundles (the GBDT reads numbers: use \
+             \"Predict from numbers\")",
+            ensemble.kind().name()
+        ));
+    }
+    let nets = ensemble
+        .cnn_models(&Device::flex())
+        .map_err(|e| e.to_string())?;
+    Ok(Rc::new(CnnEnsemble { ensemble, nets }))
+}
+
+/// Runs one network on one galaxy's prepared inputs on `device`: log10 per target. The
+/// result is read asynchronously (WebGPU cannot block).
+async fn run_net(
+    prepared: &PreparedInputs,
+    net: &MultiBranchResNet,
+    device: &Device,
+) -> Result<Vec<f64>, String> {
+    let (maps, side) = prepared.tensors(device);
+    let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
+    let data = out.into_data_async().await.map_err(|e| format!("{e:?}"))?;
+    let v = data.try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?;
+    Ok(v.into_iter().map(f64::from).collect())
+}
+
+/// `?backend=` of the page's address: `webgpu` or `cpu` forces a backend.
+#[cfg(target_arch = "wasm32")]
+fn forced_backend() -> Option<String> {
+    query_param("backend")
+}
+
+/// The network on a WebGPU adapter: (device, network, label), or why the CPU runs it. A
+/// software fallback adapter (SwiftShader, with no GPU) is seconds per inference where flex
+/// takes milliseconds, so it is used only when `?backend=webgpu` asks for it.
+#[cfg(target_arch = "wasm32")]
+async fn webgpu_nets(
+    ensemble: &Ensemble,
+) -> Result<(Device, Vec<MultiBranchResNet>, String), String> {
+    use js_sys::Reflect;
+    let forced = forced_backend();
+    if forced.as_deref() == Some("cpu") {
+        return Err("chosen by ?backend=cpu".into());
+    }
+    let gpu = web_sys::window()
+        .and_then(|w| Reflect::get(&w.navigator(), &"gpu".into()).ok())
+        .filter(|g| !g.is_undefined())
+        .ok_or("this browser has no WebGPU")?;
+    let request = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&gpu).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+        .ok_or("WebGPU cannot be asked for an adapter")?;
+    let adapter = JsFuture::from(request)
+        .await
+        .ok()
+        .filter(|a| !a.is_null() && !a.is_undefined())
+        .ok_or("no WebGPU adapter found")?;
+    let flag = |obj: &wasm_bindgen::JsValue| {
+        Reflect::get(obj, &"isFallbackAdapter".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+    };
+    let info = Reflect::get(&adapter, &"info".into()).ok();
+    let fallback = info.as_ref().and_then(flag).or_else(|| flag(&adapter)) == Some(true);
+    let arch = info
+        .as_ref()
+        .and_then(|i| Reflect::get(i, &"architecture".into()).ok())
+        .and_then(|v| v.as_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "software".into());
+    if fallback && forced.as_deref() != Some("webgpu") {
+        return Err(format!(
+            "the browser's WebGPU adapter is a software fallback ({arch}), slower than the CPU \
+             path; add ?backend=webgpu to the address to use it anyway"
+        ));
+    }
+    let device = burn::tensor::wgpu::WgpuOptions::default()
+        .init_async()
+        .await
+        .map_err(|e| format!("WebGPU could not be started: {e:?}"))?;
+    let nets = ensemble
+        .cnn_models(&device)
+        .map_err(|e| format!("the CNN could not be loaded on WebGPU: {e}"))?;
+    let kind = if fallback {
+        format!(", {arch} software adapter")
+    } else {
+        String::new()
+    };
+    Ok((device, nets, format!("GPU (Burn wgpu, WebGPU{kind})")))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn webgpu_nets(
+    _ensemble: &Ensemble,
+) -> Result<(Device, Vec<MultiBranchResNet>, String), String> {
+    Err("WebGPU exists only in the browser".into())
+}
