@@ -238,85 +238,10 @@ pub fn Classroom() -> impl IntoView {
             }
         });
     });
-    let sliders = SLIDERS
-        .iter()
-        .map(|s| {
-            let (min, max, step) = s.range;
-            let (get, set, show) = (s.get, s.set, s.show);
-            view! {
-                <label>
-                    <span>{s.label} ": " <strong>{move || show(get(&controls.get()))}</strong></span>
-                    <input type="range" min=min.to_string() max=max.to_string() step=step.to_string()
-                        data-testid=format!("classroom-{}", s.id)
-                        prop:value=move || get(&controls.get()).to_string()
-                        on:change=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                                controls.update(|c| set(c, v));
-                            }
-                        } />
-                </label>
-            }
-        })
-        .collect_view();
     let body = move || match outcome.get() {
         None => view! { <p class="meta">"Building the first galaxy…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error" data-testid="classroom-error">{e}</p> }.into_any(),
-        Some(Ok(o)) => {
-            let g = o.galaxy.clone();
-            let t = g.targets;
-            let fdm_true = 10f64.powf(t.fdm);
-            let rows: [(&str, &'static str, f64); 3] = [
-                ("stellar mass log10 M* (< R_hsm)", "mstar", t.mstar),
-                ("total mass log10 Mtot (< R_hsm)", "mtot", t.mtot),
-                ("dark-matter fraction f_DM (< R_hsm)", "fdm", fdm_true),
-            ];
-            let (cnn_err, gbdt_err) = (o.cnn.clone().err(), o.gbdt.clone().err());
-            let note = if g.params.selected {
-                String::new()
-            } else {
-                "This combination lies outside the mock population the models learned from \
-                 (the sample's selection would have dropped it): expect larger misses."
-                    .to_string()
-            };
-            view! {
-                <div class="maps">
-                    {o.maps.into_iter().map(|(id, caption, src)| view! {
-                        <figure>
-                            <img data-testid=format!("classroom-map-{id}") src=src width="180" height="180" alt=caption />
-                            <figcaption>{caption}</figcaption>
-                        </figure>
-                    }).collect_view()}
-                </div>
-                <p class="meta" data-testid="classroom-status" data-build-ms=o.build_ms.to_string()>
-                    {format!(
-                        "made, measured and drawn in {:.0} ms in your browser · half-mass radius R_hsm {:.2} kpc · {} · {} star and {} dark-matter particles · CNN on {}",
-                        o.build_ms, g.rhsm_kpc,
-                        if g.params.quenched { "quenched (red, old stars)" } else { "star-forming" },
-                        g.params.n_star, g.params.n_dm, o.backend,
-                    )}
-                </p>
-                <p class="meta warn" hidden=note.is_empty()>{note.clone()}</p>
-                <table class="compare">
-                    <thead><tr><th>"inside the half-mass radius"</th><th>"truth"</th>
-                        <th>"CNN (reads the maps)"</th><th>"GBDT (reads 10 measured numbers)"</th></tr></thead>
-                    <tbody>
-                        {rows.into_iter().map(|(label, target, truth)| view! {
-                            <tr>
-                                <td>{label}</td>
-                                <td class="num" data-testid=format!("classroom-truth-{target}") data-value=truth.to_string()>
-                                    {format!("{truth:.2}")}
-                                </td>
-                                {cell(format!("classroom-cnn-{target}"), &o.cnn, target, truth)}
-                                {cell(format!("classroom-gbdt-{target}"), &o.gbdt, target, truth)}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-                {cnn_err.map(|e| view! { <p class="error" data-testid="classroom-error">{format!("CNN: {e}")}</p> })}
-                {gbdt_err.map(|e| view! { <p class="error" data-testid="classroom-error">{format!("GBDT: {e}")}</p> })}
-            }
-            .into_any()
-        }
+        Some(Ok(o)) => outcome_view(o),
     };
     view! {
         <section class="card" id="classroom" data-testid="classroom" data-runs=move || runs.get().to_string()
@@ -327,42 +252,133 @@ pub fn Classroom() -> impl IntoView {
                  browser builds it from 22 000 particles, takes its pictures and measures its true mass; then \
                  two machine-learning models that never saw it estimate the mass from what a telescope would see."
             </p>
-            <div class="features classroom-sliders">{sliders}</div>
+            <div class="features classroom-sliders">{sliders(controls)}</div>
             <p class="meta">{move || if busy.get() { "building and weighing…" } else { "" }}</p>
             {body}
-            <div class="explain">
-                <h3>"Why pictures alone cannot weigh a galaxy"</h3>
-                <p>
-                    "Stars make the light in the pictures, so a picture says roughly how many stars there are, \
-                     but not exactly: old stars give less light per kilogram than young ones, and dust hides some. \
-                     Dark matter gives no light at all. Move the halo-mass slider: the r- and g-band pictures \
-                     hardly change, yet the true total mass in the table grows. Light alone cannot tell stars \
-                     from dark matter."
-                </p>
-                <h3>"What the network reads in a picture"</h3>
-                <p>
-                    "The network sees the light of each small patch of the galaxy, a patch being a fixed \
-                     fraction of the galaxy's size, together with the size itself: so it knows how bright \
-                     the whole galaxy is, not only how bright it looks per square kiloparsec. It sees every \
-                     patch in two colours, g and r: redder light comes from older stars, which weigh more \
-                     for the light they give, so the colour tells it how many kilograms each unit of light means. Move the \
-                     stellar-mass slider up: the pictures brighten and the network's stellar mass rises \
-                     with the truth. Make a galaxy ten times brighter while keeping its velocity maps and \
-                     the network adds about half a dex (about three times the stars), not the factor ten \
-                     a fixed mass-to-light ratio would give: the unchanged velocities say how much mass \
-                     there is in all, and the stars cannot weigh more than that (measured with galmass \
-                     probe)."
-                </p>
-                <h3>"What the velocity maps add"</h3>
-                <p>
-                    "Stars orbit in the pull of all the mass, seen and unseen. The faster the galaxy turns \
-                     (the blue and red sides of the velocity map) and the more its stars buzz around at random \
-                     (the dispersion map), the more mass must be there to hold them in: roughly M ≈ v² R / G. \
-                     That is why the network that reads the velocity maps weighs the total mass far better than \
-                     one that only sees the picture. Turn the galaxy face-on (inclination 0°): its rotation is \
-                     across our line of sight, the velocity map goes pale, and the models have less to go on."
-                </p>
-            </div>
+            <Explain />
         </section>
+    }
+}
+
+/// A built galaxy: its maps, what was made, and truth against both models' predictions.
+fn outcome_view(o: Outcome) -> AnyView {
+    let g = o.galaxy.clone();
+    let t = g.targets;
+    let fdm_true = 10f64.powf(t.fdm);
+    let rows: [(&str, &'static str, f64); 3] = [
+        ("stellar mass log10 M* (< R_hsm)", "mstar", t.mstar),
+        ("total mass log10 Mtot (< R_hsm)", "mtot", t.mtot),
+        ("dark-matter fraction f_DM (< R_hsm)", "fdm", fdm_true),
+    ];
+    let (cnn_err, gbdt_err) = (o.cnn.clone().err(), o.gbdt.clone().err());
+    let note = if g.params.selected {
+        String::new()
+    } else {
+        "This combination lies outside the mock population the models learned from \
+         (the sample's selection would have dropped it): expect larger misses."
+            .to_string()
+    };
+    view! {
+        <div class="maps">
+            {o.maps.into_iter().map(|(id, caption, src)| view! {
+                <figure>
+                    <img data-testid=format!("classroom-map-{id}") src=src width="180" height="180" alt=caption />
+                    <figcaption>{caption}</figcaption>
+                </figure>
+            }).collect_view()}
+        </div>
+        <p class="meta" data-testid="classroom-status" data-build-ms=o.build_ms.to_string()>
+            {format!(
+                "made, measured and drawn in {:.0} ms in your browser · half-mass radius R_hsm {:.2} kpc · {} · {} star and {} dark-matter particles · CNN on {}",
+                o.build_ms, g.rhsm_kpc,
+                if g.params.quenched { "quenched (red, old stars)" } else { "star-forming" },
+                g.params.n_star, g.params.n_dm, o.backend,
+            )}
+        </p>
+        <p class="meta warn" hidden=note.is_empty()>{note.clone()}</p>
+        <table class="compare">
+            <thead><tr><th>"inside the half-mass radius"</th><th>"truth"</th>
+                <th>"CNN (reads the maps)"</th><th>"GBDT (reads 10 measured numbers)"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(label, target, truth)| view! {
+                    <tr>
+                        <td>{label}</td>
+                        <td class="num" data-testid=format!("classroom-truth-{target}") data-value=truth.to_string()>
+                            {format!("{truth:.2}")}
+                        </td>
+                        {cell(format!("classroom-cnn-{target}"), &o.cnn, target, truth)}
+                        {cell(format!("classroom-gbdt-{target}"), &o.gbdt, target, truth)}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        {cnn_err.map(|e| view! { <p class="error" data-testid="classroom-error">{format!("CNN: {e}")}</p> })}
+        {gbdt_err.map(|e| view! { <p class="error" data-testid="classroom-error">{format!("GBDT: {e}")}</p> })}
+    }
+    .into_any()
+}
+
+/// One range input per control of [`SLIDERS`], bound to `controls`.
+fn sliders(controls: RwSignal<Controls>) -> impl IntoView {
+    SLIDERS
+    .iter()
+    .map(|s| {
+        let (min, max, step) = s.range;
+        let (get, set, show) = (s.get, s.set, s.show);
+        view! {
+            <label>
+                <span>{s.label} ": " <strong>{move || show(get(&controls.get()))}</strong></span>
+                <input type="range" min=min.to_string() max=max.to_string() step=step.to_string()
+                    data-testid=format!("classroom-{}", s.id)
+                    prop:value=move || get(&controls.get()).to_string()
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                            controls.update(|c| set(c, v));
+                        }
+                    } />
+            </label>
+        }
+    })
+    .collect_view()
+}
+
+/// The Classroom's explanations: why light alone cannot weigh a galaxy, what the network
+/// reads, what the velocity maps add.
+#[component]
+fn Explain() -> impl IntoView {
+    view! {
+        <div class="explain">
+            <h3>"Why pictures alone cannot weigh a galaxy"</h3>
+            <p>
+                "Stars make the light in the pictures, so a picture says roughly how many stars there are, \
+                 but not exactly: old stars give less light per kilogram than young ones, and dust hides some. \
+                 Dark matter gives no light at all. Move the halo-mass slider: the r- and g-band pictures \
+                 hardly change, yet the true total mass in the table grows. Light alone cannot tell stars \
+                 from dark matter."
+            </p>
+            <h3>"What the network reads in a picture"</h3>
+            <p>
+                "The network sees the light of each small patch of the galaxy, a patch being a fixed \
+                 fraction of the galaxy's size, together with the size itself: so it knows how bright \
+                 the whole galaxy is, not only how bright it looks per square kiloparsec. It sees every \
+                 patch in two colours, g and r: redder light comes from older stars, which weigh more \
+                 for the light they give, so the colour tells it how many kilograms each unit of light means. Move the \
+                 stellar-mass slider up: the pictures brighten and the network's stellar mass rises \
+                 with the truth. Make a galaxy ten times brighter while keeping its velocity maps and \
+                 the network adds about half a dex (about three times the stars), not the factor ten \
+                 a fixed mass-to-light ratio would give: the unchanged velocities say how much mass \
+                 there is in all, and the stars cannot weigh more than that (measured with galmass \
+                 probe)."
+            </p>
+            <h3>"What the velocity maps add"</h3>
+            <p>
+                "Stars orbit in the pull of all the mass, seen and unseen. The faster the galaxy turns \
+                 (the blue and red sides of the velocity map) and the more its stars buzz around at random \
+                 (the dispersion map), the more mass must be there to hold them in: roughly M ≈ v² R / G. \
+                 That is why the network that reads the velocity maps weighs the total mass far better than \
+                 one that only sees the picture. Turn the galaxy face-on (inclination 0°): its rotation is \
+                 across our line of sight, the velocity map goes pale, and the models have less to go on."
+            </p>
+        </div>
     }
 }

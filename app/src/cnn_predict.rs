@@ -205,9 +205,41 @@ pub fn CnnPredict() -> impl IntoView {
             set_runs.update(|n| *n += 1);
         });
     };
-    // `?bench=N`: once the backend is chosen, time N warm predictions of the first gallery
-    // galaxy (after 2 untimed ones) and show the median, so anyone can measure their browser.
-    let (bench, set_bench) = signal(None::<Result<(f64, usize), String>>);
+    let bench = start_bench(cnn);
+    view! {
+        <section class="card" id="predict" data-testid="cnn-predict" data-runs=move || runs.get().to_string()>
+            <h2>"Predict from maps: the convolutional network"</h2>
+            <p class="lede">
+                "Give one galaxy's r- and g-band surface-brightness images (L☉/kpc², square, any size, centred, \
+                 covering ±3 R_hsm, the two on one grid; a PNG holds only relative brightness, so give the magnitude of its light \
+                 too and keep its grey levels linear), its stellar velocity and dispersion maps (2 or 3 planes: V and σ in km/s, \
+                 optionally a 0/1 mask), and its half-mass radius. Three compact multi-branch ResNet-18s, \
+                 trained alike on our mock galaxies from different random starts, predict the stellar and total \
+                 mass inside R_hsm; the value is their mean. The ± (1σ, dex) adds in quadrature their scatter on \
+                 test galaxies and how much the three disagree on this galaxy, which grows for galaxies unlike \
+                 the training set. The files stay in your browser."
+            </p>
+            {upload_fields(set_r, set_g, set_vel, (rhsm, r_mag, g_mag), choose_bundles)}
+            <button class="primary" data-testid="predict-button" on:click=predict disabled=move || busy.get()>
+                {move || if busy.get() { "Running…" } else { "Predict" }}
+            </button>
+            <p class="error" data-testid="error" hidden=move || error.get().is_none()>
+                {move || error.get().unwrap_or_default()}
+            </p>
+            {results(shown)}
+            {meta_line(cnn, models, loads, bench, latency)}
+        </section>
+    }
+}
+
+/// The result of a `?bench=N` run, if the address asks for one.
+type BenchResult = Option<Result<(f64, usize), String>>;
+
+/// `?bench=N`: once the backend is chosen, times N warm predictions of the first gallery
+/// galaxy (after 2 untimed ones); the median shows on the card and in the console, so anyone
+/// can measure their browser.
+fn start_bench(cnn: SharedCnn) -> ReadSignal<BenchResult> {
+    let (bench, set_bench) = signal(None);
     if let Some(n) = query_param("bench").and_then(|v| v.parse::<usize>().ok()) {
         let started = StoredValue::new(false);
         Effect::new(move |_| {
@@ -230,6 +262,12 @@ pub fn CnnPredict() -> impl IntoView {
             });
         });
     }
+    bench
+}
+
+/// The predictions: per target the ensemble mean ± quoted σ and the members' spread, and
+/// the dark-matter fraction 1 − M*/Mtot from the two masses.
+fn results(shown: ReadSignal<Vec<(String, EnsembleValue)>>) -> impl IntoView {
     let fdm = move || {
         let s = shown.get();
         let ms = s.iter().find(|x| x.0 == "mstar")?.1.mean;
@@ -237,86 +275,92 @@ pub fn CnnPredict() -> impl IntoView {
         Some(1.0 - 10f64.powf(ms - mt))
     };
     view! {
-        <section class="card" id="predict" data-testid="cnn-predict" data-runs=move || runs.get().to_string()>
-            <h2>"Predict from maps: the convolutional network"</h2>
-            <p class="lede">
-                "Give one galaxy's r- and g-band surface-brightness images (L☉/kpc², square, any size, centred, \
-                 covering ±3 R_hsm, the two on one grid; a PNG holds only relative brightness, so give the magnitude of its light \
-                 too and keep its grey levels linear), its stellar velocity and dispersion maps (2 or 3 planes: V and σ in km/s, \
-                 optionally a 0/1 mask), and its half-mass radius. Three compact multi-branch ResNet-18s, \
-                 trained alike on our mock galaxies from different random starts, predict the stellar and total \
-                 mass inside R_hsm; the value is their mean. The ± (1σ, dex) adds in quadrature their scatter on \
-                 test galaxies and how much the three disagree on this galaxy, which grows for galaxies unlike \
-                 the training set. The files stay in your browser."
-            </p>
-            <div class="features">
-                <label><span>"r-band image (FITS, NPY; or PNG with its magnitude)"</span>
-                    <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-r"
-                        on:change=move |ev| read_into(&ev, set_r) /></label>
-                <label><span>"g-band image, same grid as r (FITS, NPY; or PNG with its magnitude): needed by models that read colour, as the bundled ones do"</span>
-                    <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-g"
-                        on:change=move |ev| read_into(&ev, set_g) /></label>
-                <label><span>"kinematic maps V, σ [, mask] (FITS, NPY)"</span>
-                    <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-vel"
-                        on:change=move |ev| read_into(&ev, set_vel) /></label>
-                <label><span>"half-mass radius R_hsm (kpc)"</span>
-                    <input type="number" step="any" min="0" data-testid="input-rhsm"
-                        prop:value=move || rhsm.get()
-                        on:input=move |ev| rhsm.set(event_target_value(&ev)) /></label>
-                <label><span>"optional: your own CNN bundle(s) from galmass export (several = an ensemble)"</span>
-                    <input type="file" accept=".bundle" multiple data-testid="upload-bundle"
-                        on:change=choose_bundles /></label>
-                <label><span>"PNG r image only: absolute r magnitude (AB) of the light in the image"</span>
-                    <input type="number" step="any" placeholder="e.g. -21.3" data-testid="input-rmag"
-                        prop:value=move || r_mag.get()
-                        on:input=move |ev| r_mag.set(event_target_value(&ev)) /></label>
-                <label><span>"PNG g image only: absolute g magnitude (AB) of the light in the image"</span>
-                    <input type="number" step="any" placeholder="e.g. -20.6" data-testid="input-gmag"
-                        prop:value=move || g_mag.get()
-                        on:input=move |ev| g_mag.set(event_target_value(&ev)) /></label>
-            </div>
-            <button class="primary" data-testid="predict-button" on:click=predict disabled=move || busy.get()>
-                {move || if busy.get() { "Running…" } else { "Predict" }}
-            </button>
-            <p class="error" data-testid="error" hidden=move || error.get().is_none()>
-                {move || error.get().unwrap_or_default()}
-            </p>
-            <div class="results">
-                {move || shown.get().into_iter().map(|(t, e)| view! {
-                    <div class="result">
-                        <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if t == "mstar" { "M*" } else if t == "mtot" { "Mtot" } else { t.as_str() })}</div>
-                        <div class="result-value" data-testid=format!("prediction-{t}")
-                            data-value=format!("{}", e.mean) data-sigma=format!("{}", e.sigma)
-                            data-spread=format!("{}", e.spread)>
-                            {format!("{:.3} ± {:.3}", e.mean, e.sigma)}
-                        </div>
-                        <div class="result-label">{format!("the three networks differ by {:.3}", e.spread)}</div>
+        <div class="results">
+            {move || shown.get().into_iter().map(|(t, e)| view! {
+                <div class="result">
+                    <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if t == "mstar" { "M*" } else if t == "mtot" { "Mtot" } else { t.as_str() })}</div>
+                    <div class="result-value" data-testid=format!("prediction-{t}")
+                        data-value=format!("{}", e.mean) data-sigma=format!("{}", e.sigma)
+                        data-spread=format!("{}", e.spread)>
+                        {format!("{:.3} ± {:.3}", e.mean, e.sigma)}
                     </div>
-                }).collect_view()}
-                {move || fdm().map(|f| view! {
-                    <div class="result">
-                        <div class="result-label">"dark-matter fraction 1 − M*/Mtot"</div>
-                        <div class="result-value" data-testid="prediction-fdm" data-value=format!("{f}")>
-                            {if f > 0.0 { format!("{f:.2}") } else { "undefined (M* ≥ Mtot)".to_string() }}
-                        </div>
+                    <div class="result-label">{format!("the three networks differ by {:.3}", e.spread)}</div>
+                </div>
+            }).collect_view()}
+            {move || fdm().map(|f| view! {
+                <div class="result">
+                    <div class="result-label">"dark-matter fraction 1 − M*/Mtot"</div>
+                    <div class="result-value" data-testid="prediction-fdm" data-value=format!("{f}")>
+                        {if f > 0.0 { format!("{f:.2}") } else { "undefined (M* ≥ Mtot)".to_string() }}
                     </div>
-                })}
-            </div>
-            <p class="meta">
-                "models: " <span data-testid="models" data-loads=move || loads.get().to_string()>{move || models.get()}</span>
-                " · backend: " <span data-testid="backend" data-ready=move || cnn.ready.get().to_string()>{move || cnn.label.get()}</span>
-                {move || bench.get().map(|b| match b {
-                    Ok((ms, n)) => view! {
-                        " · benchmark: " <span data-testid="bench" data-median-ms=ms.to_string()>
-                            {format!("median {ms:.1} ms over {n} warm predictions of a gallery galaxy")}
-                        </span>
-                    }.into_any(),
-                    Err(e) => view! { " · benchmark: " <span data-testid="bench" class="error">{e}</span> }.into_any(),
-                })}
-                " · latency: " <span data-testid="latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
-                    {move || latency.get().map_or("—".to_string(), |l| format!("{l:.0} ms"))}
-                </span>
-            </p>
-        </section>
+                </div>
+            })}
+        </div>
+    }
+}
+
+/// The line under the results: which models, which backend, the benchmark and the latency.
+fn meta_line(
+    cnn: SharedCnn,
+    models: ReadSignal<String>,
+    loads: ReadSignal<u32>,
+    bench: ReadSignal<BenchResult>,
+    latency: ReadSignal<Option<f64>>,
+) -> impl IntoView {
+    view! {
+        <p class="meta">
+            "models: " <span data-testid="models" data-loads=move || loads.get().to_string()>{move || models.get()}</span>
+            " · backend: " <span data-testid="backend" data-ready=move || cnn.ready.get().to_string()>{move || cnn.label.get()}</span>
+            {move || bench.get().map(|b| match b {
+                Ok((ms, n)) => view! {
+                    " · benchmark: " <span data-testid="bench" data-median-ms=ms.to_string()>
+                        {format!("median {ms:.1} ms over {n} warm predictions of a gallery galaxy")}
+                    </span>
+                }.into_any(),
+                Err(e) => view! { " · benchmark: " <span data-testid="bench" class="error">{e}</span> }.into_any(),
+            })}
+            " · latency: " <span data-testid="latency-ms" data-value=move || latency.get().map(|l| l.to_string()).unwrap_or_default()>
+                {move || latency.get().map_or("—".to_string(), |l| format!("{l:.0} ms"))}
+            </span>
+        </p>
+    }
+}
+
+/// The inputs: the three map files, R_hsm, the user's own bundles (`choose_bundles`), and
+/// the magnitudes a PNG image needs.
+fn upload_fields(
+    set_r: WriteSignal<Upload>,
+    set_g: WriteSignal<Upload>,
+    set_vel: WriteSignal<Upload>,
+    (rhsm, r_mag, g_mag): (RwSignal<String>, RwSignal<String>, RwSignal<String>),
+    choose_bundles: impl Fn(leptos::ev::Event) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="features">
+            <label><span>"r-band image (FITS, NPY; or PNG with its magnitude)"</span>
+                <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-r"
+                    on:change=move |ev| read_into(&ev, set_r) /></label>
+            <label><span>"g-band image, same grid as r (FITS, NPY; or PNG with its magnitude): needed by models that read colour, as the bundled ones do"</span>
+                <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-g"
+                    on:change=move |ev| read_into(&ev, set_g) /></label>
+            <label><span>"kinematic maps V, σ [, mask] (FITS, NPY)"</span>
+                <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-vel"
+                    on:change=move |ev| read_into(&ev, set_vel) /></label>
+            <label><span>"half-mass radius R_hsm (kpc)"</span>
+                <input type="number" step="any" min="0" data-testid="input-rhsm"
+                    prop:value=move || rhsm.get()
+                    on:input=move |ev| rhsm.set(event_target_value(&ev)) /></label>
+            <label><span>"optional: your own CNN bundle(s) from galmass export (several = an ensemble)"</span>
+                <input type="file" accept=".bundle" multiple data-testid="upload-bundle"
+                    on:change=choose_bundles /></label>
+            <label><span>"PNG r image only: absolute r magnitude (AB) of the light in the image"</span>
+                <input type="number" step="any" placeholder="e.g. -21.3" data-testid="input-rmag"
+                    prop:value=move || r_mag.get()
+                    on:input=move |ev| r_mag.set(event_target_value(&ev)) /></label>
+            <label><span>"PNG g image only: absolute g magnitude (AB) of the light in the image"</span>
+                <input type="number" step="any" placeholder="e.g. -20.6" data-testid="input-gmag"
+                    prop:value=move || g_mag.get()
+                    on:input=move |ev| g_mag.set(event_target_value(&ev)) /></label>
+        </div>
     }
 }

@@ -119,70 +119,15 @@ pub fn read_cutout(path: &Path, opts: &ReadOptions) -> Result<Cutout, TngError> 
     let src = Source::open(path)?;
     let header = Header::read(&src, &opts.header)?;
     let a = header.time;
-
-    // Stars and wind cells.
-    let g4 = src
-        .group("PartType4")?
-        .ok_or_else(|| src.missing("PartType4"))?;
-    let p4 = read_phase(&src, &g4, "PartType4")?;
-    let n4 = p4.n;
-    let m4 = masses(&src, &g4, "PartType4", "Masses", n4)?;
-    let m4_init = masses(&src, &g4, "PartType4", "GFM_InitialMass", n4)?;
-    let (a_form, _) = src.table(
-        &g4,
-        "PartType4",
-        "GFM_StellarFormationTime",
-        1,
-        Some(n4),
-        true,
-    )?;
-    let z4 = masses(&src, &g4, "PartType4", "GFM_Metallicity", n4)?;
-    let (phot, _) = src.table(
-        &g4,
-        "PartType4",
-        "GFM_StellarPhotometrics",
-        8,
-        Some(n4),
-        false,
-    )?;
-    let is_star: Vec<bool> = a_form.iter().map(|&af| af > 0.0).collect();
-    let n_star = is_star.iter().filter(|&&s| s).count();
-    if n_star == 0 {
-        return Err(TngError::NoStars {
-            file: src.name.clone(),
-        });
-    }
-    let field_af = "PartType4/GFM_StellarFormationTime";
-    for (i, &af) in a_form.iter().enumerate() {
-        if af > a * (1.0 + 1e-6) {
-            let reason =
-                format!("row {i}: formation scale factor {af} after the snapshot (a = {a})");
-            return Err(src.invalid(field_af, reason));
-        }
-        if is_star[i] {
-            for col in [4, 5] {
-                let m = phot[8 * i + col];
-                if !m.is_finite() {
-                    let field = format!("PartType4/GFM_StellarPhotometrics[:, {col}]");
-                    return Err(src.invalid(&field, format!("non-finite magnitude {m} in row {i}")));
-                }
-            }
-        }
-    }
-
+    let t4 = Type4::read(&src, a)?;
     // Centre, in comoving file coordinates.
     let centre = match opts.centre {
         CentreSource::Catalog(c) => c,
         CentreSource::ShrinkingSphere => {
-            let idx: Vec<usize> = (0..n4).filter(|&i| is_star[i]).collect();
-            let pos: Vec<[f64; 3]> = idx
-                .iter()
-                .map(|&i| std::array::from_fn(|k| p4.pos[3 * i + k]))
-                .collect();
-            let m: Vec<f64> = idx.iter().map(|&i| m4[i]).collect();
-            stellar_centre(&pos, &m, header.box_size).ok_or_else(|| TngError::NoStars {
-                file: src.name.clone(),
-            })?
+            t4.stellar_centre(header.box_size)
+                .ok_or_else(|| TngError::NoStars {
+                    file: src.name.clone(),
+                })?
         }
     };
     let conv = Conv {
@@ -192,58 +137,8 @@ pub fn read_cutout(path: &Path, opts: &ReadOptions) -> Result<Cutout, TngError> 
         velocity: a.sqrt(),
         mass: 1e10 / header.hubble,
     };
-
-    let t_now = cosmic_time_gyr(a);
-    let mut stars = Stars::default();
-    let mut gas = Gas::default();
-    let mut n_wind = 0;
-    for i in 0..n4 {
-        if is_star[i] {
-            stars.pos.push(conv.pos(&p4.pos, i));
-            stars.vel.push(conv.vel(&p4.vel, i));
-            stars.mass.push(conv.mass(m4[i]));
-            stars.mass_init.push(conv.mass(m4_init[i]));
-            let age = (t_now - cosmic_time_gyr(a_form[i].min(a))).max(0.0);
-            stars.age.push(age as f32);
-            stars.metallicity.push(z4[i] as f32);
-            stars
-                .lum_g
-                .push(lum_from_mag(phot[8 * i + 4], MSUN_G) as f32);
-            stars
-                .lum_r
-                .push(lum_from_mag(phot[8 * i + 5], MSUN_R) as f32);
-        } else if opts.gas {
-            n_wind += 1;
-            gas.pos.push(conv.pos(&p4.pos, i));
-            gas.vel.push(conv.vel(&p4.vel, i));
-            gas.mass.push(conv.mass(m4[i]));
-            gas.sfr.push(0.0);
-            gas.metallicity.push(z4[i] as f32);
-            gas.neutral_fraction.push(0.0);
-        }
-    }
-
-    // Dark matter.
-    let g1 = src
-        .group("PartType1")?
-        .ok_or_else(|| src.missing("PartType1"))?;
-    let p1 = read_phase(&src, &g1, "PartType1")?;
-    let m1 = if src.has(&g1, "Masses") {
-        masses(&src, &g1, "PartType1", "Masses", p1.n)?
-    } else {
-        let m = header.mass_dm().ok_or_else(|| {
-            src.missing("PartType1/Masses and Header.MassTable[1] (or pass --mass-dm)")
-        })?;
-        vec![m; p1.n]
-    };
-    let mut dm = DarkMatter::default();
-    for (i, &m) in m1.iter().enumerate() {
-        dm.pos.push(conv.pos(&p1.pos, i));
-        dm.vel.push(conv.vel(&p1.vel, i));
-        dm.mass.push(conv.mass(m));
-    }
-
-    // Gas cells.
+    let (stars, mut gas, n_wind) = t4.split(&conv, a, opts.gas);
+    let dm = read_dark_matter(&src, &header, &conv)?;
     if opts.gas
         && let Some(g0) = src.group("PartType0")?
     {
@@ -255,26 +150,11 @@ pub fn read_cutout(path: &Path, opts: &ReadOptions) -> Result<Cutout, TngError> 
         gas.metallicity.extend(p0.metallicity);
         gas.neutral_fraction.extend(p0.neutral_fraction);
     }
-
-    // Black holes.
-    let mut bh = BlackHoles::default();
-    if opts.black_holes
-        && let Some(g5) = src.group("PartType5")?
-    {
-        let p5 = read_phase(&src, &g5, "PartType5")?;
-        let name = if src.has(&g5, "Masses") {
-            "Masses"
-        } else {
-            "BH_Mass"
-        };
-        let m5 = masses(&src, &g5, "PartType5", name, p5.n)?;
-        for (i, &m) in m5.iter().enumerate() {
-            bh.pos.push(conv.pos(&p5.pos, i));
-            bh.vel.push(conv.vel(&p5.vel, i));
-            bh.mass.push(conv.mass(m));
-        }
-    }
-
+    let bh = if opts.black_holes {
+        read_black_holes(&src, &conv)?
+    } else {
+        BlackHoles::default()
+    };
     let (dust, analytic_gas) = read_extras(&src)?;
     let mut galaxy = Galaxy {
         stars,
@@ -294,6 +174,162 @@ pub fn read_cutout(path: &Path, opts: &ReadOptions) -> Result<Cutout, TngError> 
         v_sys_kms,
         n_wind,
     })
+}
+
+/// PartType4 as stored: stars (formation scale factor > 0) and wind cells (≤ 0), internal
+/// units, with the 8 photometric magnitudes per row.
+struct Type4 {
+    phase: Phase,
+    mass: Vec<f64>,
+    mass_init: Vec<f64>,
+    a_form: Vec<f64>,
+    metallicity: Vec<f64>,
+    phot: Vec<f64>,
+    is_star: Vec<bool>,
+}
+
+impl Type4 {
+    /// Reads and checks PartType4 of a snapshot at scale factor `a`: at least one star, no
+    /// star formed after the snapshot, finite g and r magnitudes.
+    fn read(src: &Source, a: f64) -> Result<Self, TngError> {
+        let g4 = src
+            .group("PartType4")?
+            .ok_or_else(|| src.missing("PartType4"))?;
+        let phase = read_phase(src, &g4, "PartType4")?;
+        let n4 = phase.n;
+        let mass = masses(src, &g4, "PartType4", "Masses", n4)?;
+        let mass_init = masses(src, &g4, "PartType4", "GFM_InitialMass", n4)?;
+        let formation = "GFM_StellarFormationTime";
+        let (a_form, _) = src.table(&g4, "PartType4", formation, 1, Some(n4), true)?;
+        let metallicity = masses(src, &g4, "PartType4", "GFM_Metallicity", n4)?;
+        let photometrics = "GFM_StellarPhotometrics";
+        let (phot, _) = src.table(&g4, "PartType4", photometrics, 8, Some(n4), false)?;
+        let is_star: Vec<bool> = a_form.iter().map(|&af| af > 0.0).collect();
+        if !is_star.contains(&true) {
+            return Err(TngError::NoStars {
+                file: src.name.clone(),
+            });
+        }
+        for (i, &af) in a_form.iter().enumerate() {
+            if af > a * (1.0 + 1e-6) {
+                let reason =
+                    format!("row {i}: formation scale factor {af} after the snapshot (a = {a})");
+                return Err(src.invalid("PartType4/GFM_StellarFormationTime", reason));
+            }
+            if is_star[i] {
+                for col in [4, 5] {
+                    let m = phot[8 * i + col];
+                    if !m.is_finite() {
+                        let field = format!("PartType4/GFM_StellarPhotometrics[:, {col}]");
+                        let reason = format!("non-finite magnitude {m} in row {i}");
+                        return Err(src.invalid(&field, reason));
+                    }
+                }
+            }
+        }
+        Ok(Self {
+            phase,
+            mass,
+            mass_init,
+            a_form,
+            metallicity,
+            phot,
+            is_star,
+        })
+    }
+
+    /// The shrinking-sphere centre of the stars (comoving file coordinates).
+    fn stellar_centre(&self, box_size: f64) -> Option<[f64; 3]> {
+        let idx: Vec<usize> = (0..self.phase.n).filter(|&i| self.is_star[i]).collect();
+        let pos: Vec<[f64; 3]> = idx
+            .iter()
+            .map(|&i| std::array::from_fn(|k| self.phase.pos[3 * i + k]))
+            .collect();
+        let m: Vec<f64> = idx.iter().map(|&i| self.mass[i]).collect();
+        stellar_centre(&pos, &m, box_size)
+    }
+
+    /// The stars in physical units (ages from the formation scale factor, luminosities from
+    /// the g and r magnitudes) and, with `gas`, the wind cells as gas without star formation
+    /// or neutral hydrogen; also how many wind cells there were.
+    fn split(&self, conv: &Conv, a: f64, gas: bool) -> (Stars, Gas, usize) {
+        let (p4, phot) = (&self.phase, &self.phot);
+        let t_now = cosmic_time_gyr(a);
+        let mut stars = Stars::default();
+        let mut wind = Gas::default();
+        let mut n_wind = 0;
+        for i in 0..p4.n {
+            if self.is_star[i] {
+                stars.pos.push(conv.pos(&p4.pos, i));
+                stars.vel.push(conv.vel(&p4.vel, i));
+                stars.mass.push(conv.mass(self.mass[i]));
+                stars.mass_init.push(conv.mass(self.mass_init[i]));
+                let age = (t_now - cosmic_time_gyr(self.a_form[i].min(a))).max(0.0);
+                stars.age.push(age as f32);
+                stars.metallicity.push(self.metallicity[i] as f32);
+                stars
+                    .lum_g
+                    .push(lum_from_mag(phot[8 * i + 4], MSUN_G) as f32);
+                stars
+                    .lum_r
+                    .push(lum_from_mag(phot[8 * i + 5], MSUN_R) as f32);
+            } else if gas {
+                n_wind += 1;
+                wind.pos.push(conv.pos(&p4.pos, i));
+                wind.vel.push(conv.vel(&p4.vel, i));
+                wind.mass.push(conv.mass(self.mass[i]));
+                wind.sfr.push(0.0);
+                wind.metallicity.push(self.metallicity[i] as f32);
+                wind.neutral_fraction.push(0.0);
+            }
+        }
+        (stars, wind, n_wind)
+    }
+}
+
+/// PartType1 in physical units; the particle mass from `PartType1/Masses` or, as TNG stores
+/// it, `Header.MassTable[1]` (or `--mass-dm`).
+fn read_dark_matter(src: &Source, header: &Header, conv: &Conv) -> Result<DarkMatter, TngError> {
+    let g1 = src
+        .group("PartType1")?
+        .ok_or_else(|| src.missing("PartType1"))?;
+    let p1 = read_phase(src, &g1, "PartType1")?;
+    let m1 = if src.has(&g1, "Masses") {
+        masses(src, &g1, "PartType1", "Masses", p1.n)?
+    } else {
+        let m = header.mass_dm().ok_or_else(|| {
+            src.missing("PartType1/Masses and Header.MassTable[1] (or pass --mass-dm)")
+        })?;
+        vec![m; p1.n]
+    };
+    let mut dm = DarkMatter::default();
+    for (i, &m) in m1.iter().enumerate() {
+        dm.pos.push(conv.pos(&p1.pos, i));
+        dm.vel.push(conv.vel(&p1.vel, i));
+        dm.mass.push(conv.mass(m));
+    }
+    Ok(dm)
+}
+
+/// PartType5 in physical units when present (`Masses`, else `BH_Mass`).
+fn read_black_holes(src: &Source, conv: &Conv) -> Result<BlackHoles, TngError> {
+    let mut bh = BlackHoles::default();
+    let Some(g5) = src.group("PartType5")? else {
+        return Ok(bh);
+    };
+    let p5 = read_phase(src, &g5, "PartType5")?;
+    let name = if src.has(&g5, "Masses") {
+        "Masses"
+    } else {
+        "BH_Mass"
+    };
+    let m5 = masses(src, &g5, "PartType5", name, p5.n)?;
+    for (i, &m) in m5.iter().enumerate() {
+        bh.pos.push(conv.pos(&p5.pos, i));
+        bh.vel.push(conv.vel(&p5.vel, i));
+        bh.mass.push(conv.mass(m));
+    }
+    Ok(bh)
 }
 
 /// Reads PartType0 in internal units.

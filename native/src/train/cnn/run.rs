@@ -160,101 +160,14 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
         .map_err(|e| BadInput(format!("--out {}: cannot create ({e})", opts.out.display())))?;
     let dir = opts.out.as_path();
 
-    let previous = if opts.resume {
-        let s = checkpoint::load(dir)?;
-        if s.is_none() {
-            return Err(BadInput(format!(
-                "--resume: no {} in {}",
-                checkpoint::CHECKPOINT_JSON,
-                dir.display()
-            ))
-            .into());
-        }
-        s
-    } else {
-        None
-    };
+    let previous = previous_state(opts, dir)?;
     match &previous {
         Some(s) => data.normalisation = s.normalisation.clone(),
         None => data.set_norm(opts.norm)?,
     }
     let data = Arc::new(data);
-    let mut state = RunState {
-        config: config.clone(),
-        targets: opts.targets.clone(),
-        norm: opts.norm,
-        normalisation: data.normalisation.clone(),
-        image_size: data.size,
-        batch: opts.batch,
-        lr: opts.lr,
-        schedule: opts.schedule,
-        optimizer: opts.optimizer,
-        weight_decay: opts.weight_decay,
-        standardise: opts.standardise,
-        seed: opts.seed,
-        augment: opts.augment,
-        rng_word_pos: 0,
-        epochs_done: 0,
-        curves: Curves::default(),
-        best_epoch: 0,
-        best_val_loss: f64::INFINITY,
-        train_seconds: 0.0,
-        partial: None,
-    };
     let ad = device.clone().autodiff();
-    let mut model = MultiBranchResNet::new(&config, opts.seed, &ad)
-        .map_err(|e| BadInput(format!("network: {e}")))?;
-    if previous.is_none() && config.target_standard.is_empty() {
-        let means: Vec<f32> = data
-            .targets
-            .iter()
-            .map(|col| {
-                let tr = &data.splits[0];
-                (tr.iter().map(|&i| col[i]).sum::<f64>() / tr.len() as f64) as f32
-            })
-            .collect();
-        model = model
-            .with_output_bias(&means, &ad)
-            .ok_or_else(|| anyhow::anyhow!("output bias: one value per target"))?;
-    }
-    let mut optim: ModuleOptimizer = match opts.optimizer {
-        OptimizerChoice::Adam => AdamConfig::new().with_epsilon(ADAM_EPSILON).init(),
-        OptimizerChoice::Adamw => AdamWConfig::new()
-            .with_epsilon(ADAM_EPSILON)
-            .with_weight_decay(opts.weight_decay as f32)
-            .init(),
-    };
-    if let Some(prev) = previous {
-        check_resume(&prev, &state)?;
-        let e = prev.epochs_done;
-        let (mp, op) = match &prev.partial {
-            Some(p) => (
-                partial_model_path(dir, e + 1, p.steps),
-                partial_optim_path(dir, e + 1, p.steps),
-            ),
-            None => (model_path(dir, e), optim_path(dir, e)),
-        };
-        let rec = ModuleRecord::load(&mp).map_err(|err| {
-            anyhow::anyhow!("loading the model checkpoint {}: {err}", mp.display())
-        })?;
-        model = model
-            .try_load_record(rec)
-            .map_err(|err| anyhow::anyhow!("applying the model checkpoint: {err}"))?;
-        optim = optim
-            .load(&op)
-            .map_err(|err| anyhow::anyhow!("loading the optimiser checkpoint: {err}"))?;
-        state = prev;
-    } else {
-        let desc = ModelDesc {
-            config: config.clone(),
-            targets: opts.targets.clone(),
-            norm: opts.norm,
-            normalisation: data.normalisation.clone(),
-            image_size: data.size,
-            weights: BEST_MODEL.to_string(),
-        };
-        crate::atomic::write_atomic(&dir.join(MODEL_JSON), &serde_json::to_vec_pretty(&desc)?)?;
-    }
+    let (mut state, mut model, mut optim) = start(opts, dir, &data, &config, previous, &ad)?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed ^ SHUFFLE_STREAM);
     rng.set_word_pos(state.rng_word_pos);
 
@@ -324,54 +237,197 @@ pub fn train_cnn(opts: &TrainCnnOptions) -> Result<Metrics> {
             }
         }
         pb.finish_and_clear();
-        let train_loss = loss_sum / n_train as f64;
-        let valid = model.valid();
-        let (val_loss, _) = predict(&valid, &data, &data.splits[1], opts.batch, &device)?;
-        let e = epoch + 1;
-        if val_loss < state.best_val_loss || state.best_epoch == 0 {
-            state.best_val_loss = val_loss;
-            state.best_epoch = e;
-            valid
-                .clone()
-                .into_record()
-                .save(dir.join(BEST_MODEL))
-                .map_err(|err| anyhow::anyhow!("saving the best model: {err}"))?;
-        }
-        valid
-            .into_record()
-            .save(model_path(dir, e))
-            .map_err(|err| anyhow::anyhow!("saving the model checkpoint: {err}"))?;
-        optim
-            .save(optim_path(dir, e))
-            .map_err(|err| anyhow::anyhow!("saving the optimiser checkpoint: {err}"))?;
-        let secs = seconds_before + t0.elapsed().as_secs_f64();
-        state.curves.train_loss.push(train_loss);
-        state.curves.val_loss.push(val_loss);
-        state.curves.lr.push(lr);
-        state.curves.seconds.push(secs);
-        state.train_seconds += secs;
-        state.epochs_done = e;
-        state.rng_word_pos = rng.get_word_pos();
-        checkpoint::commit(dir, &state)?;
-        write_curves(dir, &state.curves)?;
-        eprintln!(
-            "epoch {e}/{}: train {train_loss:.5} val {val_loss:.5} dex² ({:.0} samples/s){}",
-            opts.epochs,
-            n_train as f64 / secs.max(1e-9),
-            if state.best_epoch == e { " *best" } else { "" }
-        );
-        if crate::stop::requested() && e < opts.epochs {
-            return Err(Stopped(format!(
-                "stopped by a signal after epoch {e}/{}; the checkpoint in {} is complete: \
-                 run the same command with --resume to continue",
-                opts.epochs,
-                dir.display()
-            ))
-            .into());
-        }
+        let ended = EpochEnd {
+            epoch: epoch + 1,
+            train_loss: loss_sum / n_train as f64,
+            lr,
+            seconds: seconds_before + t0.elapsed().as_secs_f64(),
+            rng_word_pos: rng.get_word_pos(),
+        };
+        end_epoch(
+            dir, opts, &data, &device, &mut state, &model, &optim, &ended,
+        )?;
     }
 
     finish(dir, opts, &data, &config, &state, &device, label)
+}
+
+/// The checkpoint to resume from: `None` without `--resume`; with it, a missing checkpoint
+/// is bad input.
+fn previous_state(opts: &TrainCnnOptions, dir: &Path) -> Result<Option<RunState>> {
+    if !opts.resume {
+        return Ok(None);
+    }
+    match checkpoint::load(dir)? {
+        Some(s) => Ok(Some(s)),
+        None => Err(BadInput(format!(
+            "--resume: no {} in {}",
+            checkpoint::CHECKPOINT_JSON,
+            dir.display()
+        ))
+        .into()),
+    }
+}
+
+/// The run's state, network and optimiser at its start: fresh (weights from the seed, the
+/// output bias at the training targets' means without standardisation, `model.json`
+/// written), or as the checkpoint `previous` left them (checked to be the same run).
+fn start(
+    opts: &TrainCnnOptions,
+    dir: &Path,
+    data: &CnnData,
+    config: &CnnConfig,
+    previous: Option<RunState>,
+    ad: &Device,
+) -> Result<(RunState, MultiBranchResNet, ModuleOptimizer)> {
+    let state = RunState {
+        config: config.clone(),
+        targets: opts.targets.clone(),
+        norm: opts.norm,
+        normalisation: data.normalisation.clone(),
+        image_size: data.size,
+        batch: opts.batch,
+        lr: opts.lr,
+        schedule: opts.schedule,
+        optimizer: opts.optimizer,
+        weight_decay: opts.weight_decay,
+        standardise: opts.standardise,
+        seed: opts.seed,
+        augment: opts.augment,
+        rng_word_pos: 0,
+        epochs_done: 0,
+        curves: Curves::default(),
+        best_epoch: 0,
+        best_val_loss: f64::INFINITY,
+        train_seconds: 0.0,
+        partial: None,
+    };
+    let mut model = MultiBranchResNet::new(config, opts.seed, ad)
+        .map_err(|e| BadInput(format!("network: {e}")))?;
+    if previous.is_none() && config.target_standard.is_empty() {
+        let tr = &data.splits[0];
+        let means: Vec<f32> = data
+            .targets
+            .iter()
+            .map(|col| (tr.iter().map(|&i| col[i]).sum::<f64>() / tr.len() as f64) as f32)
+            .collect();
+        model = model
+            .with_output_bias(&means, ad)
+            .ok_or_else(|| anyhow::anyhow!("output bias: one value per target"))?;
+    }
+    let optim: ModuleOptimizer = match opts.optimizer {
+        OptimizerChoice::Adam => AdamConfig::new().with_epsilon(ADAM_EPSILON).init(),
+        OptimizerChoice::Adamw => AdamWConfig::new()
+            .with_epsilon(ADAM_EPSILON)
+            .with_weight_decay(opts.weight_decay as f32)
+            .init(),
+    };
+    let Some(prev) = previous else {
+        let desc = ModelDesc {
+            config: config.clone(),
+            targets: opts.targets.clone(),
+            norm: opts.norm,
+            normalisation: data.normalisation.clone(),
+            image_size: data.size,
+            weights: BEST_MODEL.to_string(),
+        };
+        crate::atomic::write_atomic(&dir.join(MODEL_JSON), &serde_json::to_vec_pretty(&desc)?)?;
+        return Ok((state, model, optim));
+    };
+    check_resume(&prev, &state)?;
+    let e = prev.epochs_done;
+    let (mp, op) = match &prev.partial {
+        Some(p) => (
+            partial_model_path(dir, e + 1, p.steps),
+            partial_optim_path(dir, e + 1, p.steps),
+        ),
+        None => (model_path(dir, e), optim_path(dir, e)),
+    };
+    let rec = ModuleRecord::load(&mp)
+        .map_err(|err| anyhow::anyhow!("loading the model checkpoint {}: {err}", mp.display()))?;
+    let model = model
+        .try_load_record(rec)
+        .map_err(|err| anyhow::anyhow!("applying the model checkpoint: {err}"))?;
+    let optim = optim
+        .load(&op)
+        .map_err(|err| anyhow::anyhow!("loading the optimiser checkpoint: {err}"))?;
+    Ok((prev, model, optim))
+}
+
+/// What an epoch's steps measured, handed to [`end_epoch`].
+struct EpochEnd {
+    /// The epoch just trained, from 1.
+    epoch: usize,
+    /// Mean training MSE (dex²) over the epoch's samples.
+    train_loss: f64,
+    /// The epoch's starting learning rate (the curve's value).
+    lr: f64,
+    /// Seconds the epoch took (with those before a stop inside it).
+    seconds: f64,
+    /// Position of the shuffling stream after the epoch.
+    rng_word_pos: u128,
+}
+
+/// Ends an epoch: validation in eval mode, the best model kept, the epoch's model and
+/// optimiser saved and the checkpoint committed, the curves written, a line printed; after a
+/// stop request, the [`Stopped`] error (the checkpoint is complete).
+#[allow(clippy::too_many_arguments)]
+fn end_epoch(
+    dir: &Path,
+    opts: &TrainCnnOptions,
+    data: &Arc<CnnData>,
+    device: &Device,
+    state: &mut RunState,
+    model: &MultiBranchResNet,
+    optim: &ModuleOptimizer,
+    ended: &EpochEnd,
+) -> Result<()> {
+    let e = ended.epoch;
+    let valid = model.valid();
+    let (val_loss, _) = predict(&valid, data, &data.splits[1], opts.batch, device)?;
+    if val_loss < state.best_val_loss || state.best_epoch == 0 {
+        state.best_val_loss = val_loss;
+        state.best_epoch = e;
+        valid
+            .clone()
+            .into_record()
+            .save(dir.join(BEST_MODEL))
+            .map_err(|err| anyhow::anyhow!("saving the best model: {err}"))?;
+    }
+    valid
+        .into_record()
+        .save(model_path(dir, e))
+        .map_err(|err| anyhow::anyhow!("saving the model checkpoint: {err}"))?;
+    optim
+        .save(optim_path(dir, e))
+        .map_err(|err| anyhow::anyhow!("saving the optimiser checkpoint: {err}"))?;
+    let secs = ended.seconds;
+    state.curves.train_loss.push(ended.train_loss);
+    state.curves.val_loss.push(val_loss);
+    state.curves.lr.push(ended.lr);
+    state.curves.seconds.push(secs);
+    state.train_seconds += secs;
+    state.epochs_done = e;
+    state.rng_word_pos = ended.rng_word_pos;
+    checkpoint::commit(dir, state)?;
+    write_curves(dir, &state.curves)?;
+    eprintln!(
+        "epoch {e}/{}: train {:.5} val {val_loss:.5} dex² ({:.0} samples/s){}",
+        opts.epochs,
+        ended.train_loss,
+        data.splits[0].len() as f64 / secs.max(1e-9),
+        if state.best_epoch == e { " *best" } else { "" }
+    );
+    if crate::stop::requested() && e < opts.epochs {
+        return Err(Stopped(format!(
+            "stopped by a signal after epoch {e}/{}; the checkpoint in {} is complete: \
+             run the same command with --resume to continue",
+            opts.epochs,
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Saves the model and optimiser after `partial.steps` steps of epoch
