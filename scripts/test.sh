@@ -116,8 +116,8 @@ stage "clippy (native, all targets)" \
   cargo clippy --workspace --all-targets --features galmass/gpu -- -D warnings
 stage "clippy (wasm32: core, app)" \
   cargo clippy -p galmass-core -p galmass-app --target wasm32-unknown-unknown -- -D warnings
-stage "cargo doc (warnings denied)" env RUSTDOCFLAGS="-D warnings" \
-  cargo doc --no-deps --workspace
+stage "cargo doc (warnings denied, private items too)" env RUSTDOCFLAGS="-D warnings" \
+  cargo doc --no-deps --workspace --document-private-items
 stage "rust tests" rust_tests
 # galmass cluster on a real single-node Slurm (slurmctld + slurmd started by the script).
 stage "slurm test (galmass cluster)" env \

@@ -17,12 +17,12 @@
 //! self-consistency). Nothing is allocated from a declared length before it is known to be
 //! present.
 
-pub mod cnn;
+pub(crate) mod cnn;
 pub mod cnn_input;
 pub mod ensemble;
-pub mod gbdt;
+pub(crate) mod gbdt;
 pub use gbdt::gbdt_predict_one;
-pub mod manifest;
+pub(crate) mod manifest;
 pub mod probe;
 pub mod weights;
 

@@ -15,10 +15,10 @@
 //! so a seed fixes the initial network whatever the device.
 
 pub mod batch_norm;
-pub mod config;
+pub(crate) mod config;
 mod init;
-pub mod multi_branch;
-pub mod resnet;
+pub(crate) mod multi_branch;
+pub(crate) mod resnet;
 pub mod scalars;
 
 pub use config::{

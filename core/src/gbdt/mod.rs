@@ -35,16 +35,16 @@
 // `!(x > y)` is used on purpose, as in LightGBM: it also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-pub mod binning;
-pub mod booster;
-pub mod correlation;
-pub mod histogram;
-pub mod learner;
-pub mod model_text;
-pub mod objective;
-pub mod params;
-pub mod split;
-pub mod tree;
+pub(crate) mod binning;
+pub(crate) mod booster;
+pub(crate) mod correlation;
+pub(crate) mod histogram;
+pub(crate) mod learner;
+pub(crate) mod model_text;
+pub(crate) mod objective;
+pub(crate) mod params;
+pub(crate) mod split;
+pub(crate) mod tree;
 
 pub use booster::{Curves, GbdtModel, Samples, Trained, train, train_observed};
 pub use correlation::pearson_matrix;

@@ -1,9 +1,14 @@
 //! Projected stellar kinematics of one line of sight (galaxy-model.md 3.3): the aperture
 //! dispersion σ_v and the spin parameter λ_R on the NGP kinematic grid.
 
+#[cfg(test)]
 use super::KinWeight;
+#[cfg(test)]
 use crate::galaxy::{Axis, Galaxy};
-use crate::projection::kinematics::{KinGrid, kinematic_grid};
+use crate::projection::kinematics::KinGrid;
+#[cfg(test)]
+use crate::projection::kinematics::kinematic_grid;
+#[cfg(test)]
 use crate::projection::project;
 
 /// Minimum number of particles of a pixel used in λ_R.
@@ -79,6 +84,7 @@ pub fn lambda_r(grid: &KinGrid, r_max: f64, corrected: bool) -> Option<f64> {
 /// the NGP grid (48×48 over ±3R_hsm, velocities relative to the aperture mean) and the
 /// aperture quantities of the stars inside projected 2R_hsm.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg(test)]
 pub struct ProjectionKinematics {
     /// The kinematic grid; `grid.maps()` gives the V, σ and mask maps of 4.3.
     pub grid: KinGrid,
@@ -93,6 +99,7 @@ pub struct ProjectionKinematics {
 /// ([`KinWeight::Luminosity`]) or the current masses ([`KinWeight::Mass`]); the pixel fluxes
 /// are always the attenuated r-band luminosities. `None` when no weight lies inside
 /// projected 2R_hsm.
+#[cfg(test)]
 pub fn projection_kinematics(
     galaxy: &Galaxy,
     axis: Axis,

@@ -18,16 +18,16 @@
 // `!(x > 0.0)` is used on purpose: it also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-pub mod circularity;
+pub(crate) mod circularity;
 pub mod dust;
-pub mod frame;
-pub mod kinematic;
+pub(crate) mod frame;
+pub(crate) mod kinematic;
 mod measure_galaxy;
 mod options;
-pub mod profile;
+pub(crate) mod profile;
 mod rows;
-pub mod sersic;
-pub mod shape;
+pub(crate) mod sersic;
+pub(crate) mod shape;
 
 pub use frame::{half_mass_radius, remove_systemic_velocity, shrinking_sphere_centre};
 pub use measure_galaxy::measure;

@@ -17,9 +17,9 @@ const R_FLOOR: f64 = 1e-6;
 pub struct MassProfile {
     /// Particle radii in kpc, increasing.
     r: Vec<f64>,
-    /// cum[j] = Σ_{l<j} m_l (M☉), length N + 1.
+    /// `cum[j]` = Σ_{l<j} m_l (M☉), length N + 1.
     cum: Vec<f64>,
-    /// outer[j] = Σ_{l≥j} m_l / max(r_l, R_FLOOR) (M☉/kpc), length N + 1.
+    /// `outer[j]` = Σ_{l≥j} m_l / max(r_l, R_FLOOR) (M☉/kpc), length N + 1.
     outer: Vec<f64>,
     /// Analytic gas: table radii, enclosed masses and ∫_{r_k}^∞ dM/r' at each node.
     gas: Option<(AnalyticGas, Vec<f64>)>,
@@ -124,6 +124,7 @@ impl MassProfile {
     }
 
     /// Energy of a circular orbit at r, E_c(r) = Φ(r) + v_c²/2, in (km/s)².
+    #[cfg(test)]
     pub fn circular_energy(&self, r: f64) -> f64 {
         self.potential(r) + 0.5 * G * self.enclosed(r) / r.max(R_FLOOR)
     }
@@ -193,17 +194,6 @@ impl MassProfile {
                 Some(0.5 * (lo + hi))
             }
         }
-    }
-
-    /// Largest particle radius in kpc (0 when empty).
-    pub fn r_max(&self) -> f64 {
-        let rp = self.r.last().copied().unwrap_or(0.0);
-        let rg = self
-            .gas
-            .as_ref()
-            .and_then(|(g, _)| g.r_kpc.last().copied())
-            .unwrap_or(0.0);
-        rp.max(rg)
     }
 }
 

@@ -47,6 +47,7 @@ fn hmf_table() -> &'static HmfTable {
 }
 
 /// Number density of haloes with 11 ≤ log M200c ≤ 14 in Mpc⁻³ (trapezoid integral of eq. 1.1).
+#[cfg(test)]
 pub fn number_density_sampled() -> f64 {
     let n = HMF_TABLE_NODES;
     let dx = (LOG_M200_MAX - LOG_M200_MIN) / (n - 1) as f64;
@@ -71,6 +72,7 @@ pub fn sample_log_m200(u: f64) -> f64 {
 
 /// Cumulative probability of log10(M200c/M☉) under the sampled mass function (for tests and
 /// diagnostics; linear interpolation of the table).
+#[cfg(test)]
 pub fn cdf_log_m200(log_m200: f64) -> f64 {
     let t = hmf_table();
     if log_m200 <= LOG_M200_MIN {

@@ -41,7 +41,7 @@ pub mod halo;
 pub mod jeans;
 pub mod potential;
 pub mod profiles;
-pub mod special;
+pub(crate) mod special;
 pub mod stratified;
 
 #[cfg(test)]
@@ -59,13 +59,13 @@ pub fn galaxy_rng(seed: u64, index: u64) -> ChaCha8Rng {
     rng.set_stream(index);
     rng
 }
-pub mod assemble;
-pub mod hmf;
-pub mod orientation;
-pub mod population;
-pub mod relations;
-pub mod sfh;
-pub mod ssp;
-pub mod stellar_pops;
+pub(crate) mod assemble;
+pub(crate) mod hmf;
+pub(crate) mod orientation;
+pub(crate) mod population;
+pub(crate) mod relations;
+pub(crate) mod sfh;
+pub(crate) mod ssp;
+pub(crate) mod stellar_pops;
 pub use assemble::{MockGalaxy, generate, generate_with};
 pub use population::{GalaxyParams, Overrides, draw_params, selected_indices};

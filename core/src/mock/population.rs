@@ -12,7 +12,6 @@ use super::hmf::{concentration, sample_log_m200};
 use super::relations as rel;
 use super::sfh::{Sfh, SfhShape, solve_gamma_for_ssfr};
 use super::{GasMode, MockOptions, ParticleMode, galaxy_rng};
-use crate::units::HUBBLE_H;
 
 /// Every hidden generator parameter of one mock galaxy (one row of `catalog.csv`). Flat:
 /// numbers and booleans only. Masses in M☉, lengths in kpc, times in Gyr, rates in Gyr⁻¹
@@ -386,10 +385,6 @@ pub fn selected_indices(seed: u64, n_selected: usize, opts: &MockOptions) -> Vec
     }
     out
 }
-
-/// Dimensionless Hubble parameter used by the concentration relation (re-exported for
-/// diagnostics).
-pub const H: f64 = HUBBLE_H;
 
 #[cfg(test)]
 mod tests {

@@ -170,16 +170,19 @@ impl Sfh {
     }
 
     /// Age today in Gyr, T0 − t_f(u), never negative.
+    #[cfg(test)]
     pub fn age(&self, u: f64) -> f64 {
         (T0_GYR - self.formation_time(u)).max(0.0)
     }
 
     /// Grid nodes t_k in Gyr of cosmic time, and ψ at them (for composite photometry).
+    #[cfg(test)]
     pub fn table(&self) -> (&[f64], &[f64]) {
         (&grid().t, &self.psi)
     }
 
     /// Specific SFR today: ψ(T0)/∫ψ(t)(1 − f_loss(T0 − t))dt in Gyr⁻¹ (SFR per current mass).
+    #[cfg(test)]
     pub fn specific_sfr_today(&self) -> f64 {
         let g = grid();
         let surv: Vec<f64> = self

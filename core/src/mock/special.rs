@@ -165,6 +165,7 @@ fn k1_large_scaled_sqrt(x: f64) -> f64 {
 
 /// Modified Bessel function I₀(x) (x ≥ 0), A&S 9.8.1–9.8.2. Overflows beyond x ≈ 700; use
 /// [`i0e`] in products.
+#[cfg(test)]
 pub fn i0(x: f64) -> f64 {
     let x = x.abs();
     if x <= 3.75 {
@@ -175,6 +176,7 @@ pub fn i0(x: f64) -> f64 {
 }
 
 /// Modified Bessel function I₁(x) (x ≥ 0), A&S 9.8.3–9.8.4.
+#[cfg(test)]
 pub fn i1(x: f64) -> f64 {
     if x <= 3.75 {
         i1_small(x)
@@ -244,6 +246,7 @@ pub fn k1e(x: f64) -> f64 {
 }
 
 /// Exponentially scaled e^{x} K₂(x) = e^{x}K₀(x) + (2/x) e^{x}K₁(x) (x > 0).
+#[cfg(test)]
 pub fn k2e(x: f64) -> f64 {
     k0e(x) + 2.0 / x * k1e(x)
 }

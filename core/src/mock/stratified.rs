@@ -56,7 +56,7 @@ pub fn rank_paired_uniforms<R: Rng + ?Sized>(
 /// Bits of the particle index in the packed sort key.
 const IDX_BITS: u32 = 20;
 
-/// out[i] = sorted[rank of key[i]].
+/// `out[i] = sorted[rank of key[i]]`.
 fn assign_by_rank(key: &[f64], sorted: &[f64]) -> Vec<f64> {
     if key.len() < (1 << IDX_BITS) {
         assign_by_rank_packed(key, sorted)

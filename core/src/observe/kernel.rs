@@ -3,13 +3,16 @@
 //! Gadget convention: the kernel support radius is h (not 2h). Normalised in the plane,
 //! ∫₀^h W(R, h) 2πR dR = 1, so W has units of 1/length² (kpc⁻² when h is in kpc).
 
+#[cfg(test)]
 use std::f64::consts::PI;
 
 /// Normalisation constant of the 2D cubic spline, 40/(7π), multiplying 1/h².
+#[cfg(test)]
 pub const KERNEL_NORM_2D: f64 = 40.0 / (7.0 * PI);
 
 /// Dimensionless shape of the 2D cubic spline at q = R/h (without the 40/(7π h²) factor):
 /// 1 − 6q² + 6q³ for 0 ≤ q ≤ ½, 2(1 − q)³ for ½ < q ≤ 1, and 0 beyond the support.
+#[cfg(test)]
 pub fn spline_shape(q: f64) -> f64 {
     let q = q.abs();
     if q <= 0.5 {
@@ -25,6 +28,7 @@ pub fn spline_shape(q: f64) -> f64 {
 /// The 2D cubic-spline kernel W(R, h) = 40/(7π h²) · shape(R/h), in 1/length² for a
 /// projected distance `r` and support radius `h` (same length unit, h > 0).
 /// Returns 0 for h ≤ 0 or non-finite input.
+#[cfg(test)]
 pub fn w2d(r: f64, h: f64) -> f64 {
     if !(h > 0.0) || !r.is_finite() {
         return 0.0;

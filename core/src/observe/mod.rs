@@ -7,11 +7,11 @@
 // `!(x > 0.0)` is used on purpose: it also rejects NaN.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-pub mod kernel;
+pub(crate) mod kernel;
 pub mod maps;
 pub mod normalise;
 pub mod rebin;
-pub mod smoothing;
+pub(crate) mod smoothing;
 pub mod sph;
 
 #[cfg(test)]

@@ -180,7 +180,7 @@ struct Scratch {
     spans: Vec<(usize, i64, usize, usize)>,
 }
 
-/// The cubic-spline shape of [`super::kernel::spline_shape`] for q ≥ 0, written without early returns so
+/// The cubic-spline shape of `super::kernel::spline_shape` (a test reference) for q ≥ 0, written without early returns so
 /// the row loop vectorises: 1 − 6q² + 6q³ (q ≤ ½), 2(1 − q)³ (½ < q ≤ 1), 0 beyond.
 #[inline]
 fn shape_unchecked(q: f64) -> f64 {

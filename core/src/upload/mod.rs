@@ -22,11 +22,11 @@
 //! Modules: [`fits`], [`npy`], [`png`] (parsers), [`validate`] (limits, shapes, finiteness),
 //! [`resample`] (flux-conserving light maps, masked means for kinematics).
 
-pub mod fits;
-pub mod npy;
-pub mod png;
-pub mod resample;
-pub mod validate;
+pub(crate) mod fits;
+pub(crate) mod npy;
+pub(crate) mod png;
+pub(crate) mod resample;
+pub(crate) mod validate;
 
 pub use resample::{KinematicMaps, resample_flux, resample_kinematic, resample_surface_brightness};
 pub use validate::{Limits, check_finite, check_kinematic_shape, check_light_shape};

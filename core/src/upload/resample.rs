@@ -104,12 +104,14 @@ pub fn resample_surface_brightness(
 
 /// Flux per pixel (L☉) of a surface-brightness map (L☉ kpc⁻²) with square pixels of side
 /// `pixel_kpc` (6 R_hsm / n for the model's field).
+#[cfg(test)]
 pub fn flux_from_surface_brightness(sb: &[f32], pixel_kpc: f64) -> Vec<f64> {
     let a = pixel_kpc * pixel_kpc;
     sb.iter().map(|&s| s as f64 * a).collect()
 }
 
 /// Surface brightness (L☉ kpc⁻²) of a flux map (L☉ per pixel of side `pixel_kpc`).
+#[cfg(test)]
 pub fn surface_brightness_from_flux(flux: &[f64], pixel_kpc: f64) -> Vec<f32> {
     let a = pixel_kpc * pixel_kpc;
     flux.iter().map(|&f| (f / a) as f32).collect()

@@ -30,7 +30,7 @@ pub struct Response {
     pub n: usize,
 }
 
-/// The ensemble's mean prediction pred[k][t] for each galaxy of `inputs`.
+/// The ensemble's mean prediction `pred[k][t]` for each galaxy of `inputs`.
 fn predict_mean(
     ens: &Ensemble,
     nets: &[galmass_core::cnn::MultiBranchResNet],

@@ -20,9 +20,9 @@ pub struct Sample {
     pub rhsm_kpc: f64,
     /// Split code: 0 train, 1 validation, 2 test.
     pub split: u8,
-    /// Targets (log10) in the order of [`TARGET_NAMES`].
+    /// Targets (log10) in the order of [`galmass_core::measure::TARGET_NAMES`].
     pub targets: [f64; 10],
-    /// Features in the order of [`FEATURE_NAMES`].
+    /// Features in the order of [`galmass_core::measure::FEATURE_NAMES`].
     pub features: [f64; 10],
     /// r-band surface brightness (L☉,r kpc⁻²), S×S row-major, row = second image axis.
     pub r: Vec<f32>,

@@ -1,8 +1,8 @@
 //! Reader of TNG snapshot cutouts (galaxy-model.md 5.1–5.3) into a centred
 //! [`galmass_core::galaxy::Galaxy`] in kpc, km/s and M☉.
 //!
-//! Conversions (5.2): Δ = x − x_c wrapped periodically, r = Δ·a/h [kpc]; v = V·√a [km/s];
-//! m = M·1e10/h [M☉]; ages t(a) − t(a_f) [Gyr]; L = 10^{−0.4(M − M☉)} from the g (column 4)
+//! Conversions (5.2): Δ = x − x_c wrapped periodically, r = Δ·a/h (kpc); v = V·√a (km/s);
+//! m = M·1e10/h (M☉); ages t(a) − t(a_f) (Gyr); L = 10^{−0.4(M − M☉)} from the g (column 4)
 //! and r (column 5) absolute AB magnitudes of `GFM_StellarPhotometrics`. Wind-phase cells
 //! (`GFM_StellarFormationTime` ≤ 0, 5.3) are no stars: their mass is added to the gas.
 
