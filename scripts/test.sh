@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # galmass — the one test command (README, CI). Installs what is missing, idempotently, then
-# runs every check: formatting, module cycles, clippy (native and wasm32), the API docs
+# runs every check: formatting, module cycles, references to the docs, clippy (native and wasm32), the API docs
 # (rustdoc, warnings denied), the Rust tests, the Slurm test
 # (scripts/slurm-test.sh), a debug build of the web app (scripts/web.sh), and the browser
 # tests. Fails fast with the failing stage named.
@@ -111,6 +111,7 @@ stage "install: rust target and tools" install_rust_parts
 stage "install: node packages" install_node_packages
 stage "cargo fmt --check" cargo fmt --all --check
 stage "module cycles (scripts/module_cycles.py)" python3 scripts/module_cycles.py
+stage "doc references (scripts/doc_refs.py)" python3 scripts/doc_refs.py
 # With the GPU backend (`gpu`), so its code is linted; the tests build without it.
 stage "clippy (native, all targets)" \
   cargo clippy --workspace --all-targets --features galmass/gpu -- -D warnings

@@ -1,5 +1,5 @@
 //! Baryonic density profiles of the mock galaxies and their position samplers
-//! (galaxy-model.md 1.10, 2.3): the Hernquist (1990) bulge, the exponential stellar disc with
+//! (docs/galaxy-model.md eq. (1.10) and 2.3): the Hernquist (1990) bulge, the exponential stellar disc with
 //! sech² vertical structure, and the gas disc with a central hole (Dehnen & Binney 1998 form).
 //! Units: kpc, M☉. Radii are drawn from stratified quantiles (2.2), directions/azimuths from
 //! plain uniforms.
