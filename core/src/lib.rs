@@ -8,7 +8,9 @@
 //!
 //! Data flow, in module order: [`units`] → [`galaxy`] (particles) → [`mock`] (generator) →
 //! [`measure`] (half-mass radius, targets, features) → [`observe`] (projections, kernel,
-//! kinematic grid) → [`cnn`] (the multi-branch ResNet-18, Burn). Around the models: [`upload`]
+//! kinematic grid; [`sample`]: both for one galaxy) → [`telescope`] (seeing, noise, an IFU
+//! footprint, Voronoi bins: what a real observation adds, beyond the paper) → [`cnn`] (the
+//! multi-branch ResNet-18, Burn). Around the models: [`upload`]
 //! (FITS/NPY/PNG maps from bytes, checked and resampled to a model's grid) and [`bundle`] (the
 //! exported-model file format).
 
@@ -28,6 +30,7 @@ pub mod mock;
 pub mod observe;
 pub mod projection;
 pub mod sample;
+pub mod telescope;
 pub mod units;
 pub mod upload;
 
