@@ -146,7 +146,7 @@ pub fn build(c: &Controls, image_size: usize) -> Result<ClassroomGalaxy, Classro
         },
         ..Default::default()
     };
-    let mut samples = samples_of(&mock.galaxy, &[Axis::Z], &opts)?;
+    let mut samples = samples_of(&mock.galaxy, c.seed, &[Axis::Z], &opts)?;
     let s = samples.pop().ok_or(SampleError::NoStars)?;
     Ok(ClassroomGalaxy {
         params: mock.params,

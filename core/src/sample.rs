@@ -4,6 +4,8 @@
 //! `galmass dataset build` (every axis) and the web app's Classroom (the z axis), so a
 //! Classroom galaxy is exactly a dataset sample.
 
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
 use crate::galaxy::{Axis, Galaxy};
@@ -12,6 +14,10 @@ use crate::measure::{
     measure, targets_row,
 };
 use crate::observe::{ObserveError, ObserveOptions, ProjectionMaps, observe, observe_all};
+use crate::telescope::{
+    ConditionRanges, Conditions, ObservedReport, TelescopeError, apply_conditions,
+    half_light_radius,
+};
 
 /// How samples are made from a galaxy.
 #[derive(Clone, Copy, Debug, Default)]
@@ -20,6 +26,11 @@ pub struct SampleOptions {
     pub measure: MeasureOptions,
     /// Observation options (docs/galaxy-model.md 4).
     pub observe: ObserveOptions,
+    /// Observing conditions drawn per sample ([`crate::telescope`], beyond the paper);
+    /// `None`: the paper's ideal maps.
+    pub conditions: Option<ConditionRanges>,
+    /// Seed of the conditions' random draws (each galaxy and line of sight its own stream).
+    pub conditions_seed: u64,
 }
 
 /// One line of sight of a galaxy: what a model reads and what it should predict.
@@ -31,8 +42,13 @@ pub struct GalaxySample {
     pub targets: Targets,
     /// GBDT features of this projection (3.3).
     pub features: Features,
-    /// The maps along this line of sight (`maps.axis`), physical units (4).
+    /// Projected r-band half-light radius R_e in kpc, of the ideal map (before conditions).
+    pub re_kpc: f64,
+    /// The maps along this line of sight (`maps.axis`), physical units (4), as observed under
+    /// `observed`'s conditions when there are any.
     pub maps: ProjectionMaps,
+    /// The conditions drawn for this sample and what they did.
+    pub observed: Option<(Conditions, ObservedReport)>,
 }
 
 /// Why a galaxy gives no samples.
@@ -50,13 +66,21 @@ pub enum SampleError {
     /// A value a model would read or learn is NaN or infinite.
     #[error("non-finite {0}")]
     NonFinite(String),
+    /// The observing conditions could not be applied.
+    #[error("conditions: {0}")]
+    Conditions(#[from] TelescopeError),
 }
+
+/// Offset mixed into the conditions' seed (the galaxies use the seed itself).
+const CONDITIONS_STREAM: u64 = 0x0b5e_7e1e_5c0e_d1a1;
 
 /// Measures `galaxy` (centred, systemic velocity removed) and observes it along each of
 /// `axes`, in that order. All three axes observe together ([`observe_all`], sharing the
-/// smoothing lengths, in parallel with the `parallel` feature).
+/// smoothing lengths, in parallel with the `parallel` feature). `id` (the galaxy's id) picks
+/// the random stream of the observing conditions.
 pub fn samples_of(
     galaxy: &Galaxy,
+    id: u64,
     axes: &[Axis],
     opts: &SampleOptions,
 ) -> Result<Vec<GalaxySample>, SampleError> {
@@ -82,11 +106,26 @@ pub fn samples_of(
                 .find(|p| p.axis == maps.axis)
                 .ok_or_else(|| SampleError::NonFinite(format!("{} axis", maps.axis.name())))?;
             check_finite(&pm.targets, &pm.features, &maps)?;
+            let re_kpc = half_light_radius(&maps.r, maps.image_size, maps.pixel_kpc)
+                .ok_or_else(|| SampleError::NonFinite("re_kpc (no light in the r map)".into()))?;
+            let (maps, observed) = match &opts.conditions {
+                None => (maps, None),
+                Some(ranges) => {
+                    let mut rng =
+                        ChaCha8Rng::seed_from_u64(opts.conditions_seed ^ CONDITIONS_STREAM);
+                    rng.set_stream(3 * id + maps.axis as u64);
+                    let c = ranges.draw(re_kpc, &mut rng);
+                    let (seen, report) = apply_conditions(&maps, re_kpc, &c, &mut rng)?;
+                    (seen, Some((c, report)))
+                }
+            };
             Ok(GalaxySample {
                 rhsm_kpc: m.rhsm_kpc,
                 targets: pm.targets,
                 features: pm.features,
+                re_kpc,
                 maps,
+                observed,
             })
         })
         .collect()
@@ -137,14 +176,45 @@ mod tests {
     #[test]
     fn one_axis_is_the_same_sample_as_that_axis_of_all_three() {
         let g = galaxy();
-        let all = samples_of(&g, &Axis::ALL, &small()).unwrap();
+        let all = samples_of(&g, 3, &Axis::ALL, &small()).unwrap();
         assert_eq!(
             all.iter().map(|s| s.maps.axis).collect::<Vec<_>>(),
             Axis::ALL
         );
-        let z = samples_of(&g, &[Axis::Z], &small()).unwrap();
+        let z = samples_of(&g, 3, &[Axis::Z], &small()).unwrap();
         assert_eq!(z.len(), 1);
         assert_eq!(z[0], all[2]);
+    }
+
+    #[test]
+    fn conditions_are_drawn_per_galaxy_and_line_of_sight_reproducibly() {
+        let g = galaxy();
+        let opts = SampleOptions {
+            conditions: Some(ConditionRanges::manga()),
+            conditions_seed: 11,
+            ..small()
+        };
+        let a = samples_of(&g, 3, &Axis::ALL, &opts).unwrap();
+        let z = samples_of(&g, 3, &[Axis::Z], &opts).unwrap();
+        assert_eq!(z[0], a[2], "the z sample does not depend on the other axes");
+        let psf = |s: &GalaxySample| s.observed.as_ref().unwrap().0.psf_fwhm_kpc;
+        assert_ne!(
+            psf(&a[0]),
+            psf(&a[1]),
+            "each line of sight draws its own seeing"
+        );
+        let other = samples_of(&g, 4, &Axis::ALL, &opts).unwrap();
+        assert_ne!(psf(&other[0]), psf(&a[0]), "each galaxy id its own stream");
+        // The seeing is drawn in units of the measured R_e (0.3–0.8 R_e for MaNGA).
+        for s in &a {
+            let f = psf(s) / s.re_kpc;
+            assert!((0.3..=0.8).contains(&f), "{f}");
+            assert_ne!(s.maps.r, all_ideal(&g)[s.maps.axis as usize].maps.r);
+        }
+    }
+
+    fn all_ideal(g: &Galaxy) -> Vec<GalaxySample> {
+        samples_of(g, 3, &Axis::ALL, &small()).unwrap()
     }
 
     #[test]
@@ -152,7 +222,7 @@ mod tests {
         let mut g = galaxy();
         g.stars = Stars::default();
         assert_eq!(
-            samples_of(&g, &Axis::ALL, &small()),
+            samples_of(&g, 3, &Axis::ALL, &small()),
             Err(SampleError::NoStars)
         );
     }

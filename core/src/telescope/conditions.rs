@@ -104,6 +104,89 @@ impl Conditions {
     }
 }
 
+/// Observing conditions drawn per sample from ranges, in units of each galaxy's R_e, so one
+/// model can learn a range of seeing and depth.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConditionRanges {
+    /// Seeing FWHM in units of R_e, drawn uniformly in [min, max]; (0, 0): no seeing.
+    pub psf_fwhm_re: (f64, f64),
+    /// Moffat β of the PSF; `None`: a Gaussian.
+    pub moffat_beta: Option<f64>,
+    /// S/N of a pixel at R_e, drawn log-uniformly in [min, max]; `None`: noiseless.
+    pub snr_re: Option<(f64, f64)>,
+    /// Sky brightness in units of the galaxy's at R_e.
+    pub sky_over_re: f64,
+    /// IFU footprint covering this many R_e (position angle uniform in [0°, 60°)).
+    pub ifu_re: Option<f64>,
+    /// Voronoi-bin the kinematics to this S/N.
+    pub voronoi_snr: Option<f64>,
+    /// Instrumental dispersion, km/s.
+    pub sigma_instr_kms: f64,
+}
+
+impl ConditionRanges {
+    /// MaNGA-like conditions (issue 16's goal): seeing 2.5″ FWHM, which for MaNGA galaxies
+    /// (R_e ≈ 3–8″) is 0.3–0.8 R_e; S/N 20 at R_e; a bundle covering 1.5 R_e; kinematics
+    /// binned to S/N 10.
+    pub fn manga() -> Self {
+        Self {
+            psf_fwhm_re: (0.3, 0.8),
+            moffat_beta: Some(MOFFAT_BETA_ATMOSPHERE),
+            snr_re: Some((20.0, 20.0)),
+            sky_over_re: 1.0,
+            ifu_re: Some(1.5),
+            voronoi_snr: Some(10.0),
+            sigma_instr_kms: SIGMA_INSTR_KMS,
+        }
+    }
+
+    /// Checks every range (finite, min ≤ max, the values as [`Conditions::check`] wants).
+    pub fn check(&self) -> Result<(), TelescopeError> {
+        let (a, b) = self.psf_fwhm_re;
+        if !(a.is_finite() && b.is_finite() && a >= 0.0 && b >= a) {
+            return Err(TelescopeError::Invalid {
+                what: "psf_fwhm_re",
+                value: if a.is_finite() && a >= 0.0 { b } else { a },
+                why: "must be finite, ≥ 0, min ≤ max",
+            });
+        }
+        if let Some((a, b)) = self.snr_re {
+            positive("snr_re", a)?;
+            if !(b.is_finite() && b >= a) {
+                return Err(TelescopeError::Invalid {
+                    what: "snr_re",
+                    value: b,
+                    why: "the range's max must be finite and ≥ its min",
+                });
+            }
+        }
+        // The rest as one observation checks it.
+        self.draw_with(1.0, 0.5, 0.5, 0.0).check()
+    }
+
+    /// Draws one observation's conditions for a galaxy of R_e `re_kpc`.
+    pub fn draw(&self, re_kpc: f64, rng: &mut impl Rng) -> Conditions {
+        let (u1, u2, u3): (f64, f64, f64) = (rng.random(), rng.random(), rng.random());
+        self.draw_with(re_kpc, u1, u2, 60.0 * u3)
+    }
+
+    fn draw_with(&self, re_kpc: f64, u_psf: f64, u_snr: f64, pa_deg: f64) -> Conditions {
+        let (a, b) = self.psf_fwhm_re;
+        Conditions {
+            psf_fwhm_kpc: (a + u_psf * (b - a)) * re_kpc,
+            moffat_beta: self.moffat_beta,
+            noise: self.snr_re.map(|(lo, hi)| Noise {
+                snr_re: (lo.ln() + u_snr * (hi.ln() - lo.ln())).exp(),
+                sky_over_re: self.sky_over_re,
+            }),
+            ifu_re: self.ifu_re,
+            ifu_pa_deg: pa_deg,
+            voronoi_snr: self.voronoi_snr,
+            sigma_instr_kms: self.sigma_instr_kms,
+        }
+    }
+}
+
 /// What the conditions did to one projection.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ObservedReport {

@@ -19,6 +19,7 @@ use galmass_core::projection::kinematics::KIN_SIZE;
 use super::cutout_args::CutoutArgs;
 use super::measure_opts::MeasureOptArgs;
 use super::mock_args::MockArgs;
+use super::observing_args::ObservingArgs;
 use super::{now, progress};
 
 /// Galaxies measured and observed per batch (then appended to the file).
@@ -131,6 +132,8 @@ pub struct BuildArgs {
     pub cutout: CutoutArgs,
     #[command(flatten)]
     pub measure: MeasureOptArgs,
+    #[command(flatten)]
+    pub observing: ObservingArgs,
 }
 
 /// Arguments of `galmass dataset merge`.
@@ -297,6 +300,7 @@ fn run_build(a: &BuildArgs) -> Result<()> {
             ..ObserveOptions::default()
         },
         split_seed: a.seed,
+        conditions: a.observing.ranges()?,
         split_by: match a.split_by {
             SplitByArg::Galaxy => SplitBy::Galaxy,
             SplitByArg::Sample => SplitBy::Sample,
@@ -317,6 +321,10 @@ fn run_build(a: &BuildArgs) -> Result<()> {
         },
         shard,
         map_dtype: a.map_dtype,
+        conditions: opts
+            .conditions
+            .map(|c| serde_json::to_string(&c))
+            .transpose()?,
     };
     let mut writer = DatasetWriter::create(&a.out, attrs)?;
     let pb = progress::bar(src.len() as u64, "dataset build (galaxies)");

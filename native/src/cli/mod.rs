@@ -14,6 +14,7 @@ mod generate;
 mod measure;
 mod measure_opts;
 mod mock_args;
+mod observing_args;
 mod predict;
 mod probe;
 mod progress;

@@ -115,6 +115,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
             ),
             ("kin size", a.kin_size.to_string(), a0.kin_size.to_string()),
             ("split_by", a.split_by.clone(), a0.split_by.clone()),
+            (
+                "conditions",
+                a.conditions.clone().unwrap_or_else(|| "none".into()),
+                a0.conditions.clone().unwrap_or_else(|| "none".into()),
+            ),
         ] {
             if x != y {
                 return Err(BadInput(format!(
@@ -163,6 +168,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
             kin_size: a0.kin_size,
             split_by: a0.split_by.clone(),
             shard: None,
+            conditions: a0.conditions.clone(),
             // f16 when every input is (lossless: f16 → f32 → f16 returns the same value).
             map_dtype: if readers.iter().all(|r| r.attrs.map_dtype == MapDtype::F16) {
                 MapDtype::F16

@@ -40,6 +40,8 @@ pub struct FileAttrs {
     pub shard: Option<ShardAttrs>,
     /// Element type of the maps (from `/maps/r`).
     pub map_dtype: MapDtype,
+    /// The observing conditions as JSON (root attribute `conditions`); `None`: ideal maps.
+    pub conditions: Option<String>,
 }
 
 /// An open dataset file whose schema was checked.
@@ -160,6 +162,11 @@ impl DatasetReader {
             image_size: sz,
             kin_size: k,
             split_by: str_attr("split_by").unwrap_or_default(),
+            conditions: file
+                .attr("conditions")
+                .is_ok()
+                .then(|| str_attr("conditions"))
+                .transpose()?,
             shard: match (
                 file.attr("shard_index").is_ok(),
                 file.attr("shard_count").is_ok(),
@@ -225,6 +232,14 @@ impl DatasetReader {
         let one_f64 = |d: &str| -> Result<f64> {
             Ok(f.dataset(d)?.read_slice_1d::<f64, _>(s![i..i + 1])?[0])
         };
+        // Columns older files lack (re_kpc: before issue 16; conditions: ideal maps).
+        let optional = |d: &str, absent: f64| -> Result<f64> {
+            if f.link_exists(d) {
+                one_f64(d)
+            } else {
+                Ok(absent)
+            }
+        };
         let body = || -> Result<Sample> {
             let mut targets = [0.0; 10];
             for (t, name) in targets.iter_mut().zip(TARGET_NAMES) {
@@ -254,6 +269,9 @@ impl DatasetReader {
                 g: read_map(f, "g", i)?,
                 vel: read_map(f, "vel", i)?,
                 vel_mask: mask.iter().copied().collect(),
+                re_kpc: optional("meta/re_kpc", f64::NAN)?,
+                psf_fwhm_kpc: optional("conditions/psf_fwhm_kpc", 0.0)?,
+                snr_re: optional("conditions/snr_re", f64::INFINITY)?,
             })
         };
         body().with_context(ctx)

@@ -5,6 +5,7 @@
 use galmass_core::galaxy::{Axis, Galaxy};
 use galmass_core::measure::MeasureOptions;
 use galmass_core::observe::ObserveOptions;
+use galmass_core::telescope::ConditionRanges;
 
 use super::schema::{features_row, targets_row};
 use super::split::{SplitBy, assign_split};
@@ -32,6 +33,12 @@ pub struct Sample {
     pub vel: Vec<f32>,
     /// 1 where the kinematic pixel is populated, K×K.
     pub vel_mask: Vec<u8>,
+    /// Projected r-band half-light radius R_e of the ideal map, kpc (NaN: not in the file).
+    pub re_kpc: f64,
+    /// Seeing FWHM the maps were observed with, kpc (0: none, the paper's ideal maps).
+    pub psf_fwhm_kpc: f64,
+    /// S/N of a pixel at R_e the maps were observed with (∞: noiseless).
+    pub snr_re: f64,
 }
 
 /// How samples are made from a galaxy: galmass-core's measure-then-observe step
@@ -46,6 +53,8 @@ pub struct SampleOptions {
     pub split_seed: u64,
     /// Unit of the split.
     pub split_by: SplitBy,
+    /// Observing conditions drawn per sample (`galmass_core::telescope`); `None`: ideal maps.
+    pub conditions: Option<ConditionRanges>,
 }
 
 /// Measures and observes `galaxy` (centred, systemic velocity removed) along x, y and z
@@ -60,9 +69,11 @@ pub fn samples_of(
     let core = galmass_core::sample::SampleOptions {
         measure: opts.measure,
         observe: opts.observe,
+        conditions: opts.conditions,
+        conditions_seed: opts.split_seed,
     };
-    let samples =
-        galmass_core::sample::samples_of(galaxy, &Axis::ALL, &core).map_err(|e| e.to_string())?;
+    let samples = galmass_core::sample::samples_of(galaxy, galaxy_id, &Axis::ALL, &core)
+        .map_err(|e| e.to_string())?;
     Ok(samples
         .into_iter()
         .map(|s| {
@@ -78,6 +89,13 @@ pub fn samples_of(
                 g: s.maps.g,
                 vel: s.maps.vel,
                 vel_mask: s.maps.vel_mask,
+                re_kpc: s.re_kpc,
+                psf_fwhm_kpc: s.observed.as_ref().map_or(0.0, |o| o.0.psf_fwhm_kpc),
+                snr_re: s
+                    .observed
+                    .as_ref()
+                    .and_then(|o| o.0.noise)
+                    .map_or(f64::INFINITY, |n| n.snr_re),
             }
         })
         .collect())

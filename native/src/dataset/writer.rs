@@ -45,6 +45,9 @@ pub struct WriteAttrs {
     pub shard: Option<ShardAttrs>,
     /// Element type of the maps (f16 + shuffle/deflate, or f32 uncompressed).
     pub map_dtype: MapDtype,
+    /// The observing conditions drawn per sample (`galmass_core::telescope::ConditionRanges`
+    /// as JSON, the root attribute `conditions`); `None`: the paper's ideal maps.
+    pub conditions: Option<String>,
 }
 
 /// The root attributes `shard_index`, `shard_count` and `shard_list_len` of a shard file:
@@ -166,6 +169,9 @@ impl DatasetWriter {
             u64_attr(f, "shard_list_len", sh.list_len)?;
         }
         let maps = f.create_group("maps")?;
+        if let Some(c) = &w.attrs.conditions {
+            string_attr(f, "conditions", c)?;
+        }
         let dt = w.attrs.map_dtype;
         new_map(&maps, "r", &[sz, sz], dt)?;
         new_map(&maps, "g", &[sz, sz], dt)?;
@@ -184,6 +190,12 @@ impl DatasetWriter {
         new_resizable::<u8>(&m, "projection", &[])?;
         new_resizable::<f64>(&m, "rhsm_kpc", &[])?;
         new_resizable::<u8>(&m, "split", &[])?;
+        new_resizable::<f64>(&m, "re_kpc", &[])?;
+        if w.attrs.conditions.is_some() {
+            let c = f.create_group("conditions")?;
+            new_resizable::<f64>(&c, "psf_fwhm_kpc", &[])?;
+            new_resizable::<f64>(&c, "snr_re", &[])?;
+        }
         Ok(w)
     }
 
@@ -267,6 +279,14 @@ impl DatasetWriter {
         column(f, "meta/rhsm_kpc", a, &rh)?;
         let sp: Vec<u8> = batch.iter().map(|x| x.split).collect();
         column(f, "meta/split", a, &sp)?;
+        let re: Vec<f64> = batch.iter().map(|x| x.re_kpc).collect();
+        column(f, "meta/re_kpc", a, &re)?;
+        if self.attrs.conditions.is_some() {
+            let psf: Vec<f64> = batch.iter().map(|x| x.psf_fwhm_kpc).collect();
+            column(f, "conditions/psf_fwhm_kpc", a, &psf)?;
+            let snr: Vec<f64> = batch.iter().map(|x| x.snr_re).collect();
+            column(f, "conditions/snr_re", a, &snr)?;
+        }
         self.n = b;
         Ok(())
     }

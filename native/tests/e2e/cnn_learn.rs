@@ -60,6 +60,9 @@ fn disc(i: usize, lum: f64, rhsm: f64, h_over_r: f64, q: f64) -> Sample {
         r,
         vel: vec![0.0; 2 * KIN * KIN],
         vel_mask: vec![0; KIN * KIN],
+        re_kpc: f64::NAN,
+        psf_fwhm_kpc: 0.0,
+        snr_re: f64::INFINITY,
     }
 }
 
@@ -76,6 +79,7 @@ fn write_dataset(path: &std::path::Path) {
             split_by: "sample".into(),
             shard: None,
             map_dtype: Default::default(),
+            conditions: None,
         },
     )
     .unwrap();

@@ -676,3 +676,93 @@ fn interrupted_build_leaves_no_final_file() {
     // It was killed mid-build: only the temporary file is there.
     assert!(dir.path().join("big.h5.partial").exists());
 }
+
+/// Issue 16: `--conditions manga` observes every sample under drawn seeing and noise, in an
+/// IFU footprint, and records the ranges and each draw; the ideal build of the same galaxies
+/// has the same targets, R_e and features (conditions touch the maps only).
+#[test]
+fn observing_conditions_are_applied_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ideal, seen) = (dir.path().join("ideal.h5"), dir.path().join("seen.h5"));
+    mock_build(&ideal, 3, &[]);
+    mock_build(&seen, 3, &["--conditions", "manga", "--snr-re", "10:40"]);
+    let (a, b) = (
+        hdf5::File::open(&ideal).unwrap(),
+        hdf5::File::open(&seen).unwrap(),
+    );
+    assert!(a.attr("conditions").is_err() && !a.link_exists("conditions"));
+    let c: Value = serde_json::from_str(&str_attr(&b, "conditions")).unwrap();
+    assert_eq!(c["ifu_re"], 1.5);
+    assert_eq!(c["snr_re"], serde_json::json!([10.0, 40.0]));
+    let re: Vec<f64> = col(&b, "meta/re_kpc");
+    assert_eq!(re, col::<f64>(&a, "meta/re_kpc"));
+    assert!(re.iter().all(|r| r.is_finite() && *r > 0.0));
+    let rh: Vec<f64> = col(&b, "meta/rhsm_kpc");
+    let psf: Vec<f64> = col(&b, "conditions/psf_fwhm_kpc");
+    let snr: Vec<f64> = col(&b, "conditions/snr_re");
+    for k in 0..re.len() {
+        // Projected half-light radii of these mocks lie near the 3D half-mass radius.
+        assert!(
+            re[k] > 0.3 * rh[k] && re[k] < 1.5 * rh[k],
+            "{} vs {}",
+            re[k],
+            rh[k]
+        );
+        assert!(
+            (0.3..=0.8).contains(&(psf[k] / re[k])),
+            "{}",
+            psf[k] / re[k]
+        );
+        assert!((10.0..=40.0).contains(&snr[k]), "{}", snr[k]);
+    }
+    for d in ["targets/mstar", "targets/mtot", "features/sigma_v"] {
+        assert_eq!(col::<f64>(&a, d), col::<f64>(&b, d), "{d}");
+    }
+    // The maps differ: the light outside the footprint is gone.
+    let r: Vec<f32> = b.dataset("maps/r").unwrap().read_raw().unwrap();
+    assert_eq!(r[0], 0.0, "corner outside the IFU");
+    let r0: Vec<f32> = a.dataset("maps/r").unwrap().read_raw().unwrap();
+    assert_ne!(r, r0);
+    // `dataset merge` keeps the conditions.
+    let merged = dir.path().join("merged.h5");
+    let (s, m) = (seen.display().to_string(), merged.display().to_string());
+    ok(&["dataset", "merge", &s, "--out", &m]);
+    let f = hdf5::File::open(&merged).unwrap();
+    assert_eq!(str_attr(&f, "conditions"), str_attr(&b, "conditions"));
+    assert_eq!(col::<f64>(&f, "conditions/snr_re"), snr);
+}
+
+#[test]
+fn bad_observing_conditions_exit_2_naming_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.h5").display().to_string();
+    let base = [
+        "dataset",
+        "build",
+        "--source",
+        "mock",
+        "--galaxies",
+        "1",
+        "--image-size",
+        "60",
+        "--out",
+        &out,
+    ];
+    for (extra, names) in [
+        (vec!["--psf-fwhm-re", "-0.5"], vec!["psf_fwhm_re = -0.5"]),
+        (vec!["--psf-fwhm-re", "nan"], vec!["psf_fwhm_re = NaN"]),
+        (vec!["--snr-re", "0"], vec!["snr_re = 0"]),
+        (vec!["--snr-re", "30:10"], vec!["snr_re = 10"]),
+        (vec!["--psf-fwhm-re", "x"], vec!["--psf-fwhm-re", "`x`"]),
+        (
+            vec!["--voronoi-snr", "10"],
+            vec!["voronoi_snr = 10", "needs noise"],
+        ),
+        (vec!["--ifu-re", "0"], vec!["ifu_re = 0"]),
+    ] {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend(extra.iter().copied());
+        exit2(&args, &names);
+        assert!(!Path::new(&out).exists());
+    }
+}
