@@ -60,6 +60,28 @@ pub enum TelescopeError {
     },
 }
 
+/// The mean of a radial profile `f(r)` over each pixel of a side × side map centred on its
+/// middle (r in pixels from the centre), from 7 × 7 samples per pixel.
+pub(crate) fn pixel_means(side: usize, f: impl Fn(f64) -> f64) -> Vec<f64> {
+    const SUB: usize = 7;
+    let c = side as f64 / 2.0;
+    let mut out = vec![0.0; side * side];
+    for i in 0..side {
+        for j in 0..side {
+            let mut s = 0.0;
+            for a in 0..SUB {
+                for b in 0..SUB {
+                    let y = i as f64 + (a as f64 + 0.5) / SUB as f64 - c;
+                    let x = j as f64 + (b as f64 + 0.5) / SUB as f64 - c;
+                    s += f(x.hypot(y));
+                }
+            }
+            out[i * side + j] = s / (SUB * SUB) as f64;
+        }
+    }
+    out
+}
+
 /// `Ok(value)` when `value` is finite and > 0, else [`TelescopeError::Invalid`] naming it.
 pub(crate) fn positive(what: &'static str, value: f64) -> Result<f64, TelescopeError> {
     if value.is_finite() && value > 0.0 {

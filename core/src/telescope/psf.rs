@@ -5,7 +5,7 @@
 //!   value Trujillo et al. (2001) found to describe atmospheric turbulence; smaller β has
 //!   broader wings.
 //!
-//! The kernel is the profile integrated over each pixel (7×7 sub-samples), cut where it has
+//! The kernel is the profile averaged over each pixel (7×7 sub-samples), cut where it has
 //! fallen below 10⁻⁵ of its peak (Gaussian: 4.8 s; Moffat: at most 8 FWHM) and normalised
 //! to a sum of 1, so a convolution keeps the light that stays inside the map. Maps are
 //! zero outside (light that the PSF spreads beyond the edge is lost, as on a detector).
@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{TelescopeError, positive};
+use super::{TelescopeError, pixel_means, positive};
 
 /// A point-spread function with its FWHM in pixels of the map it blurs.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -114,24 +114,7 @@ impl Psf {
         let cut = self.cut_radius();
         let radius = cut.ceil() as usize;
         let side = 2 * radius + 1;
-        let sub = 7;
-        let mut weights = vec![0.0; side * side];
-        for i in 0..side {
-            for j in 0..side {
-                let mut s = 0.0;
-                for a in 0..sub {
-                    for b in 0..sub {
-                        let y = i as f64 - radius as f64 + (a as f64 + 0.5) / sub as f64 - 0.5;
-                        let x = j as f64 - radius as f64 + (b as f64 + 0.5) / sub as f64 - 0.5;
-                        let r = x.hypot(y);
-                        if r <= cut {
-                            s += self.profile(r);
-                        }
-                    }
-                }
-                weights[i * side + j] = s;
-            }
-        }
+        let mut weights = pixel_means(side, |r| if r <= cut { self.profile(r) } else { 0.0 });
         let total: f64 = weights.iter().sum();
         weights.iter_mut().for_each(|w| *w /= total);
         Ok(Kernel { radius, weights })

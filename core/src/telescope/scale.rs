@@ -116,22 +116,11 @@ mod tests {
 
     /// A Sérsic image of effective radius `re_px` (pixels), 7×7 sub-samples per pixel.
     fn sersic_image(n: f64, re_px: f64, side: usize) -> Vec<f32> {
-        let (b, c, sub) = (b_n(n), side as f64 / 2.0, 7);
-        let mut img = vec![0f32; side * side];
-        for i in 0..side {
-            for j in 0..side {
-                let mut s = 0.0;
-                for a in 0..sub {
-                    for q in 0..sub {
-                        let y = i as f64 + (a as f64 + 0.5) / sub as f64 - c;
-                        let x = j as f64 + (q as f64 + 0.5) / sub as f64 - c;
-                        s += (-b * ((x.hypot(y) / re_px).powf(1.0 / n) - 1.0)).exp();
-                    }
-                }
-                img[i * side + j] = (s / (sub * sub) as f64) as f32;
-            }
-        }
-        img
+        let b = b_n(n);
+        crate::telescope::pixel_means(side, |r| (-b * ((r / re_px).powf(1.0 / n) - 1.0)).exp())
+            .into_iter()
+            .map(|v| v as f32)
+            .collect()
     }
 
     /// The half-light radius of Sérsic n = 1 and n = 4 images is their R_e to 2 % (the field
