@@ -75,8 +75,19 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
         .iter()
         .map(|m| {
             let t = &m.training;
+            let maps = match &t.conditions {
+                None => "ideal maps, as in the paper".to_string(),
+                Some(c) => format!(
+                    "observed maps (beyond the paper): seeing {:.2}–{:.2} R_e FWHM{}{}{}",
+                    c.psf_fwhm_re.0,
+                    c.psf_fwhm_re.1,
+                    c.snr_re.map_or(String::new(), |(a, b)| format!(", S/N {a:.0}–{b:.0} per pixel at R_e")),
+                    c.ifu_re.map_or(String::new(), |k| format!(", an IFU covering {k} R_e")),
+                    c.voronoi_snr.map_or(String::new(), |t| format!(", kinematics binned to S/N {t:.0}")),
+                ),
+            };
             view! {
-                <p class="meta">{format!("Trained on {} ({} training samples, {} test samples).", t.dataset, t.n_train, t.n_test)}</p>
+                <p class="meta">{format!("Trained on {} ({} training samples, {} test samples; {maps}).", t.dataset, t.n_train, t.n_test)}</p>
                 <details><summary>"Command that rebuilds it"</summary><pre class="command">{t.command.clone()}</pre></details>
             }
         })

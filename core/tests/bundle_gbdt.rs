@@ -54,6 +54,7 @@ fn manifest() -> Manifest {
             n_train: 300,
             n_test: 0,
             command: "galmass train gbdt --data test.h5 --targets mstar,mtot".into(),
+            conditions: None,
         },
         metrics: vec![TargetMetrics {
             target: "mstar".into(),
@@ -303,4 +304,22 @@ fn the_ensemble_loader_names_the_damaged_member_and_refuses_mismatched_ones() {
         "{e}"
     );
     assert!(Ensemble::from_bytes(std::iter::empty()).is_err());
+}
+
+/// Issue 16: a model trained on observed maps records their conditions in its manifest; a
+/// manifest without the field (every bundle before it) reads as trained on ideal maps.
+#[test]
+fn the_training_conditions_round_trip_and_default_to_ideal_maps() {
+    use galmass_core::telescope::ConditionRanges;
+    let (models, _) = models();
+    let mut m = manifest();
+    m.training.conditions = Some(ConditionRanges::manga());
+    let b = Bundle::from_gbdt(m, models.clone()).unwrap();
+    let back = Bundle::from_bytes(&b.to_bytes().unwrap()).unwrap();
+    assert_eq!(back.manifest.training.conditions, Some(ConditionRanges::manga()));
+    let ideal = Bundle::from_gbdt(manifest(), models).unwrap();
+    let json = serde_json::to_string(&ideal.manifest).unwrap();
+    assert!(!json.contains("conditions"), "ideal maps: no field, as before");
+    let old: Manifest = serde_json::from_str(&json).unwrap();
+    assert_eq!(old.training.conditions, None);
 }

@@ -297,6 +297,7 @@ fn fuzz_bundle() {
             n_train: 1,
             n_test: 1,
             command: "c".into(),
+            conditions: None,
         },
         metrics: vec![],
         network: Some(galmass_core::cnn::CnnConfig {

@@ -2,6 +2,7 @@
 //! reads, what it predicts, how it was trained and how well it did. Serialised as JSON inside
 //! the bundle.
 
+use crate::telescope::ConditionRanges;
 use serde::{Deserialize, Serialize};
 
 use super::BundleError;
@@ -141,6 +142,10 @@ pub struct TrainingSummary {
     pub n_test: u64,
     /// The command line that trained it, to rebuild it.
     pub command: String,
+    /// The observing conditions of the training maps (docs/observing.md; beyond the paper);
+    /// absent: the paper's ideal maps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<ConditionRanges>,
 }
 
 /// Test-set accuracy of one target: mean and standard deviation of log10(pred/true), dex.

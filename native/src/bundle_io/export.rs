@@ -11,7 +11,7 @@ use galmass_core::bundle::{
 };
 use galmass_core::gbdt::{GbdtModel, GbdtParams, Objective};
 
-use super::{feature_units, target_units};
+use super::{feature_units, target_units, training_conditions};
 use crate::BadInput;
 use crate::dataset::reader::DatasetReader;
 use crate::train::gbdt::{GbdtMetrics, read_model};
@@ -157,6 +157,7 @@ pub fn gbdt_bundle(parts: &[GbdtParts], data: &Path, created: String) -> Result<
             n_train,
             n_test,
             command: commands.join(" && "),
+            conditions: training_conditions(a)?,
         },
         metrics,
         network: None,

@@ -13,7 +13,7 @@ use galmass_core::bundle::{
 use galmass_core::observe::normalise::MapKind;
 use serde_json::Value;
 
-use super::target_units;
+use super::{target_units, training_conditions};
 use crate::BadInput;
 use crate::cnn::infer::{ModelDesc, load_record};
 use crate::dataset::reader::DatasetReader;
@@ -167,6 +167,7 @@ pub fn cnn_bundle(dir: &Path, data: &Path, f16: bool, created: String) -> Result
             n_train: metrics["n_train"].as_u64().unwrap_or(0),
             n_test: metrics["n_test"].as_u64().unwrap_or(0),
             command: train_command(data, &desc, &state, dir),
+            conditions: training_conditions(a)?,
         },
         metrics: tm,
         network: Some(desc.config.clone()),

@@ -40,6 +40,20 @@ pub fn read_ensemble(paths: &[std::path::PathBuf]) -> Result<Ensemble> {
         .map_err(|e| BadInput(format!("--bundle: {e}")).into())
 }
 
+/// The observing conditions a dataset file records (root attribute `conditions`), for the
+/// manifest of a model trained on it; a malformed attribute is [`BadInput`].
+pub fn training_conditions(
+    a: &crate::dataset::reader::FileAttrs,
+) -> Result<Option<galmass_core::telescope::ConditionRanges>> {
+    a.conditions
+        .as_deref()
+        .map(|c| {
+            serde_json::from_str(c)
+                .map_err(|e| BadInput(format!("dataset attribute `conditions`: {e}")).into())
+        })
+        .transpose()
+}
+
 /// Reads a gallery file (`galmass dataset examples`); problems are [`BadInput`] naming it.
 pub fn read_gallery(path: &Path) -> Result<galmass_core::gallery::Gallery> {
     let text = std::fs::read_to_string(path)
