@@ -28,7 +28,7 @@ struct Slider {
     show: fn(f64) -> String,
 }
 
-const SLIDERS: [Slider; 6] = [
+const SLIDERS: [Slider; 8] = [
     Slider {
         id: "mhalo",
         label: "dark-matter halo mass",
@@ -76,6 +76,34 @@ const SLIDERS: [Slider; 6] = [
         get: |c| c.seed as f64,
         set: |c, v| c.seed = v.round().max(0.0) as u64,
         show: |v| format!("{v:.0}"),
+    },
+    Slider {
+        id: "seeing",
+        label: "telescope seeing (blur, in half-light radii)",
+        range: Controls::SEEING_RE,
+        get: |c| c.seeing_re,
+        set: |c, v| c.seeing_re = v,
+        show: |v| {
+            if v > 0.0 {
+                format!("{v:.2} R_e")
+            } else {
+                "none (ideal maps)".into()
+            }
+        },
+    },
+    Slider {
+        id: "noise",
+        label: "noise (1 / signal-to-noise at the half-light radius)",
+        range: Controls::NOISE,
+        get: |c| c.noise,
+        set: |c, v| c.noise = v,
+        show: |v| {
+            if v > 0.0 {
+                format!("S/N {:.0}", 1.0 / v)
+            } else {
+                "none".into()
+            }
+        },
     },
 ];
 
@@ -369,6 +397,17 @@ fn Explain() -> impl IntoView {
                  a fixed mass-to-light ratio would give: the unchanged velocities say how much mass \
                  there is in all, and the stars cannot weigh more than that (measured with galmass \
                  probe)."
+            </p>
+            <h3>"Seeing and noise: what a real telescope adds"</h3>
+            <p data-testid="classroom-seeing-note">
+                "The bundled models learned from perfect pictures, as in the paper. A real telescope looks \
+                 through the air, which blurs (seeing), and counts a limited number of photons, which \
+                 speckles the faint parts (noise); the velocity maps blur and get measurement errors too. \
+                 Move the seeing and noise sliders: the pictures change but the galaxy does not, so the \
+                 truth stays while the network's answer drifts, because it never saw such pictures. \
+                 The GBDT reads ten numbers measured from the particles themselves, which seeing and \
+                 noise do not touch here. Models trained on blurred, noisy maps (galmass dataset build \
+                 --conditions manga) are the remedy; this goes beyond the paper."
             </p>
             <h3>"What the velocity maps add"</h3>
             <p>

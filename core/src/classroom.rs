@@ -13,6 +13,7 @@ use crate::measure::{Features, Targets};
 use crate::mock::{GalaxyParams, MockOptions, Overrides, generate_with};
 use crate::observe::{ObserveOptions, ProjectionMaps};
 use crate::sample::{SampleError, SampleOptions, samples_of};
+use crate::telescope::ConditionRanges;
 
 /// The hand-set parameters of a Classroom galaxy; everything else is drawn from the random
 /// stream of `seed` as for any mock galaxy.
@@ -30,6 +31,13 @@ pub struct Controls {
     pub inclination_deg: f64,
     /// Seed of the galaxy's random stream (galaxy 0 of the mock sample with this seed).
     pub seed: u64,
+    /// Seeing: Moffat PSF FWHM in units of the galaxy's R_e (0: the paper's ideal maps;
+    /// [`crate::telescope`], beyond the paper).
+    #[serde(default)]
+    pub seeing_re: f64,
+    /// Noise as 1/(S/N) of a pixel at R_e (0: noiseless; 0.05 is S/N 20).
+    #[serde(default)]
+    pub noise: f64,
 }
 
 /// Range (min, max, step) of one control, as the page's sliders offer it.
@@ -49,6 +57,22 @@ impl Controls {
     pub const INCLINATION_DEG: Range = (0.0, 90.0, 5.0);
     /// Range of `seed`.
     pub const SEED: Range = (0.0, 99.0, 1.0);
+    /// Range of `seeing_re`: up to a seeing as wide as the galaxy's half-light diameter.
+    pub const SEEING_RE: Range = (0.0, 2.0, 0.05);
+    /// Range of `noise`: down to S/N 5 at R_e.
+    pub const NOISE: Range = (0.0, 0.2, 0.01);
+
+    /// The observing conditions the seeing and noise controls ask for, if any: a Moffat PSF
+    /// (β = 4.765) and sky + Poisson noise with a sky as bright as the galaxy at R_e.
+    pub fn conditions(&self) -> Option<ConditionRanges> {
+        (self.seeing_re > 0.0 || self.noise > 0.0).then(|| ConditionRanges {
+            psf_fwhm_re: (self.seeing_re, self.seeing_re),
+            snr_re: (self.noise > 0.0).then(|| (1.0 / self.noise, 1.0 / self.noise)),
+            ifu_re: None,
+            voronoi_snr: None,
+            ..ConditionRanges::manga()
+        })
+    }
 
     /// The controls as generator overrides.
     pub fn overrides(&self) -> Overrides {
@@ -72,6 +96,8 @@ impl Default for Controls {
             bt: 0.3,
             inclination_deg: 60.0,
             seed: 1,
+            seeing_re: 0.0,
+            noise: 0.0,
         }
     }
 }
@@ -138,12 +164,16 @@ pub fn build(c: &Controls, image_size: usize) -> Result<ClassroomGalaxy, Classro
         Controls::INCLINATION_DEG,
     )?;
     check("seed", c.seed as f64, Controls::SEED)?;
+    check("seeing_re", c.seeing_re, Controls::SEEING_RE)?;
+    check("noise", c.noise, Controls::NOISE)?;
     let mock = generate_with(c.seed, 0, &MockOptions::default(), &c.overrides());
     let opts = SampleOptions {
         observe: ObserveOptions {
             image_size,
             ..Default::default()
         },
+        conditions: c.conditions(),
+        conditions_seed: c.seed,
         ..Default::default()
     };
     let mut samples = samples_of(&mock.galaxy, c.seed, &[Axis::Z], &opts)?;

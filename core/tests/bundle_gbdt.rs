@@ -316,10 +316,16 @@ fn the_training_conditions_round_trip_and_default_to_ideal_maps() {
     m.training.conditions = Some(ConditionRanges::manga());
     let b = Bundle::from_gbdt(m, models.clone()).unwrap();
     let back = Bundle::from_bytes(&b.to_bytes().unwrap()).unwrap();
-    assert_eq!(back.manifest.training.conditions, Some(ConditionRanges::manga()));
+    assert_eq!(
+        back.manifest.training.conditions,
+        Some(ConditionRanges::manga())
+    );
     let ideal = Bundle::from_gbdt(manifest(), models).unwrap();
     let json = serde_json::to_string(&ideal.manifest).unwrap();
-    assert!(!json.contains("conditions"), "ideal maps: no field, as before");
+    assert!(
+        !json.contains("conditions"),
+        "ideal maps: no field, as before"
+    );
     let old: Manifest = serde_json::from_str(&json).unwrap();
     assert_eq!(old.training.conditions, None);
 }

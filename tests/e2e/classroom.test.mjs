@@ -3,7 +3,8 @@
 // Checks physics the page cannot fake — the true M*(< R_hsm) is half the stellar mass asked
 // for (R_hsm is the half-mass radius); a heavier halo raises the true total mass but not the
 // stellar one — and that a slider change redraws the maps and re-runs both predictions.
-// Writes out/classroom.png and out/classroom-edge-on.png.
+// Seeing and noise sliders blur and speckle the maps while the truth stays.
+// Writes out/classroom.png, out/classroom-edge-on.png and out/classroom-seeing.png.
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { check, openPage, outDir, run } from './harness.mjs';
@@ -91,7 +92,24 @@ async function main() {
       `stellar mass 10^${logMstar} → 10^${logMstar + step}: true M* ${c.truth.mstar.toFixed(3)} → ${d.truth.mstar.toFixed(3)}`);
     check(sgn * (d.cnn.mstar - c.cnn.mstar) > 0.1,
       `stellar mass ${step > 0 ? 'up' : 'down'}: the CNN's M* follows (${c.cnn.mstar.toFixed(3)} → ${d.cnn.mstar.toFixed(3)})`);
-    console.log(`build times in the browser: ${[a, b, c, d].map((s) => s.buildMs.toFixed(0)).join(', ')} ms`);
+
+    // Seeing (issue 16, beyond the paper): the same galaxy through a blurring atmosphere. The
+    // maps change, the truth does not; the CNN, which reads the maps, re-runs and moves; the
+    // GBDT reads numbers measured from the particles, which the seeing does not touch.
+    await slide(page, 'seeing', 1);
+    const e = await settle(page, 5);
+    for (const m of ['r', 'g', 'v', 'sigma']) check(e.maps[m] !== d.maps[m], `seeing 1 R_e: map ${m} redrawn`);
+    check(Math.abs(e.truth.mstar - d.truth.mstar) < 1e-9 && Math.abs(e.truth.mtot - d.truth.mtot) < 1e-9,
+      'seeing: the truth is unchanged');
+    check(e.cnn.mstar !== d.cnn.mstar || e.cnn.mtot !== d.cnn.mtot,
+      `seeing: the CNN re-ran on the blurred maps (M* ${d.cnn.mstar.toFixed(3)} → ${e.cnn.mstar.toFixed(3)}, Mtot ${d.cnn.mtot.toFixed(3)} → ${e.cnn.mtot.toFixed(3)})`);
+    check(e.gbdt.mstar === d.gbdt.mstar, 'seeing: the GBDT (particle-measured numbers) is unchanged');
+    await slide(page, 'noise', 0.1);
+    const f = await settle(page, 6);
+    for (const m of ['r', 'v']) check(f.maps[m] !== e.maps[m], `noise S/N 10: map ${m} speckled`);
+    check(Number.isFinite(f.cnn.mstar) && Number.isFinite(f.cnn.mtot), 'noise: the CNN still answers');
+    await page.locator('[data-testid="classroom"]').screenshot({ path: join(outDir, 'classroom-seeing.png') });
+    console.log(`build times in the browser: ${[a, b, c, d, e, f].map((s) => s.buildMs.toFixed(0)).join(', ')} ms`);
   } finally {
     await close();
   }

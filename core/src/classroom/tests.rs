@@ -147,6 +147,8 @@ fn controls_outside_their_ranges_are_refused() {
         with(|c| c.bt = -0.1),
         with(|c| c.inclination_deg = 91.0),
         with(|c| c.seed = 1000),
+        with(|c| c.seeing_re = -0.1),
+        with(|c| c.noise = 0.5),
     ] {
         assert!(
             matches!(build(&c, 60), Err(ClassroomError::OutOfRange { .. })),
@@ -174,6 +176,9 @@ fn every_corner_of_the_controls_builds() {
                         bt,
                         inclination_deg: 90.0,
                         seed: 0,
+                        // The worst seeing and noise the sliders allow.
+                        seeing_re: Controls::SEEING_RE.1,
+                        noise: Controls::NOISE.1,
                     };
                     let g = build(&c, 60).unwrap_or_else(|e| panic!("{c:?}: {e}"));
                     assert!(
@@ -184,4 +189,32 @@ fn every_corner_of_the_controls_builds() {
             }
         }
     }
+}
+
+/// Issue 16: seeing blurs the maps (the r peak drops, the light stays) and noise speckles
+/// them, while the galaxy and its truths stay the same.
+#[test]
+fn seeing_and_noise_change_the_maps_not_the_galaxy() {
+    let ideal = build(&Controls::default(), 60).unwrap();
+    let blurred = build(&with(|c| c.seeing_re = 1.0), 60).unwrap();
+    let noisy = build(&with(|c| c.noise = 0.1), 60).unwrap();
+    for g in [&blurred, &noisy] {
+        assert_eq!(
+            (g.targets, g.features, g.rhsm_kpc),
+            (ideal.targets, ideal.features, ideal.rhsm_kpc)
+        );
+    }
+    let peak = |m: &[f32]| m.iter().copied().fold(0f32, f32::max);
+    let sum = |m: &[f32]| m.iter().map(|&v| f64::from(v)).sum::<f64>();
+    assert!(peak(&blurred.maps.r) < 0.7 * peak(&ideal.maps.r));
+    assert!(
+        (sum(&blurred.maps.r) / sum(&ideal.maps.r) - 1.0).abs() < 0.05,
+        "light kept but what leaves the map"
+    );
+    // Noise: S/N 10 at R_e, so some faint pixels go negative once the sky is subtracted.
+    assert!(noisy.maps.r.iter().any(|&v| v < 0.0));
+    assert_ne!(
+        noisy.maps.vel, ideal.maps.vel,
+        "the kinematics carry measurement errors"
+    );
 }
