@@ -187,6 +187,81 @@ impl ConditionRanges {
     }
 }
 
+/// Why maps observed under `maps` (`None`: ideal) lie outside what a model trained under
+/// `model` (`None`: ideal) has seen, one phrase per difference; empty when they lie inside.
+/// For warnings, not refusals: a model still predicts, less well (docs/observing.md).
+pub fn outside_training(
+    model: Option<&ConditionRanges>,
+    maps: Option<&ConditionRanges>,
+) -> Vec<String> {
+    let ideal = ConditionRanges {
+        psf_fwhm_re: (0.0, 0.0),
+        snr_re: None,
+        ifu_re: None,
+        voronoi_snr: None,
+        ..ConditionRanges::manga()
+    };
+    let (m, d) = (model.unwrap_or(&ideal), maps.unwrap_or(&ideal));
+    let mut why = Vec::new();
+    let fmt = |(a, b): (f64, f64)| {
+        if a == b {
+            format!("{a}")
+        } else {
+            format!("{a}–{b}")
+        }
+    };
+    if d.psf_fwhm_re.0 < m.psf_fwhm_re.0 - 1e-9 || d.psf_fwhm_re.1 > m.psf_fwhm_re.1 + 1e-9 {
+        why.push(format!(
+            "seeing FWHM {} R_e, the model learned {} R_e",
+            fmt(d.psf_fwhm_re),
+            fmt(m.psf_fwhm_re)
+        ));
+    }
+    match (m.snr_re, d.snr_re) {
+        (None, Some(s)) => why.push(format!(
+            "noise (S/N {} at R_e), the model learned noiseless maps",
+            fmt(s)
+        )),
+        (Some(s), None) => why.push(format!(
+            "noiseless maps, the model learned S/N {} at R_e",
+            fmt(s)
+        )),
+        (Some(a), Some(b)) if b.0 < a.0 * (1.0 - 1e-9) || b.1 > a.1 * (1.0 + 1e-9) => {
+            why.push(format!(
+                "S/N {} at R_e, the model learned {}",
+                fmt(b),
+                fmt(a)
+            ));
+        }
+        _ => {}
+    }
+    if m.ifu_re != d.ifu_re {
+        let k = |x: Option<f64>| {
+            x.map_or("the whole map".to_string(), |k| {
+                format!("an IFU of {k} R_e")
+            })
+        };
+        why.push(format!(
+            "{}, the model learned {}",
+            k(d.ifu_re),
+            k(m.ifu_re)
+        ));
+    }
+    if m.voronoi_snr != d.voronoi_snr {
+        let v = |x: Option<f64>| {
+            x.map_or("unbinned kinematics".to_string(), |t| {
+                format!("kinematics binned to S/N {t}")
+            })
+        };
+        why.push(format!(
+            "{}, the model learned {}",
+            v(d.voronoi_snr),
+            v(m.voronoi_snr)
+        ));
+    }
+    why
+}
+
 /// What the conditions did to one projection.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ObservedReport {
@@ -456,6 +531,35 @@ mod tests {
             rep2.kin_bins, rep.kin_bins,
             "binning depends on the noise model, not the draw"
         );
+    }
+
+    #[test]
+    fn maps_outside_the_training_conditions_are_named() {
+        let manga = ConditionRanges::manga();
+        assert!(outside_training(None, None).is_empty());
+        assert!(outside_training(Some(&manga), Some(&manga)).is_empty());
+        let ideal_model = outside_training(None, Some(&manga));
+        assert_eq!(ideal_model.len(), 4, "{ideal_model:?}");
+        assert!(ideal_model[0].starts_with("seeing FWHM 0.3–0.8 R_e, the model learned 0 R_e"));
+        let worse = ConditionRanges {
+            psf_fwhm_re: (0.5, 1.2),
+            snr_re: Some((5.0, 5.0)),
+            ..manga
+        };
+        let w = outside_training(Some(&manga), Some(&worse));
+        assert_eq!(
+            w,
+            [
+                "seeing FWHM 0.5–1.2 R_e, the model learned 0.3–0.8 R_e",
+                "S/N 5 at R_e, the model learned 20"
+            ]
+        );
+        // Inside the ranges: nothing to say.
+        let inside = ConditionRanges {
+            psf_fwhm_re: (0.4, 0.6),
+            ..manga
+        };
+        assert!(outside_training(Some(&manga), Some(&inside)).is_empty());
     }
 
     #[test]

@@ -26,7 +26,9 @@ pub mod psf;
 pub mod scale;
 pub mod voronoi;
 
-pub use conditions::{ConditionRanges, Conditions, ObservedReport, apply_conditions};
+pub use conditions::{
+    ConditionRanges, Conditions, ObservedReport, apply_conditions, outside_training,
+};
 pub use footprint::Hexagon;
 pub use noise::Noise;
 pub use psf::{Kernel, Psf};

@@ -10,10 +10,12 @@ use galmass::BadInput;
 use galmass::atomic::write_atomic;
 use galmass::bundle_io::predict::{combine_rows, derived_log_fdm, predict_dataset, write_csv};
 use galmass::bundle_io::predict_cnn::{MapFiles, predict_cnn_dataset, predict_cnn_files};
-use galmass::bundle_io::read_ensemble;
+use galmass::bundle_io::{read_ensemble, training_conditions};
+use galmass::dataset::DatasetReader;
 use galmass::stats::offset_mean_sigma;
-use galmass_core::bundle::ensemble::EnsembleValue;
+use galmass_core::bundle::ensemble::{Ensemble, EnsembleValue};
 use galmass_core::bundle::{Bundle, ModelKind};
+use galmass_core::telescope::{ConditionRanges, outside_training};
 
 /// Which samples to predict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -75,6 +77,29 @@ pub struct PredictArgs {
     /// spread, also given), and the truth when the file has it
     #[arg(long, value_name = "CSV")]
     pub out: PathBuf,
+    /// CNN bundles, one galaxy: the seeing FWHM of the given maps in units of R_e (0: ideal
+    /// maps); a warning says when the model never learned such maps (beyond the paper)
+    #[arg(long, value_name = "X", conflicts_with = "data")]
+    pub seeing_re: Option<f64>,
+    /// CNN bundles, one galaxy: the S/N of a pixel of the given light maps at R_e (absent:
+    /// noiseless); a warning says when the model never learned such maps
+    #[arg(long, value_name = "X", conflicts_with = "data")]
+    pub snr_re: Option<f64>,
+}
+
+/// Warns (on stderr; the prediction goes on) when the maps were observed under conditions
+/// the ensemble's training maps did not span (`galmass_core::telescope::outside_training`).
+fn warn_conditions(ens: &Ensemble, maps: Option<&ConditionRanges>, what: &str) {
+    if ens.kind() != ModelKind::Cnn {
+        return;
+    }
+    let model = ens.lead().manifest.training.conditions.as_ref();
+    for why in outside_training(model, maps) {
+        eprintln!(
+            "warning: {what}: {why}; expect errors larger than the quoted σ \
+             (docs/observing.md; galmass dataset build --conditions … trains for such maps)"
+        );
+    }
 }
 
 /// Runs `galmass predict`.
@@ -95,6 +120,21 @@ pub fn run(a: &PredictArgs) -> Result<()> {
         return write_one(a, first, &ens.combine(&preds));
     }
     let Some(data) = &a.data else {
+        let stated = (a.seeing_re.is_some() || a.snr_re.is_some()).then(|| {
+            let s = a.seeing_re.unwrap_or(0.0);
+            ConditionRanges {
+                psf_fwhm_re: (s, s),
+                snr_re: a.snr_re.map(|x| (x, x)),
+                ifu_re: None,
+                voronoi_snr: None,
+                ..ConditionRanges::manga()
+            }
+        });
+        if let Some(c) = &stated {
+            c.check()
+                .map_err(|e| BadInput(format!("--seeing-re/--snr-re: {e}")))?;
+        }
+        warn_conditions(&ens, stated.as_ref(), "the given maps");
         if first.manifest.kind != ModelKind::Cnn {
             return Err(BadInput(format!(
                 "{}: a GBDT bundle reads summary features; give --data DS.h5 or --features (maps need a CNN bundle)",
@@ -122,6 +162,8 @@ pub fn run(a: &PredictArgs) -> Result<()> {
         SplitArg::Validation => Some(1),
         SplitArg::Test => Some(2),
     };
+    let file_conditions = training_conditions(&DatasetReader::open(data)?.attrs)?;
+    warn_conditions(&ens, file_conditions.as_ref(), &data.display().to_string());
     let members = bundles
         .iter()
         .map(|b| match b.manifest.kind {

@@ -723,6 +723,23 @@ fn observing_conditions_are_applied_and_recorded() {
     assert_eq!(r[0], 0.0, "corner outside the IFU");
     let r0: Vec<f32> = a.dataset("maps/r").unwrap().read_raw().unwrap();
     assert_ne!(r, r0);
+    // The shipped CNN learned ideal maps: predicting observed ones works, with a warning
+    // naming what it never saw; the ideal file draws none.
+    let bundle = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/models/cnn.bundle");
+    let bundle = bundle.display().to_string();
+    let csv = dir.path().join("p.csv").display().to_string();
+    for (data, warned) in [(&seen, true), (&ideal, false)] {
+        let d = data.display().to_string();
+        let o = common::galmass(&["predict", "--bundle", &bundle, "--data", &d, "--out", &csv]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        assert_eq!(err.contains("warning:"), warned, "{err}");
+        if warned {
+            for w in ["seeing FWHM 0.3–0.8 R_e", "an IFU of 1.5 R_e", "S/N 10–40"] {
+                assert!(err.contains(w), "{w}: {err}");
+            }
+        }
+    }
     // `dataset merge` keeps the conditions.
     let merged = dir.path().join("merged.h5");
     let (s, m) = (seen.display().to_string(), merged.display().to_string());
