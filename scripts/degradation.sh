@@ -61,7 +61,7 @@ conds = [("ideal", "ideal maps (the paper's)"), ("psf0.25", "seeing FWHM 0.25 R_
          ("manga", "MaNGA-like: seeing 0.3–0.8 R_e, S/N 20, IFU 1.5 R_e, Voronoi S/N 10")]
 def row(model, cond, target):
     ev = json.loads((out / "eval" / f"{model}-{cond}" / "evaluation.json").read_text())
-    r = next(x for x in ev["rows"] if x["model"].startswith("CNN") and x["target"] == target)
+    r = next(x for x in ev["rows"] if x["model"] == "cnn" and x["target"] == target)
     return r["mean_dex"], r["sigma_dex"], r["n_test"]
 lines = ["| test maps | n | M*: ideal-trained bias / σ | M*: MaNGA-trained bias / σ | Mtot: ideal-trained bias / σ | Mtot: MaNGA-trained bias / σ |",
          "|---|---|---|---|---|---|"]
