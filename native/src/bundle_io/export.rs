@@ -149,10 +149,10 @@ pub fn gbdt_bundle(parts: &[GbdtParts], data: &Path, created: String) -> Result<
                  validation splits, tested on the test split)",
                 data.file_name().unwrap_or_default().to_string_lossy(),
                 a.schema,
-                a.source,
-                a.seed,
+                a.build.source,
+                a.build.seed,
                 a.n,
-                a.split_by
+                a.build.split_by
             ),
             n_train,
             n_test,

@@ -157,10 +157,10 @@ pub fn cnn_bundle(dir: &Path, data: &Path, f16: bool, created: String) -> Result
                  best epoch {} of {} on the validation split, tested on the test split)",
                 data.file_name().unwrap_or_default().to_string_lossy(),
                 a.schema,
-                a.source,
-                a.seed,
+                a.build.source,
+                a.build.seed,
                 a.n,
-                a.split_by,
+                a.build.split_by,
                 state.best_epoch,
                 state.epochs_done
             ),

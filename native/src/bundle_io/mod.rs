@@ -45,7 +45,8 @@ pub fn read_ensemble(paths: &[std::path::PathBuf]) -> Result<Ensemble> {
 pub fn training_conditions(
     a: &crate::dataset::reader::FileAttrs,
 ) -> Result<Option<galmass_core::telescope::ConditionRanges>> {
-    a.conditions
+    a.build
+        .conditions
         .as_deref()
         .map(|c| {
             serde_json::from_str(c)

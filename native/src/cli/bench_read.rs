@@ -85,6 +85,7 @@ pub fn run(a: &BenchReadArgs) -> Result<()> {
             path.display(),
             galmass::dataset::DatasetReader::open(path)?
                 .attrs
+                .build
                 .map_dtype
                 .name(),
             a.inputs.join(","),

@@ -388,13 +388,22 @@ fn run_info(path: &Path) -> Result<()> {
     let a = &i.attrs;
     println!("{}", path.display());
     println!("schema            {}", a.schema);
-    println!("source            {} (seed {})", a.source, a.seed);
+    println!(
+        "source            {} (seed {})",
+        a.build.source, a.build.seed
+    );
     println!("generator         {}", a.generator_version);
-    println!("created           {}", a.created);
+    println!("created           {}", a.build.created);
     println!("samples           {}", a.n);
-    println!("image size        {}×{}", a.image_size, a.image_size);
-    println!("kinematic size    {}×{}", a.kin_size, a.kin_size);
-    println!("split by          {}", a.split_by);
+    println!(
+        "image size        {}×{}",
+        a.build.image_size, a.build.image_size
+    );
+    println!(
+        "kinematic size    {}×{}",
+        a.build.kin_size, a.build.kin_size
+    );
+    println!("split by          {}", a.build.split_by);
     for s in Split::ALL {
         println!(
             "  {:<11} {:>8} samples {:>8} galaxies",

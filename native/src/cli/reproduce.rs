@@ -276,6 +276,7 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
     }
     let file_size = galmass::dataset::reader::DatasetReader::open(&data)?
         .attrs
+        .build
         .image_size;
 
     let jobs = a.jobs.map(usize::from).unwrap_or_else(|| {

@@ -142,7 +142,7 @@ impl CnnData {
     ) -> Result<Self> {
         let reader = DatasetReader::open(path)?;
         let name = path.display();
-        let file_size = reader.attrs.image_size;
+        let file_size = reader.attrs.build.image_size;
         let size = image_size.unwrap_or(file_size);
         let light = inputs.iter().any(|i| i.is_light_map());
         if light && (!LIGHT_MAP_SIDES.contains(&size) || size > file_size || file_size % size != 0)
@@ -154,7 +154,7 @@ impl CnnData {
             ))
             .into());
         }
-        let kin_size = reader.attrs.kin_size;
+        let kin_size = reader.attrs.build.kin_size;
         if inputs.contains(&CnnInput::Vel) && kin_size != KIN_MAP_SIZE {
             return Err(BadInput(format!(
                 "{name}: kinematic maps are {kin_size}², the CNN reads {KIN_MAP_SIZE}²"

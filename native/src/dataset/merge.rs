@@ -20,7 +20,7 @@ const BATCH: usize = 192;
 fn check_shards(readers: &[DatasetReader]) -> Result<()> {
     let tagged: Vec<(&DatasetReader, ShardAttrs)> = readers
         .iter()
-        .filter_map(|r| r.attrs.shard.map(|s| (r, s)))
+        .filter_map(|r| r.attrs.build.shard.map(|s| (r, s)))
         .collect();
     let Some(&(r0, s0)) = tagged.first() else {
         return Ok(());
@@ -28,7 +28,7 @@ fn check_shards(readers: &[DatasetReader]) -> Result<()> {
     if tagged.len() != readers.len() {
         let plain = readers
             .iter()
-            .find(|r| r.attrs.shard.is_none())
+            .find(|r| r.attrs.build.shard.is_none())
             .map(|r| r.path().display().to_string())
             .unwrap_or_default();
         return Err(BadInput(format!(
@@ -106,19 +106,27 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
     for r in &readers[1..] {
         let a = &r.attrs;
         for (what, x, y) in [
-            ("source", a.source.clone(), a0.source.clone()),
-            ("seed", a.seed.to_string(), a0.seed.to_string()),
+            ("source", a.build.source.clone(), a0.build.source.clone()),
+            ("seed", a.build.seed.to_string(), a0.build.seed.to_string()),
             (
                 "image size",
-                a.image_size.to_string(),
-                a0.image_size.to_string(),
+                a.build.image_size.to_string(),
+                a0.build.image_size.to_string(),
             ),
-            ("kin size", a.kin_size.to_string(), a0.kin_size.to_string()),
-            ("split_by", a.split_by.clone(), a0.split_by.clone()),
+            (
+                "kin size",
+                a.build.kin_size.to_string(),
+                a0.build.kin_size.to_string(),
+            ),
+            (
+                "split_by",
+                a.build.split_by.clone(),
+                a0.build.split_by.clone(),
+            ),
             (
                 "conditions",
-                a.conditions.clone().unwrap_or_else(|| "none".into()),
-                a0.conditions.clone().unwrap_or_else(|| "none".into()),
+                a.build.conditions.clone().unwrap_or_else(|| "none".into()),
+                a0.build.conditions.clone().unwrap_or_else(|| "none".into()),
             ),
         ] {
             if x != y {
@@ -161,20 +169,18 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
     let mut writer = DatasetWriter::create(
         out,
         WriteAttrs {
-            source: a0.source.clone(),
-            seed: a0.seed,
             created,
-            image_size: a0.image_size,
-            kin_size: a0.kin_size,
-            split_by: a0.split_by.clone(),
             shard: None,
-            conditions: a0.conditions.clone(),
             // f16 when every input is (lossless: f16 → f32 → f16 returns the same value).
-            map_dtype: if readers.iter().all(|r| r.attrs.map_dtype == MapDtype::F16) {
+            map_dtype: if readers
+                .iter()
+                .all(|r| r.attrs.build.map_dtype == MapDtype::F16)
+            {
                 MapDtype::F16
             } else {
                 MapDtype::F32
             },
+            ..a0.build.clone()
         },
     )?;
     for chunk in rows.chunks(BATCH) {

@@ -11,37 +11,23 @@ use ndarray::s;
 
 use super::sample::Sample;
 use super::schema::{FEATURE_NAMES, SCHEMAS_READ, TARGET_NAMES};
-use super::storage::{MapDtype, MapStorage, map_dtype, map_storage, read_map};
-use super::writer::ShardAttrs;
+use super::storage::{MapStorage, map_dtype, map_storage, read_map};
+use super::writer::{ShardAttrs, WriteAttrs};
 
-/// Root attributes of a dataset file.
+/// Root attributes of a dataset file: what its build chose ([`WriteAttrs`], the writer's
+/// own type) and what the writer adds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileAttrs {
     /// Schema version (`galmass-dataset/1` or `/2`).
     pub schema: String,
-    /// `"mock"` or `"tng"`.
-    pub source: String,
-    /// Seed of the sample and of the split.
-    pub seed: u64,
     /// Version of the program that wrote the file.
     pub generator_version: String,
-    /// Creation time, ISO 8601 UTC.
-    pub created: String,
     /// Number of samples.
     pub n: u64,
-    /// Light-map side S (from the shape of `/maps/r`).
-    pub image_size: usize,
-    /// Kinematic-map side K (from the shape of `/maps/vel_mask`).
-    pub kin_size: usize,
-    /// Unit of the split (`galaxy` or `sample`; empty if absent).
-    pub split_by: String,
-    /// The shard this file is, when it is one shard of a sharded build (all three shard
-    /// attributes present).
-    pub shard: Option<ShardAttrs>,
-    /// Element type of the maps (from `/maps/r`).
-    pub map_dtype: MapDtype,
-    /// The observing conditions as JSON (root attribute `conditions`); `None`: ideal maps.
-    pub conditions: Option<String>,
+    /// Source, seed, creation time, map sides (from the shapes of `/maps/r` and
+    /// `/maps/vel_mask`), split unit (empty if absent), shard, map element type (from
+    /// `/maps/r`) and observing conditions.
+    pub build: WriteAttrs,
 }
 
 /// An open dataset file whose schema was checked.
@@ -152,42 +138,44 @@ impl DatasetReader {
             )
         })?;
         let attrs = FileAttrs {
-            map_dtype,
             schema,
-            source: str_attr("source")?,
-            seed: u64_attr("seed")?,
             generator_version: str_attr("generator_version")?,
-            created: str_attr("created")?,
             n,
-            image_size: sz,
-            kin_size: k,
-            split_by: str_attr("split_by").unwrap_or_default(),
-            conditions: file
-                .attr("conditions")
-                .is_ok()
-                .then(|| str_attr("conditions"))
-                .transpose()?,
-            shard: match (
-                file.attr("shard_index").is_ok(),
-                file.attr("shard_count").is_ok(),
-                file.attr("shard_list_len").is_ok(),
-            ) {
-                (false, false, false) => None,
-                _ => {
-                    let sh = ShardAttrs {
-                        index: u64_attr("shard_index")?,
-                        count: u64_attr("shard_count")?,
-                        list_len: u64_attr("shard_list_len")?,
-                    };
-                    if sh.count == 0 || sh.index >= sh.count {
-                        return Err(bad(
-                            "attribute `shard_index`",
-                            format!("{} is not below shard_count {}", sh.index, sh.count),
-                        )
-                        .into());
+            build: WriteAttrs {
+                map_dtype,
+                source: str_attr("source")?,
+                seed: u64_attr("seed")?,
+                created: str_attr("created")?,
+                image_size: sz,
+                kin_size: k,
+                split_by: str_attr("split_by").unwrap_or_default(),
+                conditions: file
+                    .attr("conditions")
+                    .is_ok()
+                    .then(|| str_attr("conditions"))
+                    .transpose()?,
+                shard: match (
+                    file.attr("shard_index").is_ok(),
+                    file.attr("shard_count").is_ok(),
+                    file.attr("shard_list_len").is_ok(),
+                ) {
+                    (false, false, false) => None,
+                    _ => {
+                        let sh = ShardAttrs {
+                            index: u64_attr("shard_index")?,
+                            count: u64_attr("shard_count")?,
+                            list_len: u64_attr("shard_list_len")?,
+                        };
+                        if sh.count == 0 || sh.index >= sh.count {
+                            return Err(bad(
+                                "attribute `shard_index`",
+                                format!("{} is not below shard_count {}", sh.index, sh.count),
+                            )
+                            .into());
+                        }
+                        Some(sh)
                     }
-                    Some(sh)
-                }
+                },
             },
         };
         Ok(DatasetReader {

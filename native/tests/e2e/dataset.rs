@@ -449,7 +449,7 @@ fn f16_maps_equal_f32_maps_to_half_precision() {
         DatasetReader::open(&p("f16.h5")).unwrap(),
     );
     assert_eq!(
-        (ra.attrs.map_dtype, rb.attrs.map_dtype),
+        (ra.attrs.build.map_dtype, rb.attrs.build.map_dtype),
         (MapDtype::F32, MapDtype::F16)
     );
     for i in [0, 5, 11] {
