@@ -248,7 +248,8 @@ fn wanted(only: &[String], id: &str) -> bool {
     only.is_empty() || only.iter().any(|o| o == id)
 }
 
-/// Runs `galmass reproduce`.
+/// Runs `galmass reproduce`: the dataset (built once, or reused), then one `--task` row, or
+/// every selected row (in parallel processes with `--jobs`) and the report.
 pub fn run(a: &ReproduceArgs) -> Result<()> {
     let t0 = Instant::now();
     let p = plan(a);
@@ -256,29 +257,11 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
     std::fs::create_dir_all(a.out.join("figures"))
         .map_err(|e| BadInput(format!("--out {}: cannot create ({e})", a.out.display())))?;
     let mut commands = Vec::new();
-
-    let data = data_path(a);
-    if a.data.is_none() {
-        if data.exists() {
-            eprintln!("reusing {}", data.display());
-        } else if a.task.is_some() {
-            return Err(BadInput(format!(
-                "--task: the dataset {} does not exist yet (the cluster's data job builds it)",
-                data.display()
-            ))
-            .into());
-        } else {
-            std::fs::create_dir_all(a.out.join("data"))?;
-            let mut args = data_build_args(a);
-            args.extend(["--out".to_string(), s(&data)]);
-            verb(&args, &mut commands)?;
-        }
-    }
+    let data = ensure_dataset(a, &mut commands)?;
     let file_size = galmass::dataset::reader::DatasetReader::open(&data)?
         .attrs
         .build
         .image_size;
-
     let jobs = a.jobs.map(usize::from).unwrap_or_else(|| {
         if matches!(a.device, DeviceArg::Gpu) {
             1
@@ -290,29 +273,8 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
         run_rows_in_parallel(a, &selected, jobs, &mut commands)?;
     }
     if let Some(k) = a.task {
-        let Some(row) = selected.get(k) else {
-            return Err(BadInput(format!(
-                "--task {k}: the run selects {} rows (tasks 0–{})",
-                selected.len(),
-                selected.len().saturating_sub(1)
-            ))
-            .into());
-        };
-        match row {
-            Selected::Cnn(r) => {
-                cnn_row(a, &p, r, &data, file_size, &mut commands)?;
-            }
-            Selected::Gbdt(r) => {
-                gbdt_row(a, r, &data, &mut commands)?;
-            }
-        }
-        println!(
-            "reproduce task {k}: row {} done in {:.1} s ({})",
-            row.id(),
-            t0.elapsed().as_secs_f64(),
-            s(&row.done_path(&a.out))
-        );
-        return Ok(());
+        let data = (data.as_path(), file_size);
+        return run_task(a, &p, &selected, k, data, &mut commands, t0);
     }
     let mut rows = Vec::new();
     let mut importance = BTreeMap::new();
@@ -331,30 +293,7 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
             }
         }
     }
-    let mut baselines = Vec::new();
-    for t in ["mstar", "mtot"] {
-        let (pl, ev) = power_law(&data, t)?;
-        ev.draw(
-            &a.out.join("figures").join(format!("power_law_{t}.png")),
-            "power law on L_r",
-        )?;
-        baselines.push(pl);
-    }
-    for (model, name) in [("cnn", "sigma_cnn.png"), ("gbdt", "sigma_gbdt.png")] {
-        let items: Vec<(String, f64)> = rows
-            .iter()
-            .filter(|r| r.row.model == model)
-            .map(|r| (format!("{} → {}", r.id, r.row.target), r.row.sigma_dex))
-            .collect();
-        if !items.is_empty() {
-            figures::bars::draw(
-                &a.out.join("figures").join(name),
-                &items,
-                &format!("{} test scatter per row", model.to_uppercase()),
-                "σ of log10(pred/true) [dex]",
-            )?;
-        }
-    }
+    let baselines = draw_figures(a, &data, &rows)?;
     let mut report = Report {
         settings: Settings {
             scale: format!("{:?}", a.scale).to_lowercase(),
@@ -377,12 +316,108 @@ pub fn run(a: &ReproduceArgs) -> Result<()> {
         commands,
     };
     report.checks = report.ordering_checks();
-    // report.json last: its presence marks the report finished (`cluster` reads it so).
-    let md = a.out.join("report.md");
-    write_atomic(&md, render(&report).as_bytes())?;
-    let json = a.out.join("report.json");
-    write_atomic(&json, &serde_json::to_vec_pretty(&report)?)?;
+    write_report(&a.out, &report)
+}
 
+/// The dataset of the run: `--data`, or the one built into OUT/data (reused when present;
+/// with `--task` it must exist, since the cluster's data job builds it).
+fn ensure_dataset(a: &ReproduceArgs, commands: &mut Vec<String>) -> Result<PathBuf> {
+    let data = data_path(a);
+    if a.data.is_some() {
+        return Ok(data);
+    }
+    if data.exists() {
+        eprintln!("reusing {}", data.display());
+    } else if a.task.is_some() {
+        return Err(BadInput(format!(
+            "--task: the dataset {} does not exist yet (the cluster's data job builds it)",
+            data.display()
+        ))
+        .into());
+    } else {
+        std::fs::create_dir_all(a.out.join("data"))?;
+        let mut args = data_build_args(a);
+        args.extend(["--out".to_string(), s(&data)]);
+        verb(&args, commands)?;
+    }
+    Ok(data)
+}
+
+/// `--task k`: row k of the selection alone (a Slurm array task), its done-marker written.
+fn run_task(
+    a: &ReproduceArgs,
+    p: &Plan,
+    selected: &[Selected],
+    k: usize,
+    (data, file_size): (&Path, usize),
+    commands: &mut Vec<String>,
+    t0: Instant,
+) -> Result<()> {
+    let Some(row) = selected.get(k) else {
+        return Err(BadInput(format!(
+            "--task {k}: the run selects {} rows (tasks 0–{})",
+            selected.len(),
+            selected.len().saturating_sub(1)
+        ))
+        .into());
+    };
+    match row {
+        Selected::Cnn(r) => {
+            cnn_row(a, p, r, data, file_size, commands)?;
+        }
+        Selected::Gbdt(r) => {
+            gbdt_row(a, r, data, commands)?;
+        }
+    }
+    println!(
+        "reproduce task {k}: row {} done in {:.1} s ({})",
+        row.id(),
+        t0.elapsed().as_secs_f64(),
+        s(&row.done_path(&a.out))
+    );
+    Ok(())
+}
+
+/// The power-law baselines (Fig. 6 bottom) with their figures, and the σ bars per model.
+fn draw_figures(
+    a: &ReproduceArgs,
+    data: &Path,
+    rows: &[Row],
+) -> Result<Vec<galmass::evaluate::PowerLaw>> {
+    let mut baselines = Vec::new();
+    for t in ["mstar", "mtot"] {
+        let (pl, ev) = power_law(data, t)?;
+        ev.draw(
+            &a.out.join("figures").join(format!("power_law_{t}.png")),
+            "power law on L_r",
+        )?;
+        baselines.push(pl);
+    }
+    for (model, name) in [("cnn", "sigma_cnn.png"), ("gbdt", "sigma_gbdt.png")] {
+        let items: Vec<(String, f64)> = rows
+            .iter()
+            .filter(|r| r.row.model == model)
+            .map(|r| (format!("{} → {}", r.id, r.row.target), r.row.sigma_dex))
+            .collect();
+        if !items.is_empty() {
+            figures::bars::draw(
+                &a.out.join("figures").join(name),
+                &items,
+                &format!("{} test scatter per row", model.to_uppercase()),
+                "σ of log10(pred/true) [dex]",
+            )?;
+        }
+    }
+    Ok(baselines)
+}
+
+/// Writes report.md then report.json (its presence marks the report finished: `cluster`
+/// reads it so) and prints the ordering checks.
+fn write_report(out: &Path, report: &Report) -> Result<()> {
+    let md = out.join("report.md");
+    write_atomic(&md, render(report).as_bytes())?;
+    let json = out.join("report.json");
+    write_atomic(&json, &serde_json::to_vec_pretty(report)?)?;
     println!(
         "\nreproduce --scale {}: {} rows in {:.1} min",
         report.settings.scale,
