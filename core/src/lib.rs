@@ -22,6 +22,7 @@
 pub mod bundle;
 pub mod classroom;
 pub mod cnn;
+pub mod explain;
 pub mod galaxy;
 pub mod gallery;
 pub mod gbdt;

@@ -2,6 +2,7 @@
 //! reads them and predicts for the samples of a dataset file. The bundle format itself
 //! (manifest, payload, checks) is `galmass_core::bundle`, shared with the browser.
 
+pub mod explain;
 pub mod export;
 pub mod export_cnn;
 pub mod predict;

@@ -213,6 +213,21 @@ fn read_file(
 
 /// Predicts one galaxy from its map files: pred per target (log10).
 pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> {
+    let g = galaxy_from_files(bundle, files)?;
+    let prepared = bundle.manifest.prepare(&g).map_err(|e| {
+        BadInput(format!(
+            "{e} (give --r/--g FILE, --vel FILE and --rhsm KPC as the model needs)"
+        ))
+    })?;
+    let device = Device::flex();
+    let net = bundle.cnn_model(&device).map_err(bad)?;
+    let mut p = forward(&net, &[prepared], &device).context("running the network")?;
+    Ok(p.pop().unwrap_or_default())
+}
+
+/// One galaxy's map files read as `bundle` reads them (the browser's code path, resampled to
+/// the model's sides; PNG images calibrated by their magnitudes).
+pub fn galaxy_from_files(bundle: &Bundle, files: &MapFiles) -> Result<GalaxyInputs> {
     let m = &bundle.manifest;
     let png = |band: &str, mag: Option<f64>, msun: f64| match (mag, files.rhsm_kpc) {
         (Some(mag), Some(rhsm)) => Ok(Some(PngCalibration::from_magnitude(mag, msun, rhsm))),
@@ -262,17 +277,8 @@ pub fn predict_cnn_files(bundle: &Bundle, files: &MapFiles) -> Result<Vec<f64>> 
         ))
         .into());
     }
-    let g = GalaxyInputs {
+    Ok(GalaxyInputs {
         maps,
         log_rhsm: files.rhsm_kpc.map(f64::log10),
-    };
-    let prepared = m.prepare(&g).map_err(|e| {
-        BadInput(format!(
-            "{e} (give --r/--g FILE, --vel FILE and --rhsm KPC as the model needs)"
-        ))
-    })?;
-    let device = Device::flex();
-    let net = bundle.cnn_model(&device).map_err(bad)?;
-    let mut p = forward(&net, &[prepared], &device).context("running the network")?;
-    Ok(p.pop().unwrap_or_default())
+    })
 }

@@ -9,6 +9,7 @@ mod dataset;
 mod dataset_examples;
 mod demo;
 mod evaluate;
+mod explain;
 mod export;
 mod generate;
 mod measure;
@@ -63,6 +64,8 @@ pub enum Command {
     Predict(predict::PredictArgs),
     /// How a CNN bundle answers physics: light ×10, ×2 and R_hsm ×2 on gallery galaxies
     Probe(probe::ProbeArgs),
+    /// Where a CNN looks: occlusion saliency maps of one galaxy → NPY + PNG
+    Explain(explain::ExplainArgs),
     /// Campaigns on a Slurm cluster: sharded dataset builds, grid rows as job arrays
     #[command(subcommand)]
     Cluster(cluster::ClusterCommand),
@@ -82,6 +85,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Export(a) => export::run(a),
         Command::Predict(a) => predict::run(a),
         Command::Probe(a) => probe::run(a),
+        Command::Explain(a) => explain::run(a),
         Command::Cluster(c) => cluster::run(c),
     }
 }

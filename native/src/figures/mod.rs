@@ -13,6 +13,7 @@
 pub mod bars;
 pub mod curves;
 pub mod matrix;
+pub mod saliency;
 pub mod scatter;
 
 use std::path::Path;

@@ -558,3 +558,61 @@ fn exported_hybrid_predicts_like_the_run() {
         }
     }
 }
+
+/// `galmass explain` (issue 20's CLI half): one saliency map per model input and target, as
+/// NPY of the input's side and PNG, a line in words per map; bad requests exit 2.
+#[test]
+fn explain_writes_saliency_maps_per_input_and_target() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bundle = root.join("www/models/cnn.bundle").display().to_string();
+    let gallery = root.join("www/examples/gallery.json").display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let args = [
+        "explain",
+        "--bundle",
+        &bundle,
+        "--examples",
+        &gallery,
+        "--index",
+        "1",
+        "--patch",
+        "0.25",
+        "--stride",
+        "0.25",
+        "--out",
+        &out,
+    ];
+    let text = ok(&args);
+    assert_eq!(text.matches("hiding the").count(), 4, "{text}");
+    for (input, side) in [("rg", 60), ("vel", 48)] {
+        for target in ["mstar", "mtot"] {
+            let stem = dir.path().join(format!("saliency_{input}_{target}"));
+            let png = std::fs::read(stem.with_extension("png")).unwrap();
+            assert_eq!(&png[1..4], b"PNG");
+            let bytes = std::fs::read(stem.with_extension("npy")).unwrap();
+            let map = galmass_core::upload::read_map(
+                &bytes,
+                galmass_core::upload::MapFormat::Npy,
+                &galmass_core::upload::Limits::default(),
+            )
+            .unwrap();
+            assert_eq!((map.planes, map.height, map.width), (1, side, side));
+            let v = map.data;
+            assert!(
+                v.iter().all(|x| x.is_finite()) && v.iter().any(|&x| x != 0.0),
+                "{input} {target}"
+            );
+        }
+    }
+    let gbdt = root.join("www/models/gbdt.bundle").display().to_string();
+    let mut bad = args.to_vec();
+    bad[2] = &gbdt;
+    common::exit2(&bad, &["explain needs CNN bundles"]);
+    let mut bad = args.to_vec();
+    bad[6] = "99";
+    common::exit2(&bad, &["no usable galaxy 99"]);
+    let mut bad = args.to_vec();
+    bad[8] = "0";
+    common::exit2(&bad, &["--patch 0"]);
+}
