@@ -35,6 +35,7 @@ fn every_verb_has_help_and_there_is_a_version() {
         vec!["export", "--help"],
         vec!["predict", "--help"],
         vec!["probe", "--help"],
+        vec!["explain", "--help"],
         vec!["cluster", "dataset", "--help"],
         vec!["cluster", "reproduce", "--help"],
         vec!["cluster", "submit", "--help"],
@@ -70,6 +71,7 @@ fn every_verb_has_help_and_there_is_a_version() {
             "export",
             "predict",
             "probe",
+            "explain",
             "cluster",
             "help"
         ],
