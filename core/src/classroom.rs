@@ -65,12 +65,8 @@ impl Controls {
     /// The observing conditions the seeing and noise controls ask for, if any: a Moffat PSF
     /// (β = 4.765) and sky + Poisson noise with a sky as bright as the galaxy at R_e.
     pub fn conditions(&self) -> Option<ConditionRanges> {
-        (self.seeing_re > 0.0 || self.noise > 0.0).then(|| ConditionRanges {
-            psf_fwhm_re: (self.seeing_re, self.seeing_re),
-            snr_re: (self.noise > 0.0).then(|| (1.0 / self.noise, 1.0 / self.noise)),
-            ifu_re: None,
-            voronoi_snr: None,
-            ..ConditionRanges::manga()
+        (self.seeing_re > 0.0 || self.noise > 0.0).then(|| {
+            ConditionRanges::point(self.seeing_re, (self.noise > 0.0).then(|| 1.0 / self.noise))
         })
     }
 

@@ -125,6 +125,28 @@ pub struct ConditionRanges {
 }
 
 impl ConditionRanges {
+    /// The paper's ideal maps: no seeing, no noise, the whole map, unbinned kinematics (the
+    /// PSF shape, sky and instrument as in [`Self::manga`], for when seeing or noise is set).
+    pub fn ideal() -> Self {
+        Self {
+            psf_fwhm_re: (0.0, 0.0),
+            snr_re: None,
+            ifu_re: None,
+            voronoi_snr: None,
+            ..Self::manga()
+        }
+    }
+
+    /// One stated observation: a Moffat seeing of `seeing_re` R_e FWHM and, if given, an
+    /// S/N `snr_re` per pixel at R_e; no footprint, unbinned.
+    pub fn point(seeing_re: f64, snr_re: Option<f64>) -> Self {
+        Self {
+            psf_fwhm_re: (seeing_re, seeing_re),
+            snr_re: snr_re.map(|x| (x, x)),
+            ..Self::ideal()
+        }
+    }
+
     /// MaNGA-like conditions (issue 16's goal): seeing 2.5″ FWHM, which for MaNGA galaxies
     /// (R_e ≈ 3–8″) is 0.3–0.8 R_e; S/N 20 at R_e; a bundle covering 1.5 R_e; kinematics
     /// binned to S/N 10.
@@ -194,13 +216,7 @@ pub fn outside_training(
     model: Option<&ConditionRanges>,
     maps: Option<&ConditionRanges>,
 ) -> Vec<String> {
-    let ideal = ConditionRanges {
-        psf_fwhm_re: (0.0, 0.0),
-        snr_re: None,
-        ifu_re: None,
-        voronoi_snr: None,
-        ..ConditionRanges::manga()
-    };
+    let ideal = ConditionRanges::ideal();
     let (m, d) = (model.unwrap_or(&ideal), maps.unwrap_or(&ideal));
     let mut why = Vec::new();
     let fmt = |(a, b): (f64, f64)| {

@@ -11,7 +11,7 @@ use galmass_core::bundle::cnn_input::reads_map;
 use galmass_core::bundle::ensemble::Ensemble;
 use galmass_core::explain::{Occlusion, Saliency, occlusion_grouped};
 
-use super::predict_cnn::forward;
+use super::predict_cnn::ensemble_mean;
 use crate::BadInput;
 use crate::atomic::write_atomic;
 use crate::figures;
@@ -25,19 +25,8 @@ pub fn explain(ens: &Ensemble, galaxy: &GalaxyInputs, opts: &Occlusion) -> Resul
     let m = &ens.lead().manifest;
     let galaxy = m.keep_read_maps(galaxy);
     let predict = |g: &GalaxyInputs| -> Result<Vec<f64>> {
-        let prepared = m.prepare(g).map_err(|e| BadInput(e.to_string()))?;
-        let mut mean = Vec::new();
-        for net in &nets {
-            let p = forward(net, std::slice::from_ref(&prepared), &device)?;
-            let p = p.into_iter().next().unwrap_or_default();
-            if mean.is_empty() {
-                mean = vec![0.0; p.len()];
-            }
-            mean.iter_mut()
-                .zip(&p)
-                .for_each(|(a, b)| *a += b / nets.len() as f64);
-        }
-        Ok(mean)
+        let p = ensemble_mean(ens, &nets, std::slice::from_ref(g), &device)?;
+        Ok(p.into_iter().next().unwrap_or_default())
     };
     // One saliency map per model input: the bands of a two-channel light input (`rg`) are
     // hidden together, since hiding one alone would only change the colour.

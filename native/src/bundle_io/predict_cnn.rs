@@ -10,6 +10,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use galmass_core::bundle::cnn_input::{
     GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs, reads_map,
 };
+use galmass_core::bundle::ensemble::Ensemble;
 use galmass_core::bundle::{Bundle, Manifest};
 use galmass_core::cnn::MultiBranchResNet;
 use galmass_core::units::{MSUN_G, MSUN_R};
@@ -63,6 +64,40 @@ pub fn forward(
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(v.chunks(t)
         .map(|c| c.iter().map(|&x| x as f64).collect())
+        .collect())
+}
+
+/// The ensemble's mean prediction `pred[k][t]` for each galaxy of `inputs` (each given only
+/// the maps the model reads), with the members' networks `nets` on `device`.
+pub fn ensemble_mean(
+    ens: &Ensemble,
+    nets: &[MultiBranchResNet],
+    inputs: &[GalaxyInputs],
+    device: &Device,
+) -> Result<Vec<Vec<f64>>> {
+    let prepared = inputs
+        .iter()
+        .map(|g| {
+            let m = &ens.lead().manifest;
+            m.prepare(&m.keep_read_maps(g))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BadInput(e.to_string()))?;
+    let mut sum: Vec<Vec<f64>> = Vec::new();
+    for net in nets {
+        let p = forward(net, &prepared, device)?;
+        if sum.is_empty() {
+            sum = p;
+        } else {
+            for (s, q) in sum.iter_mut().zip(&p) {
+                s.iter_mut().zip(q).for_each(|(a, b)| *a += b);
+            }
+        }
+    }
+    let n = nets.len().max(1) as f64;
+    Ok(sum
+        .into_iter()
+        .map(|r| r.into_iter().map(|v| v / n).collect())
         .collect())
 }
 

@@ -8,7 +8,7 @@ use galmass_core::bundle::cnn_input::GalaxyInputs;
 use galmass_core::bundle::ensemble::Ensemble;
 use galmass_core::bundle::probe::Probe;
 
-use super::predict_cnn::forward;
+use super::predict_cnn::ensemble_mean;
 use crate::BadInput;
 use crate::stats::median;
 
@@ -30,39 +30,6 @@ pub struct Response {
     pub n: usize,
 }
 
-/// The ensemble's mean prediction `pred[k][t]` for each galaxy of `inputs`.
-fn predict_mean(
-    ens: &Ensemble,
-    nets: &[galmass_core::cnn::MultiBranchResNet],
-    inputs: &[GalaxyInputs],
-    device: &Device,
-) -> Result<Vec<Vec<f64>>> {
-    let prepared = inputs
-        .iter()
-        .map(|g| {
-            let m = &ens.lead().manifest;
-            m.prepare(&m.keep_read_maps(g))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| BadInput(e.to_string()))?;
-    let mut sum: Vec<Vec<f64>> = Vec::new();
-    for net in nets {
-        let p = forward(net, &prepared, device)?;
-        if sum.is_empty() {
-            sum = p;
-        } else {
-            for (s, q) in sum.iter_mut().zip(&p) {
-                s.iter_mut().zip(q).for_each(|(a, b)| *a += b);
-            }
-        }
-    }
-    let n = nets.len().max(1) as f64;
-    Ok(sum
-        .into_iter()
-        .map(|r| r.into_iter().map(|v| v / n).collect())
-        .collect())
-}
-
 /// Runs every probe of `probes` on `galaxies` with the ensemble `ens` (flex CPU backend).
 pub fn responses(
     ens: &Ensemble,
@@ -73,7 +40,7 @@ pub fn responses(
     let nets = ens
         .cnn_models(&device)
         .map_err(|e| BadInput(format!("--bundle: {e}")))?;
-    let base = predict_mean(ens, &nets, galaxies, &device)?;
+    let base = ensemble_mean(ens, &nets, galaxies, &device)?;
     let targets = ens.target_names();
     let mut out = Vec::new();
     for &probe in probes {
@@ -82,7 +49,7 @@ pub fn responses(
             .map(|g| probe.apply(g))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| BadInput(format!("{}: a galaxy has no R_hsm", probe.label())))?;
-        let moved = predict_mean(ens, &nets, &changed, &device)?;
+        let moved = ensemble_mean(ens, &nets, &changed, &device)?;
         for (t, name) in targets.iter().enumerate() {
             let d: Vec<f64> = moved.iter().zip(&base).map(|(m, b)| m[t] - b[t]).collect();
             out.push(Response {

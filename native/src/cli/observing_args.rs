@@ -6,7 +6,6 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use galmass::BadInput;
 use galmass_core::telescope::ConditionRanges;
-use galmass_core::telescope::psf::MOFFAT_BETA_ATMOSPHERE;
 
 /// A named set of conditions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -77,15 +76,7 @@ impl ObservingArgs {
         }
         let mut c = match self.conditions {
             Some(PresetArg::Manga) => ConditionRanges::manga(),
-            None => ConditionRanges {
-                psf_fwhm_re: (0.0, 0.0),
-                moffat_beta: Some(MOFFAT_BETA_ATMOSPHERE),
-                snr_re: None,
-                sky_over_re: 1.0,
-                ifu_re: None,
-                voronoi_snr: None,
-                sigma_instr_kms: galmass_core::telescope::conditions::SIGMA_INSTR_KMS,
-            },
+            None => ConditionRanges::ideal(),
         };
         if let Some(t) = &self.psf_fwhm_re {
             c.psf_fwhm_re = range("--psf-fwhm-re", t)?;

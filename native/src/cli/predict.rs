@@ -120,16 +120,8 @@ pub fn run(a: &PredictArgs) -> Result<()> {
         return write_one(a, first, &ens.combine(&preds));
     }
     let Some(data) = &a.data else {
-        let stated = (a.seeing_re.is_some() || a.snr_re.is_some()).then(|| {
-            let s = a.seeing_re.unwrap_or(0.0);
-            ConditionRanges {
-                psf_fwhm_re: (s, s),
-                snr_re: a.snr_re.map(|x| (x, x)),
-                ifu_re: None,
-                voronoi_snr: None,
-                ..ConditionRanges::manga()
-            }
-        });
+        let stated = (a.seeing_re.is_some() || a.snr_re.is_some())
+            .then(|| ConditionRanges::point(a.seeing_re.unwrap_or(0.0), a.snr_re));
         if let Some(c) = &stated {
             c.check()
                 .map_err(|e| BadInput(format!("--seeing-re/--snr-re: {e}")))?;
