@@ -136,6 +136,8 @@ stage "browser test: maps + CNN (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/maps.test.mjs
 stage "browser test: gallery (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/gallery.test.mjs
+stage "browser test: files to try (chromium)" env \
+  GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/examples.test.mjs
 stage "browser test: classroom (chromium)" node tests/e2e/classroom.test.mjs
 
 echo

@@ -1,5 +1,6 @@
 //! Browser utilities shared by the cards: the page clock, yielding to the browser, reading
-//! chosen files, the page address's query. No model and no card lives here.
+//! chosen files, offering bytes as a download, putting a file into a file input, the page
+//! address's query. No model and no card lives here.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -74,4 +75,31 @@ pub fn query_param(name: &str) -> Option<String> {
         .split('&')
         .find_map(|kv| kv.strip_prefix(prefix.as_str()))
         .map(str::to_ascii_lowercase)
+}
+
+/// A `blob:` address holding `bytes` (for a download link), or `None` if the browser refuses.
+/// Made once per file and kept for the page's life.
+pub fn blob_url(bytes: &[u8], mime: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// Puts one file (`name`, `bytes`) into a file input, as if the user had chosen it (the input
+/// shows its name); false if the browser refuses.
+pub fn put_file(input: &web_sys::HtmlInputElement, name: &str, bytes: &[u8]) -> bool {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let Ok(file) = web_sys::File::new_with_u8_array_sequence(&parts, name) else {
+        return false;
+    };
+    let Ok(dt) = web_sys::DataTransfer::new() else {
+        return false;
+    };
+    if dt.items().add_with_file(&file).is_err() {
+        return false;
+    }
+    input.set_files(dt.files().as_ref());
+    true
 }

@@ -7,18 +7,26 @@
 //! Burn's flex CPU backend compiled to WebAssembly ([`SharedCnn`], shared by every card).
 //! Nothing is uploaded anywhere.
 
+mod try_files;
+
+use std::rc::Rc;
+
 use galmass_core::bundle::Bundle;
 use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration, reads_map};
 use galmass_core::bundle::ensemble::EnsembleValue;
+use galmass_core::gallery::{Example, Gallery};
 use galmass_core::units::{MSUN_G, MSUN_R};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::assets::GALLERY_JSON;
-use crate::browser::{Upload, now_ms, query_param, read_all, read_into, yield_to_browser};
+use crate::browser::{
+    Upload, now_ms, put_file, query_param, read_all, read_into, yield_to_browser,
+};
 use crate::models::cnn::{ensemble_from_bytes, load_cnn};
 use crate::models::{SharedCnn, shared_cnn};
+use try_files::TryFiles;
 
 /// Median milliseconds of `n` warm predictions of the first gallery galaxy (2 untimed first).
 async fn bench_runs(cnn: SharedCnn, n: usize) -> Result<(f64, usize), String> {
@@ -206,6 +214,32 @@ pub fn CnnPredict() -> impl IntoView {
         });
     };
     let bench = start_bench(cnn);
+    let refs = [NodeRef::new(), NodeRef::new(), NodeRef::new()];
+    let (loaded, set_loaded) = signal(String::new());
+    let on_load = Callback::new(move |ex: Example| {
+        let files = ex.files();
+        let uploads = [
+            ("_r.fits", set_r),
+            ("_g.fits", set_g),
+            ("_vel.fits", set_vel),
+        ];
+        for ((suffix, set), node) in uploads.into_iter().zip(refs) {
+            let f = files.iter().find(|f| f.name.ends_with(suffix));
+            if let (Some(input), Some(f)) = (node.get_untracked(), f) {
+                put_file(&input, &f.name, &f.bytes);
+            }
+            set.set(f.map(|f| (f.name.clone(), f.bytes.clone())));
+        }
+        rhsm.set(ex.rhsm_kpc.to_string());
+        r_mag.set(String::new());
+        g_mag.set(String::new());
+        set_loaded.set(format!(
+            "loaded galaxy {} (FITS files and its R_hsm {:.3} kpc): press Predict; the truth is \
+             log10 M* {:.3}, Mtot {:.3}",
+            ex.galaxy_id, ex.rhsm_kpc, ex.mstar, ex.mtot
+        ));
+    });
+    let gallery: Option<Rc<Gallery>> = serde_json::from_str(GALLERY_JSON).ok().map(Rc::new);
     view! {
         <section class="card" id="predict" data-testid="cnn-predict" data-runs=move || runs.get().to_string()>
             <h2>"Predict from maps: the convolutional network"</h2>
@@ -219,7 +253,9 @@ pub fn CnnPredict() -> impl IntoView {
                  test galaxies and how much the three disagree on this galaxy, which grows for galaxies unlike \
                  the training set. The files stay in your browser."
             </p>
-            {upload_fields(set_r, set_g, set_vel, (rhsm, r_mag, g_mag), choose_bundles)}
+            {gallery.map(|g| view! { <TryFiles gallery=g on_load=on_load /> })}
+            <p class="meta" data-testid="example-loaded" aria-live="polite">{move || loaded.get()}</p>
+            {upload_fields(set_r, set_g, set_vel, refs, (rhsm, r_mag, g_mag), choose_bundles)}
             <button class="primary" data-testid="predict-button" on:click=predict disabled=move || busy.get()>
                 {move || if busy.get() { "Running…" } else { "Predict" }}
             </button>
@@ -326,25 +362,26 @@ fn meta_line(
     }
 }
 
-/// The inputs: the three map files, R_hsm, the user's own bundles (`choose_bundles`), and
+/// The inputs: the three map files (`refs`, so an example can be put into them), R_hsm, the user's own bundles (`choose_bundles`), and
 /// the magnitudes a PNG image needs.
 fn upload_fields(
     set_r: WriteSignal<Upload>,
     set_g: WriteSignal<Upload>,
     set_vel: WriteSignal<Upload>,
+    [r_ref, g_ref, vel_ref]: [NodeRef<leptos::html::Input>; 3],
     (rhsm, r_mag, g_mag): (RwSignal<String>, RwSignal<String>, RwSignal<String>),
     choose_bundles: impl Fn(leptos::ev::Event) + 'static,
 ) -> impl IntoView {
     view! {
         <div class="features">
             <label><span>"r-band image (FITS, NPY; or PNG with its magnitude)"</span>
-                <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-r"
+                <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-r" node_ref=r_ref
                     on:change=move |ev| read_into(&ev, set_r) /></label>
             <label><span>"g-band image, same grid as r (FITS, NPY; or PNG with its magnitude): needed by models that read colour, as the bundled ones do"</span>
-                <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-g"
+                <input type="file" accept=".fits,.fit,.fts,.npy,.png" data-testid="upload-g" node_ref=g_ref
                     on:change=move |ev| read_into(&ev, set_g) /></label>
             <label><span>"kinematic maps V, σ [, mask] (FITS, NPY)"</span>
-                <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-vel"
+                <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-vel" node_ref=vel_ref
                     on:change=move |ev| read_into(&ev, set_vel) /></label>
             <label><span>"half-mass radius R_hsm (kpc)"</span>
                 <input type="number" step="any" min="0" data-testid="input-rhsm"

@@ -54,21 +54,7 @@ impl Saliency {
     /// The map as an NPY file (f32, shape (side, side), row-major), as `galmass explain`
     /// writes it.
     pub fn to_npy(&self) -> Vec<u8> {
-        use npyz::WriterBuilder;
-        let mut out = Vec::new();
-        let shape = [self.side as u64, self.side as u64];
-        let written = npyz::WriteOptions::<f32>::new()
-            .default_dtype()
-            .shape(&shape)
-            .writer(&mut out)
-            .begin_nd()
-            .and_then(|mut w| {
-                w.extend(self.delta_dex.iter().copied())?;
-                w.finish()
-            });
-        // Writing into a Vec cannot fail.
-        debug_assert!(written.is_ok());
-        out
+        crate::upload::write::npy_f32(&[self.side, self.side], &self.delta_dex)
     }
 }
 
@@ -121,11 +107,8 @@ pub fn occlusion<E>(
 }
 
 /// Occlusion saliency for every target of `targets` (the order of `predict`'s output), one
-/// map per group: a group (name, map names) hides the same patch of all its maps at once —
-/// the g and r images of a galaxy together are its light (a model input `rg`), where hiding
-/// one band alone would only change the colour. Maps of a group share their side; groups
-/// naming no map of `galaxy` are skipped. `predict` runs once for the galaxy and once per
-/// patch.
+/// map per group (see [`OcclusionPlan::new`]). `predict` runs once for the galaxy and once per
+/// patch, in one go; the web page runs the same [`OcclusionPlan`] in slices.
 pub fn occlusion_grouped<E>(
     galaxy: &GalaxyInputs,
     groups: &[(String, Vec<String>)],
@@ -133,56 +116,140 @@ pub fn occlusion_grouped<E>(
     opts: &Occlusion,
     mut predict: impl FnMut(&GalaxyInputs) -> Result<Vec<f64>, E>,
 ) -> Result<Vec<Saliency>, E> {
-    let base = predict(galaxy)?;
-    let mut out = Vec::new();
-    for (name, members) in groups {
-        let idx: Vec<usize> = galaxy
-            .maps
+    let plan = OcclusionPlan::new(galaxy, groups, opts);
+    let base = predict(plan.galaxy())?;
+    let preds = (0..plan.len())
+        .filter_map(|k| plan.input(k))
+        .map(|g| predict(&g))
+        .collect::<Result<Vec<_>, E>>()?;
+    Ok(plan.finish(targets, &base, &preds))
+}
+
+/// One group of maps hidden together, and where its patches go.
+#[derive(Clone, Debug)]
+struct Group {
+    name: String,
+    /// Indices of the group's maps in the galaxy.
+    maps: Vec<usize>,
+    side: usize,
+    patch: usize,
+    /// Patch origins along either axis.
+    starts: Vec<usize>,
+}
+
+/// The occlusion of one galaxy as separate steps, so that a caller can run the predictions
+/// as it likes (in batches, in slices between which a web page yields, cancellable): the
+/// galaxy with patch `k` hidden is [`Self::input`]`(k)` for k < [`Self::len`], and
+/// [`Self::finish`] turns the predictions into saliency maps.
+#[derive(Clone, Debug)]
+pub struct OcclusionPlan {
+    galaxy: GalaxyInputs,
+    groups: Vec<Group>,
+    /// Per hidden input: (group, row origin, column origin).
+    jobs: Vec<(usize, usize, usize)>,
+}
+
+impl OcclusionPlan {
+    /// The plan for `galaxy`: a group (name, map names) hides the same patch of all its maps
+    /// at once — the g and r images of a galaxy together are its light (a model input `rg`),
+    /// where hiding one band alone would only change the colour. Maps of a group share their
+    /// side; groups naming no map of `galaxy`, or maps of different sides, are skipped.
+    pub fn new(galaxy: &GalaxyInputs, groups: &[(String, Vec<String>)], opts: &Occlusion) -> Self {
+        let mut planned = Vec::new();
+        for (name, members) in groups {
+            let maps: Vec<usize> = galaxy
+                .maps
+                .iter()
+                .enumerate()
+                .filter(|(_, (n, _))| members.contains(n))
+                .map(|(k, _)| k)
+                .collect();
+            let Some(&first) = maps.first() else {
+                continue;
+            };
+            let side = side_of(&galaxy.maps[first].1);
+            if maps.iter().any(|&k| side_of(&galaxy.maps[k].1) != side) {
+                continue;
+            }
+            let patch = ((opts.patch_frac * side as f64).round() as usize).clamp(1, side.max(1));
+            let stride = ((opts.stride_frac * side as f64).round() as usize).max(1);
+            planned.push(Group {
+                name: name.clone(),
+                maps,
+                side,
+                patch,
+                starts: origins(side, patch, stride),
+            });
+        }
+        let jobs = planned
             .iter()
             .enumerate()
-            .filter(|(_, (n, _))| members.contains(n))
-            .map(|(k, _)| k)
+            .flat_map(|(g, group)| {
+                group
+                    .starts
+                    .iter()
+                    .flat_map(move |&i| group.starts.iter().map(move |&j| (g, i, j)))
+            })
             .collect();
-        let Some(&first) = idx.first() else {
-            continue;
-        };
-        let side = side_of(&galaxy.maps[first].1);
-        if idx.iter().any(|&k| side_of(&galaxy.maps[k].1) != side) {
-            continue;
+        Self {
+            galaxy: galaxy.clone(),
+            groups: planned,
+            jobs,
         }
-        let p = ((opts.patch_frac * side as f64).round() as usize).clamp(1, side.max(1));
-        let stride = ((opts.stride_frac * side as f64).round() as usize).max(1);
-        let mut acc = vec![vec![0f64; side * side]; targets.len()];
-        let mut count = vec![0u32; side * side];
-        let starts = origins(side, p, stride);
-        for &i0 in &starts {
-            for &j0 in &starts {
-                let mut g = galaxy.clone();
-                for &k in &idx {
-                    g.maps[k].1 = blank(&galaxy.maps[k].1, (i0, j0), p);
-                }
-                let pred = predict(&g)?;
-                for i in i0..i0 + p {
-                    for j in j0..j0 + p {
-                        count[i * side + j] += 1;
-                    }
-                }
+    }
+
+    /// The galaxy with nothing hidden (predict it first: the base of every change).
+    pub fn galaxy(&self) -> &GalaxyInputs {
+        &self.galaxy
+    }
+
+    /// Number of hidden inputs (predictions besides the base).
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// True when no map can be hidden.
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// The galaxy with patch `k` hidden (`None` for k ≥ [`Self::len`]).
+    pub fn input(&self, k: usize) -> Option<GalaxyInputs> {
+        let &(g, i0, j0) = self.jobs.get(k)?;
+        let group = &self.groups[g];
+        let mut out = self.galaxy.clone();
+        for &m in &group.maps {
+            out.maps[m].1 = blank(&self.galaxy.maps[m].1, (i0, j0), group.patch);
+        }
+        Some(out)
+    }
+
+    /// The saliency maps, per group then per target of `targets` (the order of the
+    /// predictions): each pixel's mean change of the prediction, `preds[k]` − `base`, over the
+    /// patches `k` that covered it. Missing predictions (fewer than [`Self::len`]) count as
+    /// no change.
+    pub fn finish(&self, targets: &[String], base: &[f64], preds: &[Vec<f64>]) -> Vec<Saliency> {
+        let mut out = Vec::new();
+        for (g, group) in self.groups.iter().enumerate() {
+            let (side, p) = (group.side, group.patch);
+            let mut acc = vec![vec![0f64; side * side]; targets.len()];
+            let mut count = vec![0u32; side * side];
+            let mine = self
+                .jobs
+                .iter()
+                .zip(preds)
+                .filter(|((jg, _, _), _)| *jg == g);
+            for (&(_, i0, j0), pred) in mine {
+                let cells =
+                    || (i0..i0 + p).flat_map(move |i| (j0..j0 + p).map(move |j| i * side + j));
+                cells().for_each(|c| count[c] += 1);
                 for (t, a) in acc.iter_mut().enumerate() {
                     let d = pred.get(t).zip(base.get(t)).map_or(0.0, |(x, y)| x - y);
-                    for i in i0..i0 + p {
-                        for j in j0..j0 + p {
-                            a[i * side + j] += d;
-                        }
-                    }
+                    cells().for_each(|c| a[c] += d);
                 }
             }
-        }
-        for (t, a) in acc.into_iter().enumerate() {
-            out.push(Saliency {
-                input: name.clone(),
-                target: targets[t].clone(),
-                side,
-                delta_dex: a
+            for (t, a) in acc.into_iter().enumerate() {
+                let delta_dex = a
                     .iter()
                     .zip(&count)
                     .map(|(s, &c)| {
@@ -192,11 +259,17 @@ pub fn occlusion_grouped<E>(
                             0.0
                         }
                     })
-                    .collect(),
-            });
+                    .collect();
+                out.push(Saliency {
+                    input: group.name.clone(),
+                    target: targets[t].clone(),
+                    side,
+                    delta_dex,
+                });
+            }
         }
+        out
     }
-    Ok(out)
 }
 
 #[cfg(test)]

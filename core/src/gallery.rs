@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod files;
+pub use files::ExampleFile;
+
 use crate::bundle::cnn_input::{GalaxyInputs, GalaxyMap};
 use crate::upload::KinematicMaps;
 
@@ -86,10 +89,10 @@ impl Example {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn example(g: Option<Vec<f32>>) -> Example {
+    pub(crate) fn example(g: Option<Vec<f32>>) -> Example {
         Example {
             row: 0,
             galaxy_id: 7,

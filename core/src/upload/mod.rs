@@ -20,13 +20,15 @@
 //! row 0 is the *bottom* row of the picture, the FITS display convention (origin lower left).
 //!
 //! Modules: [`fits`], [`npy`], [`png`] (parsers), [`validate`] (limits, shapes, finiteness),
-//! [`resample`] (flux-conserving light maps, masked means for kinematics).
+//! [`resample`] (flux-conserving light maps, masked means for kinematics), [`write`] (FITS and
+//! NPY files the parsers read back: example files, saliency maps).
 
 pub(crate) mod fits;
 pub(crate) mod npy;
 pub(crate) mod png;
 pub(crate) mod resample;
 pub(crate) mod validate;
+pub(crate) mod write;
 
 pub use resample::{KinematicMaps, resample_flux, resample_kinematic, resample_surface_brightness};
 pub use validate::{Limits, check_finite, check_kinematic_shape, check_light_shape};

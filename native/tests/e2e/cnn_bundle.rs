@@ -390,6 +390,75 @@ fn dataset_examples_are_test_samples_with_their_maps() {
     );
 }
 
+/// `dataset examples --files`: every gallery galaxy as FITS and NPY upload files, whose FITS
+/// header carries R_hsm and the truths; `predict` gives the same masses from the FITS and the
+/// NPY files of one galaxy (the page offers these bytes; tests/e2e/examples.test.mjs checks
+/// they are the same). Bad requests exit 2.
+#[test]
+fn dataset_example_files_predict_alike_in_both_formats() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let gallery_path = root.join("www/examples/gallery.json");
+    let gallery: galmass_core::gallery::Gallery =
+        serde_json::from_str(&std::fs::read_to_string(&gallery_path).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    let (gp, fp) = (
+        gallery_path.display().to_string(),
+        files.display().to_string(),
+    );
+    ok(&["dataset", "examples", "--gallery", &gp, "--files", &fp]);
+    let written = std::fs::read_dir(&files).unwrap().count();
+    assert_eq!(written, 6 * gallery.examples.len());
+    let ex = &gallery.examples[gallery.examples.len() / 2];
+    let stem = files.join(ex.file_stem()).display().to_string();
+    let head = std::fs::read(format!("{stem}_r.fits")).unwrap();
+    let head = String::from_utf8_lossy(&head[..2880]).to_string();
+    let card = |k: &str| -> f64 {
+        let at = head.find(&format!("{k:<8}=")).unwrap() + 10;
+        head[at..at + 20].trim().parse().unwrap()
+    };
+    assert_eq!(card("RHSM_KPC"), ex.rhsm_kpc);
+    assert_eq!(card("TRUE_MST"), ex.mstar);
+    assert_eq!(card("TRUE_MTO"), ex.mtot);
+    let rh = ex.rhsm_kpc.to_string();
+    let bundle = root.join("www/models/cnn.bundle").display().to_string();
+    let mut preds = Vec::new();
+    for ext in ["fits", "npy"] {
+        let out = dir.path().join(format!("{ext}.csv")).display().to_string();
+        let (r, g, v) = (
+            format!("{stem}_r.{ext}"),
+            format!("{stem}_g.{ext}"),
+            format!("{stem}_vel.{ext}"),
+        );
+        ok(&[
+            "predict", "--bundle", &bundle, "--r", &r, "--g", &g, "--vel", &v, "--rhsm", &rh,
+            "--out", &out,
+        ]);
+        let row = &csv(Path::new(&out))[0];
+        preds.push(row["mstar_pred"].parse::<f64>().unwrap());
+    }
+    assert_eq!(
+        preds[0], preds[1],
+        "FITS and NPY of one galaxy predict alike"
+    );
+    assert!(
+        (preds[0] - ex.mstar).abs() < 0.5,
+        "M* {} vs truth {}",
+        preds[0],
+        ex.mstar
+    );
+    exit2(
+        &["dataset", "examples", "--gallery", &gp],
+        &["--out", "--files"],
+    );
+    let bad = dir.path().join("bad.json").display().to_string();
+    std::fs::write(&bad, "{\"source\": 1}").unwrap();
+    exit2(
+        &["dataset", "examples", "--gallery", &bad, "--files", &fp],
+        &["bad.json", "not a gallery file"],
+    );
+}
+
 /// `bench cnn-infer` times the web app's work: its prediction of the first gallery galaxy
 /// with the bundled ensemble equals `predict` with the same bundles on that galaxy's maps.
 #[test]
