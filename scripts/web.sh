@@ -9,7 +9,8 @@
 # ~15 minutes of CI's clean run to install): cargo builds the `galmass-app` binary for
 # wasm32-unknown-unknown, wasm-bindgen (the CLI at exactly the Cargo.lock version of the
 # wasm-bindgen library; scripts/test.sh installs it) writes the ES module and the .wasm, and
-# www/index.html is copied with the file names hashed by content, so a browser never mixes an
+# www/index.html and www/worker.js (the page's Web Worker) are copied with the file names
+# hashed by content, so a browser never mixes an
 # old .wasm with a new .js. Release builds run wasm-opt -Oz from npm binaryen@132
 # (scripts/wasm-opt; Debian's binaryen 108 produces a wasm that fails at page load).
 # Honours CARGO_TARGET_DIR.
@@ -77,9 +78,15 @@ css="style-${css_hash}.css"
 mv "$stage/galmass-app.js" "$stage/$js"
 mv "$stage/galmass-app_bg.wasm" "$stage/$wasm_out"
 cp www/style.css "$stage/$css"
+# The Web Worker imports the same module and wasm.
+sed -e "s|/galmass-app.js|/$js|g" -e "s|/galmass-app_bg.wasm|/$wasm_out|g" \
+  www/worker.js >"$stage/worker.js"
+worker="worker-$(h "$stage/worker.js").js"
+mv "$stage/worker.js" "$stage/$worker"
 sed -e "s|href=\"style.css\"|href=\"/$css\"|" \
   -e "s|/galmass-app.js|/$js|g" \
   -e "s|/galmass-app_bg.wasm|/$wasm_out|g" \
+  -e "s|/worker.js|/$worker|g" \
   www/index.html >"$stage/index.html"
 
 # Replace the folder in one step, so a running server never sees half a build.

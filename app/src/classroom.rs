@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use galmass_core::bundle::Bundle;
-use galmass_core::bundle::cnn_input::reads_map;
+use galmass_core::bundle::cnn_input::{GalaxyInputs, reads_map};
 use galmass_core::classroom::{ClassroomGalaxy, Controls, Range, build};
 use galmass_core::measure::named_features;
 use leptos::prelude::*;
@@ -17,6 +17,9 @@ use wasm_bindgen_futures::spawn_local;
 use crate::browser::{now_ms, yield_to_browser};
 use crate::image;
 use crate::models::{SharedCnn, Shown, predict_features, shared_cnn, shared_gbdt};
+use crate::saliency::SaliencyPanel;
+use crate::worker::client::Client;
+use crate::worker::{BUILD, BuildRequest};
 
 /// One slider: test id, label, range, and how it reads and writes the controls.
 struct Slider {
@@ -160,6 +163,19 @@ fn cnn_light_side(b: &Bundle) -> usize {
         .unwrap_or(60)
 }
 
+/// The galaxy of `c`, made in the page's worker (so that the sliders stay responsive), or
+/// here when there is none: galmass-core's `classroom::build` either way.
+async fn build_galaxy(c: Controls, side: usize) -> Result<ClassroomGalaxy, String> {
+    if let Some(worker) = Client::get() {
+        let req = serde_json::to_string(&BuildRequest { controls: c, side })
+            .map_err(|e| e.to_string())?;
+        if let Ok(reply) = worker.request(BUILD, &req, None, None).await {
+            return serde_json::from_str(&reply.json).map_err(|e| e.to_string());
+        }
+    }
+    build(&c, side).map_err(|e| e.to_string())
+}
+
 /// Builds the galaxy of `c` and runs both models on it.
 async fn run(
     c: Controls,
@@ -168,7 +184,7 @@ async fn run(
 ) -> Result<Outcome, String> {
     let side = cnn.loaded().map_or(60, |e| cnn_light_side(e.lead()));
     let t0 = now_ms();
-    let galaxy = Arc::new(build(&c, side).map_err(|e| e.to_string())?);
+    let galaxy = Arc::new(build_galaxy(c, side).await?);
     let build_ms = now_ms() - t0;
     let maps = draw_maps(&galaxy);
     let ex = galaxy.example();
@@ -243,6 +259,8 @@ pub fn Classroom() -> impl IntoView {
     let (runs, set_runs) = signal(0u32);
     // Newest request; an older run that finishes late is dropped.
     let latest = StoredValue::new(0u32);
+    // The galaxy shown, which the saliency maps explain.
+    let explained = RwSignal::new(None::<Arc<GalaxyInputs>>);
     Effect::new(move |_| {
         let c = controls.get();
         // The first galaxy waits until the CNN's backend is chosen, so that the page is
@@ -260,6 +278,12 @@ pub fn Classroom() -> impl IntoView {
             }
             let res = run(c, cnn, gbdt.with_value(Rc::clone)).await;
             if latest.get_value() == ticket {
+                explained.set(
+                    res.as_ref()
+                        .ok()
+                        .and_then(|o| o.galaxy.example().inputs())
+                        .map(Arc::new),
+                );
                 set_outcome.set(Some(res));
                 set_busy.set(false);
                 set_runs.update(|n| *n += 1);
@@ -283,6 +307,7 @@ pub fn Classroom() -> impl IntoView {
             <div class="features classroom-sliders">{sliders(controls)}</div>
             <p class="meta">{move || if busy.get() { "building and weighing…" } else { "" }}</p>
             {body}
+            <SaliencyPanel cnn=cnn galaxy=explained.into() id="classroom" />
             <Explain />
         </section>
     }

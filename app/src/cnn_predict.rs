@@ -10,6 +10,7 @@
 mod try_files;
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use galmass_core::bundle::Bundle;
 use galmass_core::bundle::cnn_input::{GalaxyInputs, GalaxyMap, PngCalibration, reads_map};
@@ -26,6 +27,7 @@ use crate::browser::{
 };
 use crate::models::cnn::{ensemble_from_bytes, load_cnn};
 use crate::models::{SharedCnn, shared_cnn};
+use crate::saliency::SaliencyPanel;
 use try_files::TryFiles;
 
 /// Median milliseconds of `n` warm predictions of the first gallery galaxy (2 untimed first).
@@ -165,7 +167,7 @@ pub fn CnnPredict() -> impl IntoView {
                     .join(", ");
                 ensemble_from_bytes(&named).map(|e| (e, format!("your bundle(s): {names}")))
             };
-            match res.and_then(|(e, label)| cnn.replace(e).map(|()| label)) {
+            match res.and_then(|(e, label)| cnn.replace(e, &files).map(|()| label)) {
                 Ok(label) => {
                     set_models.set(label);
                     set_shown.set(Vec::new());
@@ -179,6 +181,8 @@ pub fn CnnPredict() -> impl IntoView {
             set_loads.update(|n| *n += 1);
         });
     };
+    // The galaxy of the last successful prediction, which the saliency maps explain.
+    let last = RwSignal::new(None::<Arc<GalaxyInputs>>);
     let predict = move |_| {
         set_busy.set(true);
         spawn_local(async move {
@@ -193,7 +197,11 @@ pub fn CnnPredict() -> impl IntoView {
                     &rhsm.get_untracked(),
                     (&r_mag.get_untracked(), &g_mag.get_untracked()),
                 ) {
-                    Ok(g) => cnn.predict_ensemble(&g).await,
+                    Ok(g) => {
+                        let res = cnn.predict_ensemble(&g).await;
+                        last.set(res.is_ok().then(|| Arc::new(g)));
+                        res
+                    }
                     Err(e) => Err(e),
                 },
                 Err(e) => Err(e),
@@ -263,6 +271,7 @@ pub fn CnnPredict() -> impl IntoView {
                 {move || error.get().unwrap_or_default()}
             </p>
             {results(shown)}
+            <SaliencyPanel cnn=cnn galaxy=last.into() id="predict" />
             {meta_line(cnn, models, loads, bench, latency)}
         </section>
     }

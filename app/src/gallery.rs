@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use galmass_core::bundle::cnn_input::GalaxyInputs;
 use galmass_core::gallery::{Example, Gallery};
 use leptos::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -13,12 +14,17 @@ use crate::assets::GALLERY_JSON;
 use crate::browser::yield_to_browser;
 use crate::image;
 use crate::models::{SharedCnn, Shown, shared_cnn};
+use crate::saliency::SaliencyPanel;
 
 const AXES: [&str; 3] = ["x", "y", "z"];
 
 /// One gallery tile.
 #[component]
-fn Tile(ex: Example, model: SharedCnn) -> impl IntoView {
+fn Tile(
+    ex: Example,
+    model: SharedCnn,
+    chosen: RwSignal<Option<Arc<GalaxyInputs>>>,
+) -> impl IntoView {
     let (result, set_result) = signal(None::<Result<Vec<Shown>, String>>);
     let img = image::light(&ex.r, ex.r_side, 6.0, 10.0).unwrap_or_default();
     let ex = Arc::new(ex);
@@ -28,7 +34,11 @@ fn Tile(ex: Example, model: SharedCnn) -> impl IntoView {
         spawn_local(async move {
             yield_to_browser().await;
             let res = match e.inputs() {
-                Some(g) => model.predict(&g).await,
+                Some(g) => {
+                    let res = model.predict(&g).await;
+                    chosen.set(res.is_ok().then(|| Arc::new(g)));
+                    res
+                }
                 None => Err("example maps do not match their sizes".to_string()),
             };
             set_result.set(Some(res));
@@ -69,6 +79,8 @@ pub fn GalleryCard() -> impl IntoView {
     let gallery: Result<Gallery, String> =
         serde_json::from_str(GALLERY_JSON).map_err(|e| format!("gallery.json: {e}"));
     let model = shared_cnn();
+    // The galaxy last predicted, which the saliency maps explain.
+    let chosen = RwSignal::new(None::<Arc<GalaxyInputs>>);
     view! {
         <section class="card" id="gallery" data-testid="gallery">
             <h2>"Gallery: mock galaxies the models never saw"</h2>
@@ -81,8 +93,10 @@ pub fn GalleryCard() -> impl IntoView {
                 Err(e) => view! { <p class="error">{e}</p> }.into_any(),
                 Ok(g) => view! {
                     <div class="tiles">
-                        {g.examples.into_iter().map(|ex| view! { <Tile ex=ex model=model /> }).collect_view()}
+                        {g.examples.into_iter().map(|ex| view! { <Tile ex=ex model=model chosen=chosen /> }).collect_view()}
                     </div>
+                    <h3>"Where does the network look? (the galaxy last clicked)"</h3>
+                    <SaliencyPanel cnn=model galaxy=chosen.into() id="gallery" />
                     <p class="meta">{g.source}</p>
                 }.into_any(),
             }}

@@ -1,5 +1,6 @@
 //! Maps as images: PNG data URLs of light maps (grey, logarithmic), velocity maps (blue →
-//! white → red, symmetric about zero) and dispersion maps (dark → orange → pale yellow).
+//! white → red, symmetric about zero), dispersion maps (dark → orange → pale yellow) and
+//! saliency maps with their colour bar.
 //! Maps are stored with row 0 at the bottom (north up), as galmass-core writes them.
 
 /// Colour of masked kinematic pixels (light grey).
@@ -16,20 +17,24 @@ fn ramp(stops: &[[f64; 3]], x: f64) -> [u8; 3] {
 
 /// PNG data URL of an RGB image given as a colour per map pixel (map row 0 at the bottom).
 fn png_url(side: usize, colour: impl Fn(usize) -> [u8; 3]) -> Option<String> {
-    let mut pixels = vec![0u8; 3 * side * side];
-    for row in 0..side {
-        for col in 0..side {
-            let out = 3 * ((side - 1 - row) * side + col);
-            pixels[out..out + 3].copy_from_slice(&colour(row * side + col));
+    png_rgb(side, side, |x, y| colour((side - 1 - y) * side + x))
+}
+
+/// PNG data URL of a `w` × `h` RGB image, `colour(x, y)` with y = 0 the top row.
+fn png_rgb(w: usize, h: usize, colour: impl Fn(usize, usize) -> [u8; 3]) -> Option<String> {
+    let mut pixels = Vec::with_capacity(3 * w * h);
+    for y in 0..h {
+        for x in 0..w {
+            pixels.extend_from_slice(&colour(x, y));
         }
     }
     let mut png_bytes = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut png_bytes, side as u32, side as u32);
+        let mut enc = png::Encoder::new(&mut png_bytes, w as u32, h as u32);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc.write_header().ok()?;
-        w.write_image_data(&pixels).ok()?;
+        let mut wr = enc.write_header().ok()?;
+        wr.write_image_data(&pixels).ok()?;
     }
     let latin1: String = png_bytes.iter().map(|&b| b as char).collect();
     let b64 = web_sys::window()?.btoa(&latin1).ok()?;
@@ -101,4 +106,22 @@ pub fn max_abs(v: &[f32], mask: &[u8]) -> f64 {
         .filter(|(_, m)| **m != 0)
         .map(|(x, _)| f64::from(x.abs()))
         .fold(0.0, f64::max)
+}
+
+/// A saliency map (dex, row 0 at the bottom) coloured by `colour(Δ / amp)`.
+pub fn saliency(
+    delta: &[f32],
+    side: usize,
+    amp: f64,
+    colour: fn(f64) -> [u8; 3],
+) -> Option<String> {
+    if delta.len() != side * side {
+        return None;
+    }
+    png_url(side, |k| colour(f64::from(delta[k]) / amp.max(1e-12)))
+}
+
+/// A horizontal colour bar of `colour` from −1 (left) to +1 (right), 100 × 1 pixels.
+pub fn colour_bar(colour: fn(f64) -> [u8; 3]) -> Option<String> {
+    png_rgb(100, 1, |x, _| colour(-1.0 + 2.0 * x as f64 / 99.0))
 }

@@ -20,6 +20,8 @@ pub mod model_card;
 pub mod models;
 pub mod page;
 pub mod plot;
+pub mod saliency;
+pub mod worker;
 
 pub use page::App;
 
@@ -30,8 +32,13 @@ reproducing Chu et al. 2024 (MNRAS 528, 6354) with open code that runs on your l
 in your browser.";
 
 /// Starts the app: installs the panic hook (panics go to the browser console) and mounts
-/// [`App`] on `<body>`.
+/// [`App`] on `<body>`; started without a page (in the page's Web Worker, `www/worker.js`) it
+/// serves the page's requests instead ([`worker::serve`]).
 pub fn start() {
     console_error_panic_hook::set_once();
+    if web_sys::window().is_none() {
+        worker::serve::serve();
+        return;
+    }
     leptos::mount::mount_to_body(App);
 }

@@ -58,6 +58,68 @@ impl Saliency {
     }
 }
 
+/// One occlusion group per model input of `manifest`: the maps it reads (`r`, `g`, `vel`),
+/// hidden together — the bands of a two-channel light input (`rg`) go together, since hiding
+/// one alone would only change the colour.
+pub fn input_groups(manifest: &crate::bundle::Manifest) -> Vec<(String, Vec<String>)> {
+    use crate::bundle::cnn_input::reads_map;
+    manifest
+        .inputs
+        .iter()
+        .map(|i| {
+            let maps = ["r", "g", "vel"]
+                .into_iter()
+                .filter(|map| reads_map(&i.name, map))
+                .map(str::to_string)
+                .collect();
+            (i.name.clone(), maps)
+        })
+        .collect()
+}
+
+/// Where a saliency map is strongest, in words: "hiding the vel map near the centre moves
+/// mtot most: −0.081 dex". The maps cover ±3 R_hsm.
+pub fn in_words(s: &Saliency) -> String {
+    match s.strongest() {
+        Some((i, j, d)) if d != 0.0 => {
+            let c = s.side as f64 / 2.0;
+            let r = ((i as f64 + 0.5 - c).hypot(j as f64 + 0.5 - c)) * 6.0 / s.side as f64;
+            let place = if r < 0.5 {
+                "near the centre".to_string()
+            } else {
+                format!("{r:.1} R_hsm from the centre")
+            };
+            format!(
+                "hiding the {} map {place} moves {} most: {d:+.3} dex",
+                s.input, s.target
+            )
+        }
+        _ => format!(
+            "hiding any part of the {} map does not move {}",
+            s.input, s.target
+        ),
+    }
+}
+
+/// The saliency colour of `t` = Δ / max|Δ| ∈ [−1, 1]: dark blue (the target drops) through
+/// mid grey (no change) to pale yellow (it rises). Its luminance rises monotonically with t,
+/// so the map reads in grey too (dark = drops, light = rises). Shared by `galmass explain`'s
+/// PNG and the web page.
+pub fn colour(t: f64) -> [u8; 3] {
+    const STOPS: [[f64; 3]; 5] = [
+        [23.0, 37.0, 110.0],
+        [64.0, 110.0, 190.0],
+        [160.0, 160.0, 160.0],
+        [235.0, 185.0, 80.0],
+        [255.0, 240.0, 160.0],
+    ];
+    let x = (t.clamp(-1.0, 1.0) + 1.0) / 2.0 * (STOPS.len() - 1) as f64;
+    let k = (x.floor() as usize).min(STOPS.len() - 2);
+    let f = x - k as f64;
+    let (a, b) = (STOPS[k], STOPS[k + 1]);
+    [0, 1, 2].map(|c| (a[c] + f * (b[c] - a[c])).round().clamp(0.0, 255.0) as u8)
+}
+
 /// Patch origins along one axis of `side` pixels: every `stride`, the last flush with the edge.
 fn origins(side: usize, patch: usize, stride: usize) -> Vec<usize> {
     let last = side.saturating_sub(patch);
@@ -390,5 +452,22 @@ mod tests {
             Err::<Vec<f64>, _>("model failed")
         });
         assert_eq!(err.unwrap_err(), "model failed");
+    }
+
+    /// The colour scale reads in grey: its luminance (Rec. 709 weights) rises strictly from
+    /// −1 to +1, zero is a neutral grey, and the ends differ in luminance by more than half
+    /// the range.
+    #[test]
+    fn colour_scale_is_monotonic_in_luminance() {
+        let luma = |c: [u8; 3]| {
+            0.2126 * f64::from(c[0]) + 0.7152 * f64::from(c[1]) + 0.0722 * f64::from(c[2])
+        };
+        let l: Vec<f64> = (0..=100)
+            .map(|k| luma(colour(-1.0 + 0.02 * f64::from(k))))
+            .collect();
+        assert!(l.windows(2).all(|w| w[1] > w[0]), "{l:?}");
+        let z = colour(0.0);
+        assert!(z[0] == z[1] && z[1] == z[2], "{z:?}");
+        assert!(l[100] - l[0] > 128.0);
     }
 }

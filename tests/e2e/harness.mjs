@@ -24,9 +24,10 @@ export function check(ok, what) {
 
 /**
  * Opens www/dist in Chromium (`webgpu`: with --enable-unsafe-webgpu, else --disable-gpu;
- * `query`: appended to the address, e.g. '?backend=webgpu').
+ * `query`: appended to the address, e.g. '?backend=webgpu'; `initScript`: a function run in
+ * the page before its own scripts, e.g. to observe long tasks).
  */
-export async function openPage({ webgpu = false, height = 1400, query = '' } = {}) {
+export async function openPage({ webgpu = false, height = 1400, query = '', initScript = null } = {}) {
   if (!(await stat(join(dist, 'index.html')).catch(() => null))) {
     throw new Error(`${dist}/index.html not found: run \`scripts/web.sh build\` first`);
   }
@@ -46,6 +47,7 @@ export async function openPage({ webgpu = false, height = 1400, query = '' } = {
     foreign.push(route.request().url());
     return route.abort();
   });
+  if (initScript) await context.addInitScript(initScript);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));

@@ -15,7 +15,12 @@ const AXES: [&str; 3] = ["x", "y", "z"];
 /// The list of example galaxies with their files and a "load this example" button each, which
 /// hands the example to `on_load`.
 #[component]
-pub fn TryFiles(gallery: Rc<Gallery>, on_load: Callback<Example>) -> impl IntoView {
+pub fn TryFiles(
+    /// The gallery whose examples are offered.
+    gallery: Rc<Gallery>,
+    /// Puts an example into the card's inputs.
+    on_load: Callback<Example>,
+) -> impl IntoView {
     let rows = gallery
         .to_try()
         .into_iter()

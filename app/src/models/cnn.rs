@@ -22,6 +22,8 @@ use super::Shown;
 use crate::assets::CNN_BUNDLES;
 #[cfg(target_arch = "wasm32")]
 use crate::browser::query_param;
+use crate::worker::client::Client;
+use crate::worker::{FORWARD, LOAD, pack};
 
 /// Which backend runs the network, as shown on the page.
 pub const BACKEND: &str = "CPU (Burn flex, WebAssembly)";
@@ -74,18 +76,15 @@ impl SharedCnn {
         g: &GalaxyInputs,
     ) -> Result<Vec<(String, EnsembleValue)>, String> {
         let e = self.loaded()?;
-        let gpu = self.gpu.with_value(Clone::clone);
         // The members read the same inputs (checked when the ensemble was made): the maps
         // are checked, resampled and normalised once.
         let prepared = e.lead().manifest.prepare(g).map_err(|e| e.to_string())?;
-        let mut preds = Vec::with_capacity(e.nets.len());
-        for k in 0..e.nets.len() {
-            let p = match &gpu {
-                Some((device, nets)) => run_net(&prepared, &nets[k], device).await?,
-                None => run_net(&prepared, &e.nets[k], &Device::flex()).await?,
-            };
-            preds.push(p);
-        }
+        let preds: Vec<Vec<f64>> = self
+            .run_batch(std::slice::from_ref(&prepared))
+            .await?
+            .into_iter()
+            .map(|mut m| m.pop().unwrap_or_default())
+            .collect();
         let values = e.ensemble.combine(&preds);
         Ok(e.lead()
             .manifest
@@ -96,9 +95,56 @@ impl SharedCnn {
             .collect())
     }
 
-    /// Replaces the ensemble (the user's own bundles, or the bundled ones again), on the
-    /// chosen backend: with WebGPU running, the new networks are loaded there too.
-    pub fn replace(&self, e: Rc<CnnEnsemble>) -> Result<(), String> {
+    /// The ensemble's mean log10 prediction per target for each galaxy of `inputs` (each
+    /// given only the maps the model reads), as `galmass explain` computes it.
+    pub async fn mean_batch(&self, inputs: &[GalaxyInputs]) -> Result<Vec<Vec<f64>>, String> {
+        let e = self.loaded()?;
+        let m = &e.lead().manifest;
+        let prepared = inputs
+            .iter()
+            .map(|g| m.prepare(&m.keep_read_maps(g)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let members = self.run_batch(&prepared).await?;
+        let n = members.len().max(1) as f64;
+        Ok((0..prepared.len())
+            .map(|k| {
+                let mut sum = vec![0.0; members.first().map_or(0, |m| m[k].len())];
+                for m in &members {
+                    sum.iter_mut().zip(&m[k]).for_each(|(s, v)| *s += v);
+                }
+                sum.into_iter().map(|s| s / n).collect()
+            })
+            .collect())
+    }
+
+    /// Every member on a batch of prepared galaxies: per member, per galaxy, log10 per
+    /// target. On WebGPU when chosen; else on flex in the page's worker, or on the page when
+    /// there is no worker.
+    pub async fn run_batch(&self, batch: &[PreparedInputs]) -> Result<Vec<Vec<Vec<f64>>>, String> {
+        let e = self.loaded()?;
+        if let Some((device, nets)) = self.gpu.with_value(Clone::clone) {
+            let mut out = Vec::with_capacity(nets.len());
+            for net in nets.iter() {
+                out.push(run_net(batch, net, &device).await?);
+            }
+            return Ok(out);
+        }
+        if let Some(worker) = Client::get() {
+            let (shape, values) = pack(batch);
+            let json = serde_json::to_string(&shape).map_err(|e| e.to_string())?;
+            let data = js_sys::Float32Array::from(values.as_slice());
+            if let Ok(reply) = worker.request(FORWARD, &json, Some(&data), None).await {
+                return serde_json::from_str(&reply.json).map_err(|e| e.to_string());
+            }
+        }
+        forward_flex(&e, batch)
+    }
+
+    /// Replaces the ensemble (the user's own bundles `files`, or the bundled ones again when
+    /// `files` is empty), on the chosen backend: with WebGPU running, the new networks are
+    /// loaded there too; the worker loads the same files before its next run.
+    pub fn replace(&self, e: Rc<CnnEnsemble>, files: &[(String, Vec<u8>)]) -> Result<(), String> {
         let device = self.gpu.with_value(|g| g.as_ref().map(|(d, _)| d.clone()));
         if let Some(device) = device {
             let nets = e
@@ -108,6 +154,19 @@ impl SharedCnn {
             self.gpu.set_value(Some((device, Rc::new(nets))));
         }
         self.model.set_value(Ok(e));
+        if let Some(worker) = Client::get() {
+            let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+            let json = serde_json::to_string(&names).unwrap_or_default();
+            let bytes: js_sys::Array = files
+                .iter()
+                .map(|f| js_sys::Uint8Array::from(f.1.as_slice()))
+                .collect();
+            spawn_local(async move {
+                if let Err(e) = worker.request(LOAD, &json, None, Some(&bytes)).await {
+                    leptos::logging::warn!("the worker could not load the bundles: {e}");
+                }
+            });
+        }
         Ok(())
     }
 
@@ -189,18 +248,48 @@ pub fn ensemble_from_bytes(files: &[(String, &[u8])]) -> LoadedCnn {
     Ok(Rc::new(CnnEnsemble { ensemble, nets }))
 }
 
-/// Runs one network on one galaxy's prepared inputs on `device`: log10 per target. The
-/// result is read asynchronously (WebGPU cannot block).
+/// Runs one network on a batch of prepared galaxies on `device`: per galaxy, log10 per
+/// target. The result is read asynchronously (WebGPU cannot block).
 async fn run_net(
-    prepared: &PreparedInputs,
+    batch: &[PreparedInputs],
     net: &MultiBranchResNet,
     device: &Device,
-) -> Result<Vec<f64>, String> {
-    let (maps, side) = prepared.tensors(device);
+) -> Result<Vec<Vec<f64>>, String> {
+    let (maps, side) = PreparedInputs::batch_tensors(batch, device);
     let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
+    let t = out.dims()[1];
     let data = out.into_data_async().await.map_err(|e| format!("{e:?}"))?;
     let v = data.try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?;
-    Ok(v.into_iter().map(f64::from).collect())
+    Ok(per_galaxy(&v, t))
+}
+
+/// Every member of `e` on a batch on flex, here (the worker's work, or the page's without
+/// one): per member, per galaxy, log10 per target.
+pub fn forward_flex(
+    e: &CnnEnsemble,
+    batch: &[PreparedInputs],
+) -> Result<Vec<Vec<Vec<f64>>>, String> {
+    let device = Device::flex();
+    e.nets
+        .iter()
+        .map(|net| {
+            let (maps, side) = PreparedInputs::batch_tensors(batch, &device);
+            let out = net.try_forward(maps, side).map_err(|e| e.to_string())?;
+            let t = out.dims()[1];
+            let v = out
+                .into_data()
+                .try_to_vec::<f32>()
+                .map_err(|e| format!("{e:?}"))?;
+            Ok(per_galaxy(&v, t))
+        })
+        .collect()
+}
+
+/// A network's output, N × T values, as N rows of T.
+fn per_galaxy(v: &[f32], t: usize) -> Vec<Vec<f64>> {
+    v.chunks(t.max(1))
+        .map(|c| c.iter().map(|&x| f64::from(x)).collect())
+        .collect()
 }
 
 /// `?backend=` of the page's address: `webgpu` or `cpu` forces a backend.

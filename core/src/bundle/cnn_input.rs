@@ -52,16 +52,38 @@ pub struct PreparedInputs {
 impl PreparedInputs {
     /// The tensors for [`crate::cnn::MultiBranchResNet::try_forward`] (batch of one).
     pub fn tensors(&self, device: &Device) -> (Vec<Tensor<4>>, Option<Tensor<2>>) {
-        let maps = self
+        Self::batch_tensors(std::slice::from_ref(self), device)
+    }
+
+    /// The tensors of a batch of galaxies prepared by one manifest (same branches and
+    /// shapes), galaxy k at batch index k: per branch N × C × S × S, and the side input
+    /// N × K when the network takes one. `galmass predict`, `explain` and the web page batch
+    /// through here.
+    pub fn batch_tensors(
+        batch: &[PreparedInputs],
+        device: &Device,
+    ) -> (Vec<Tensor<4>>, Option<Tensor<2>>) {
+        let n = batch.len();
+        let Some(first) = batch.first() else {
+            return (Vec::new(), None);
+        };
+        let maps = first
             .branches
             .iter()
-            .map(|(v, [c, s])| {
-                Tensor::from_data(TensorData::new(v.clone(), [1, *c, *s, *s]), device)
+            .enumerate()
+            .map(|(b, (_, [c, s]))| {
+                let data: Vec<f32> = batch
+                    .iter()
+                    .flat_map(|p| p.branches[b].0.iter().copied())
+                    .collect();
+                Tensor::from_data(TensorData::new(data, [n, *c, *s, *s]), device)
             })
             .collect();
-        let k = self.side.len();
-        let side =
-            (k > 0).then(|| Tensor::from_data(TensorData::new(self.side.clone(), [1, k]), device));
+        let k = first.side.len();
+        let side = (k > 0).then(|| {
+            let v: Vec<f32> = batch.iter().flat_map(|p| p.side.iter().copied()).collect();
+            Tensor::from_data(TensorData::new(v, [n, k]), device)
+        });
         (maps, side)
     }
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use galmass_core::bundle::cnn_input::{
     GalaxyInputs, GalaxyMap, PngCalibration, PreparedInputs, reads_map,
 };
@@ -34,28 +34,10 @@ pub fn forward(
     prepared: &[PreparedInputs],
     device: &Device,
 ) -> Result<Vec<Vec<f64>>> {
-    let Some(first) = prepared.first() else {
+    if prepared.is_empty() {
         return Ok(Vec::new());
-    };
-    let n = prepared.len();
-    let maps: Vec<Tensor<4>> = (0..first.branches.len())
-        .map(|b| {
-            let [c, s] = first.branches[b].1;
-            let data: Vec<f32> = prepared
-                .iter()
-                .flat_map(|p| p.branches[b].0.iter().copied())
-                .collect();
-            Tensor::from_data(TensorData::new(data, [n, c, s, s]), device)
-        })
-        .collect();
-    let k = first.side.len();
-    let side = (k > 0).then(|| {
-        let v: Vec<f32> = prepared
-            .iter()
-            .flat_map(|p| p.side.iter().copied())
-            .collect();
-        Tensor::from_data(TensorData::new(v, [n, k]), device)
-    });
+    }
+    let (maps, side) = PreparedInputs::batch_tensors(prepared, device);
     let out = net.try_forward(maps, side).map_err(bad)?;
     let t = out.dims()[1];
     let v = out

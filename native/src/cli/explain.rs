@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use galmass::BadInput;
-use galmass::bundle_io::explain::{explain, in_words, write};
+use galmass::bundle_io::explain::{explain, write};
 use galmass::bundle_io::predict_cnn::{MapFiles, galaxy_from_files};
 use galmass::bundle_io::{read_ensemble, read_gallery};
 use galmass_core::bundle::ModelKind;
-use galmass_core::explain::Occlusion;
+use galmass_core::explain::{Occlusion, in_words};
 
 /// Arguments of `galmass explain`.
 #[derive(Args, Debug)]
@@ -101,7 +101,12 @@ pub fn run(a: &ExplainArgs) -> Result<()> {
         patch_frac: a.patch,
         stride_frac: a.stride,
     };
-    let maps = explain(&ens, &galaxy, &opts)?;
+    let bar = super::progress::bar(0, "hiding patches");
+    let maps = explain(&ens, &galaxy, &opts, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
     write(&a.out, &maps)?;
     for s in &maps {
         println!("{}", in_words(s));

@@ -1,6 +1,8 @@
 //! An occlusion saliency map (`galmass explain`): each pixel coloured by how much hiding that
-//! part of the input moves the prediction (blue: the target drops, red: it rises, white: no
-//! change), with a colour bar in dex and a scale bar of 1 R_hsm (the maps cover ±3 R_hsm).
+//! part of the input moves the prediction (galmass-core's `explain::colour`, the web page's:
+//! dark blue: the target drops, grey: no change, pale yellow: it rises; readable in grey),
+//! with a colour bar in dex and a scale bar of 1 R_hsm (the maps cover ±3 R_hsm). Map row 0
+//! is drawn at the bottom (north up), as the web page draws maps.
 
 use std::path::Path;
 
@@ -8,7 +10,13 @@ use anyhow::{Result, bail};
 use galmass_core::explain::Saliency;
 use plotters::prelude::*;
 
-use super::{diverging, font, plot_err, render_png};
+use super::{font, plot_err, render_png};
+
+/// The core's saliency colour of t ∈ [−1, 1].
+fn colour(t: f64) -> RGBColor {
+    let [r, g, b] = galmass_core::explain::colour(t);
+    RGBColor(r, g, b)
+}
 
 /// Side of the map in the figure, pixels.
 const MAP: i32 = 360;
@@ -33,10 +41,11 @@ pub fn draw(path: &Path, s: &Saliency, title: &str) -> Result<()> {
         |root| {
             let root = root.titled(title, font(18.0)).map_err(plot_err)?;
             for (k, v) in s.delta_dex.iter().enumerate() {
-                let (i, j) = ((k / s.side) as f64, (k % s.side) as f64);
+                // Row 0 at the bottom.
+                let (i, j) = ((s.side - 1 - k / s.side) as f64, (k % s.side) as f64);
                 let (x0, y0) = (M + (j * cell) as i32, M + (i * cell) as i32);
                 let (x1, y1) = (M + ((j + 1.0) * cell) as i32, M + ((i + 1.0) * cell) as i32);
-                let c = diverging(f64::from(*v) / amp);
+                let c = colour(f64::from(*v) / amp);
                 root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()))
                     .map_err(plot_err)?;
             }
@@ -58,7 +67,7 @@ pub fn draw(path: &Path, s: &Saliency, title: &str) -> Result<()> {
                 let y0 = M + q * MAP / steps;
                 root.draw(&Rectangle::new(
                     [(bx, y0), (bx + 18, y0 + MAP / steps + 1)],
-                    diverging(t).filled(),
+                    colour(t).filled(),
                 ))
                 .map_err(plot_err)?;
             }
