@@ -139,6 +139,8 @@ stage "browser test: gallery (chromium)" env \
 stage "browser test: files to try (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/examples.test.mjs
 stage "browser test: classroom (chromium)" node tests/e2e/classroom.test.mjs
+stage "browser test: saliency and a responsive page (chromium)" env \
+  GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/saliency.test.mjs
 
 echo
 echo "all checks passed in $(($(date +%s) - T_START)) s"

@@ -6,7 +6,7 @@
 #   scripts/web.sh serve [--release] # build, then serve on http://127.0.0.1:8080
 #
 # What it does is what Trunk did for this app, with no tool to compile first (Trunk took
-# ~15 minutes of CI's clean run to install): cargo builds the `galmass-app` binary for
+# ~15 minutes of CI's clean run to install): cargo builds the `galmass-app` library (cdylib) for
 # wasm32-unknown-unknown, wasm-bindgen (the CLI at exactly the Cargo.lock version of the
 # wasm-bindgen library; scripts/test.sh installs it) writes the ES module and the .wasm, and
 # www/index.html and www/worker.js (the page's Web Worker) are copied with the file names
@@ -53,8 +53,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen ${wbg}" ]; then
   exit 2
 fi
 
-cargo build -p galmass-app --bin galmass-app --target wasm32-unknown-unknown --profile "$profile"
-wasm="$target_dir/wasm32-unknown-unknown/$profile_dir/galmass-app.wasm"
+cargo build -p galmass-app --lib --target wasm32-unknown-unknown --profile "$profile"
+wasm="$target_dir/wasm32-unknown-unknown/$profile_dir/galmass_app.wasm"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

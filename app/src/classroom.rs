@@ -177,15 +177,22 @@ async fn build_galaxy(c: Controls, side: usize) -> Result<ClassroomGalaxy, Strin
 }
 
 /// Builds the galaxy of `c` and runs both models on it.
+/// `wanted` says whether the run is still the newest: a superseded run stops after the build
+/// (its result would be dropped), so a slider dragged step by step does not queue map drawing
+/// and predictions for galaxies nobody will see.
 async fn run(
     c: Controls,
     cnn: SharedCnn,
     gbdt: Rc<Result<Bundle, String>>,
+    wanted: impl Fn() -> bool,
 ) -> Result<Outcome, String> {
     let side = cnn.loaded().map_or(60, |e| cnn_light_side(e.lead()));
     let t0 = now_ms();
     let galaxy = Arc::new(build_galaxy(c, side).await?);
     let build_ms = now_ms() - t0;
+    if !wanted() {
+        return Err("superseded by a newer request".into());
+    }
     let maps = draw_maps(&galaxy);
     let ex = galaxy.example();
     let backend = cnn.label.get_untracked();
@@ -259,6 +266,8 @@ pub fn Classroom() -> impl IntoView {
     let (runs, set_runs) = signal(0u32);
     // Newest request; an older run that finishes late is dropped.
     let latest = StoredValue::new(0u32);
+    // True while a galaxy is being made and weighed.
+    let in_flight = StoredValue::new(false);
     // The galaxy shown, which the saliency maps explain.
     let explained = RwSignal::new(None::<Arc<GalaxyInputs>>);
     Effect::new(move |_| {
@@ -272,11 +281,22 @@ pub fn Classroom() -> impl IntoView {
         latest.set_value(ticket);
         set_busy.set(true);
         spawn_local(async move {
-            yield_to_browser().await;
-            if latest.get_value() != ticket {
-                return;
+            // One galaxy at a time: while one is being made, newer requests wait and all
+            // but the newest give up, so a dragged slider builds only the galaxies asked for
+            // last.
+            loop {
+                yield_to_browser().await;
+                if latest.get_value() != ticket {
+                    return;
+                }
+                if !in_flight.get_value() {
+                    break;
+                }
             }
-            let res = run(c, cnn, gbdt.with_value(Rc::clone)).await;
+            in_flight.set_value(true);
+            let wanted = move || latest.get_value() == ticket;
+            let res = run(c, cnn, gbdt.with_value(Rc::clone), wanted).await;
+            in_flight.set_value(false);
             if latest.get_value() == ticket {
                 explained.set(
                     res.as_ref()

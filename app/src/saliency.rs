@@ -18,7 +18,7 @@ use crate::image;
 use crate::models::SharedCnn;
 
 /// Hidden inputs sent to the networks at once.
-const BATCH: usize = 16;
+const BATCH: usize = 8;
 
 /// What the panel shows.
 #[derive(Clone)]
@@ -62,6 +62,9 @@ async fn run(
             .filter_map(|k| plan.input(k))
             .collect();
         preds.extend(cnn.mean_batch(&batch).await?);
+        if latest.get_value() != ticket {
+            return Ok(None);
+        }
         progress.set(State::Running(preds.len(), plan.len()));
     }
     Ok(Some(plan.finish(&targets, &base, &preds)))

@@ -59,3 +59,18 @@ export function png16(side, data) {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+// Reads a little-endian float32 NPY file (format 1.x or 2.x, C order): { shape, data }.
+export function parseNpy(buf) {
+  if (buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error('not an NPY file');
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = (major === 1 ? 10 : 12);
+  const header = buf.toString('latin1', start, start + hlen);
+  if (!header.includes("'<f4'")) throw new Error(`NPY dtype is not <f4: ${header}`);
+  const shape = [...header.match(/'shape': \(([^)]*)\)/)[1].matchAll(/\d+/g)].map((m) => Number(m[0]));
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = buf.readFloatLE(start + hlen + 4 * i);
+  return { shape, data };
+}

@@ -2,9 +2,11 @@
 //! by the cards that use it (predict from numbers, the Classroom, the model card), and its
 //! prediction from features given by name — the code path of `galmass predict --features`.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use galmass_core::bundle::{Bundle, gbdt_predict_one};
+use galmass_core::bundle::{Bundle, gbdt_predict_one_with};
+use galmass_core::gbdt::GbdtModel;
 use leptos::prelude::*;
 
 use super::Shown;
@@ -13,7 +15,8 @@ use crate::assets::GBDT_BUNDLE;
 /// Runs the GBDT bundle on features given by name: (target, log10, the bundle's test σ in
 /// dex) in the manifest's target order.
 pub fn predict_features(b: &Bundle, given: &[(String, f64)]) -> Result<Vec<Shown>, String> {
-    let p = gbdt_predict_one(b, given).map_err(|e| e.to_string())?;
+    let models = models_of(b)?;
+    let p = gbdt_predict_one_with(b, &models, given).map_err(|e| e.to_string())?;
     let m = &b.manifest;
     Ok(m.targets
         .iter()
@@ -48,4 +51,27 @@ fn new_shared_gbdt() -> SharedGbdt {
         Bundle::from_bytes(GBDT_BUNDLE)
             .map_err(|e| format!("the bundled GBDT cannot be loaded: {e}")),
     ))
+}
+
+thread_local! {
+    /// The trees of the last bundle predicted with, by the bundle's manifest: reading them
+    /// takes tens of milliseconds on the page's main thread, so once per bundle, not per
+    /// prediction (the Classroom predicts on every slider move).
+    static MODELS: RefCell<Option<(String, Rc<Vec<GbdtModel>>)>> = const { RefCell::new(None) };
+}
+
+/// The bundle's models, read once.
+fn models_of(b: &Bundle) -> Result<Rc<Vec<GbdtModel>>, String> {
+    let key = serde_json::to_string(&b.manifest).map_err(|e| e.to_string())?;
+    if let Some(m) = MODELS.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, m)| m.clone())
+    }) {
+        return Ok(m);
+    }
+    let models = Rc::new(b.gbdt_models().map_err(|e| e.to_string())?);
+    MODELS.with(|c| *c.borrow_mut() = Some((key, models.clone())));
+    Ok(models)
 }

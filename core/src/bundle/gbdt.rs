@@ -74,7 +74,16 @@ impl Bundle {
 /// applied here). Every feature the bundle reads must be given, once, finite; nothing else.
 /// The one code path of `galmass predict --features` and the web app.
 pub fn gbdt_predict_one(bundle: &Bundle, given: &[(String, f64)]) -> Result<Vec<f64>, BundleError> {
-    let models = bundle.gbdt_models()?;
+    gbdt_predict_one_with(bundle, &bundle.gbdt_models()?, given)
+}
+
+/// [`gbdt_predict_one`] with the bundle's models already read ([`Bundle::gbdt_models`]
+/// parses the trees, tens of milliseconds in a browser): for callers that predict often.
+pub fn gbdt_predict_one_with(
+    bundle: &Bundle,
+    models: &[GbdtModel],
+    given: &[(String, f64)],
+) -> Result<Vec<f64>, BundleError> {
     let m = &bundle.manifest;
     for (k, (name, _)) in given.iter().enumerate() {
         if !m.features.iter().any(|f| &f.name == name) {

@@ -21,7 +21,7 @@ pub(crate) mod cnn;
 pub mod cnn_input;
 pub mod ensemble;
 pub(crate) mod gbdt;
-pub use gbdt::gbdt_predict_one;
+pub use gbdt::{gbdt_predict_one, gbdt_predict_one_with};
 pub(crate) mod manifest;
 pub mod probe;
 pub mod weights;
