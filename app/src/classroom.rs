@@ -142,7 +142,7 @@ fn draw_maps(g: &ClassroomGalaxy) -> [(&'static str, &'static str, String); 4] {
         ),
         (
             "v",
-            "velocity: blue towards us, red away",
+            "velocity: dark blue towards us, pale yellow away",
             or_empty(image::velocity(v, &m.vel_mask, k, vmax)),
         ),
         (
@@ -151,6 +151,27 @@ fn draw_maps(g: &ClassroomGalaxy) -> [(&'static str, &'static str, String); 4] {
             or_empty(image::dispersion(sigma, &m.vel_mask, k, smax)),
         ),
     ]
+}
+
+/// The maps' colour scales with their values: light (log L☉/kpc²), V and σ (km/s).
+fn legend(g: &ClassroomGalaxy) -> impl IntoView + use<> {
+    let m = &g.maps;
+    let vmax = image::max_abs(m.velocity(), &m.vel_mask);
+    let smax = image::max_abs(m.dispersion(), &m.vel_mask);
+    let bar = |colour: fn(f64) -> [u8; 3], lo: f64, hi: f64, what: &'static str| {
+        let src = image::colour_bar(colour, lo, hi).unwrap_or_default();
+        view! { <img src=src width="100" height="12" alt=what /> }
+    };
+    view! {
+        <div class="legend" data-testid="classroom-legend">
+            <span>"light 10^6"</span>{bar(image::grey, 0.0, 1.0, "grey scale: dark faint, white bright")}
+            <span>"10^10 L☉/kpc² · V "{format!("{:+.0}", -vmax)}</span>
+            {bar(galmass_core::explain::colour, -1.0, 1.0, "velocity scale: dark blue towards us, pale yellow away")}
+            <span>{format!("{vmax:+.0} km/s · σ 0")}</span>
+            {bar(image::dispersion_colour, 0.0, 1.0, "dispersion scale: dark low, pale yellow high")}
+            <span>{format!("{smax:.0} km/s")}</span>
+        </div>
+    }
 }
 
 /// Light-map side the bundled CNN reads (the Classroom renders at it), 60 if unknown.
@@ -360,7 +381,8 @@ fn outcome_view(o: Outcome) -> AnyView {
                 </figure>
             }).collect_view()}
         </div>
-        <p class="meta" data-testid="classroom-status" data-build-ms=o.build_ms.to_string()>
+        {legend(&g)}
+        <p class="meta" data-testid="classroom-status" data-build-ms=o.build_ms.to_string() aria-live="polite">
             {format!(
                 "made, measured and drawn in {:.0} ms in your browser · half-mass radius R_hsm {:.2} kpc · {} · {} star and {} dark-matter particles · CNN on {}",
                 o.build_ms, g.rhsm_kpc,
@@ -369,7 +391,7 @@ fn outcome_view(o: Outcome) -> AnyView {
             )}
         </p>
         <p class="meta warn" hidden=note.is_empty()>{note.clone()}</p>
-        <table class="compare">
+        <table class="compare" aria-live="polite">
             <thead><tr><th>"inside the half-mass radius"</th><th>"truth"</th>
                 <th>"CNN (reads the maps)"</th><th>"GBDT (reads 10 measured numbers)"</th></tr></thead>
             <tbody>

@@ -320,7 +320,7 @@ fn results(shown: ReadSignal<Vec<(String, EnsembleValue)>>) -> impl IntoView {
         Some(1.0 - 10f64.powf(ms - mt))
     };
     view! {
-        <div class="results">
+        <div class="results" aria-live="polite">
             {move || shown.get().into_iter().map(|(t, e)| view! {
                 <div class="result">
                     <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if t == "mstar" { "M*" } else if t == "mtot" { "Mtot" } else { t.as_str() })}</div>

@@ -57,7 +57,7 @@ fn Tile(
                 {format!("galaxy {} ({}), R_hsm {:.1} kpc", ex.galaxy_id, AXES[ex.projection as usize % 3], ex.rhsm_kpc)}
             </div>
             <div class="tile-text">{format!("true: M* {:.2}, Mtot {:.2}, f_DM {:.2}", ex.mstar, ex.mtot, ex.fdm)}</div>
-            {move || match result.get() {
+            <div aria-live="polite">{move || match result.get() {
                 None => view! { <div class="tile-text meta">"click the image to predict"</div> }.into_any(),
                 Some(Err(e)) => view! { <div class="error">{e}</div> }.into_any(),
                 Some(Ok(s)) => s.into_iter().map(|(t, v, sig)| {
@@ -68,7 +68,7 @@ fn Tile(
                         </div>
                     }
                 }).collect_view().into_any(),
-            }}
+            }}</div>
         </div>
     }
 }

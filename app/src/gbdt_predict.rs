@@ -127,7 +127,7 @@ pub fn GbdtPredict() -> impl IntoView {
             <p class="error" data-testid="features-error" hidden=move || error.get().is_none()>
                 {move || error.get().unwrap_or_default()}
             </p>
-            <div class="results">
+            <div class="results" aria-live="polite">
                 {move || shown.get().into_iter().map(|(target, log10, sigma)| view! {
                     <div class="result">
                         <div class="result-label">{format!("log10 {} / M☉ (< R_hsm)", if target == "mstar" { "M*" } else if target == "mtot" { "Mtot" } else { target.as_str() })}</div>

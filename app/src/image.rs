@@ -1,6 +1,7 @@
-//! Maps as images: PNG data URLs of light maps (grey, logarithmic), velocity maps (blue →
-//! white → red, symmetric about zero), dispersion maps (dark → orange → pale yellow) and
-//! saliency maps with their colour bar.
+//! Maps as images: PNG data URLs of light maps (grey, logarithmic), velocity maps (dark blue
+//! → grey → pale yellow, symmetric about zero), dispersion maps (dark → orange → pale yellow)
+//! and saliency maps, with their colour bars. Every scale's luminance rises monotonically, so
+//! the maps read in grey too.
 //! Maps are stored with row 0 at the bottom (north up), as galmass-core writes them.
 
 /// Colour of masked kinematic pixels (light grey).
@@ -59,24 +60,32 @@ pub fn light(sb: &[f32], side: usize, lo: f64, hi: f64) -> Option<String> {
     })
 }
 
-/// Line-of-sight velocity (km/s): blue (approaching, −`vmax`) → white → red (receding,
-/// +`vmax`); masked pixels grey.
+/// Line-of-sight velocity (km/s) on galmass-core's diverging scale (`explain::colour`): dark
+/// blue (approaching, −`vmax`) → grey (0) → pale yellow (receding, +`vmax`), its luminance
+/// rising throughout so that the map reads in grey too; masked pixels light grey.
 pub fn velocity(v: &[f32], mask: &[u8], side: usize, vmax: f64) -> Option<String> {
     if v.len() != side * side || mask.len() != v.len() {
         return None;
     }
-    let stops = [
-        [33.0, 102.0, 172.0],
-        [247.0, 247.0, 247.0],
-        [178.0, 24.0, 43.0],
-    ];
     png_url(side, |k| {
         if mask[k] == 0 {
             MASKED
         } else {
-            ramp(&stops, 0.5 + 0.5 * f64::from(v[k]) / vmax.max(1.0))
+            galmass_core::explain::colour(f64::from(v[k]) / vmax.max(1.0))
         }
     })
+}
+
+/// The dispersion scale at x ∈ [0, 1]: dark → purple → orange → pale yellow (luminance rising
+/// throughout, so it reads in grey).
+pub fn dispersion_colour(x: f64) -> [u8; 3] {
+    let stops = [
+        [20.0, 11.0, 52.0],
+        [132.0, 32.0, 107.0],
+        [229.0, 92.0, 48.0],
+        [252.0, 255.0, 164.0],
+    ];
+    ramp(&stops, x)
 }
 
 /// Velocity dispersion (km/s) from 0 (dark) to `smax` (pale yellow); masked pixels grey.
@@ -84,17 +93,11 @@ pub fn dispersion(s: &[f32], mask: &[u8], side: usize, smax: f64) -> Option<Stri
     if s.len() != side * side || mask.len() != s.len() {
         return None;
     }
-    let stops = [
-        [20.0, 11.0, 52.0],
-        [132.0, 32.0, 107.0],
-        [229.0, 92.0, 48.0],
-        [252.0, 255.0, 164.0],
-    ];
     png_url(side, |k| {
         if mask[k] == 0 {
             MASKED
         } else {
-            ramp(&stops, f64::from(s[k]) / smax.max(1.0))
+            dispersion_colour(f64::from(s[k]) / smax.max(1.0))
         }
     })
 }
@@ -121,7 +124,13 @@ pub fn saliency(
     png_url(side, |k| colour(f64::from(delta[k]) / amp.max(1e-12)))
 }
 
-/// A horizontal colour bar of `colour` from −1 (left) to +1 (right), 100 × 1 pixels.
-pub fn colour_bar(colour: fn(f64) -> [u8; 3]) -> Option<String> {
-    png_rgb(100, 1, |x, _| colour(-1.0 + 2.0 * x as f64 / 99.0))
+/// A horizontal colour bar of `colour` from `lo` (left) to `hi` (right), 100 × 1 pixels.
+pub fn colour_bar(colour: fn(f64) -> [u8; 3], lo: f64, hi: f64) -> Option<String> {
+    png_rgb(100, 1, |x, _| colour(lo + (hi - lo) * x as f64 / 99.0))
+}
+
+/// The grey scale of the light maps at x ∈ [0, 1].
+pub fn grey(x: f64) -> [u8; 3] {
+    let g = (255.0 * x.clamp(0.0, 1.0)).round() as u8;
+    [g, g, g]
 }

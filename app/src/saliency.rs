@@ -175,7 +175,7 @@ fn maps_view(maps: &[Saliency], galaxy: &GalaxyInputs, id: &'static str) -> impl
         .map(|v| f64::from(v.abs()))
         .fold(0.0, f64::max)
         .max(1e-6);
-    let legend = image::colour_bar(colour).unwrap_or_default();
+    let legend = image::colour_bar(colour, -1.0, 1.0).unwrap_or_default();
     let tiles = maps
         .iter()
         .map(|s| {

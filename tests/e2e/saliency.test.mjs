@@ -84,6 +84,30 @@ async function main() {
     check(/hiding the \w+ map/.test(words ?? ''), `a sentence in words: "${words?.split('\n').join(' ')}"`);
     await page.locator('[data-testid="gallery-saliency"]').screenshot({ path: join(outDir, 'saliency-gallery.png') });
 
+    // Keyboard and screen readers: every control has a name and takes the focus; results sit
+    // in live regions; every image has a text alternative (empty only when decorative).
+    const a11y = await page.evaluate(() => {
+      const bad = [];
+      let n = 0;
+      for (const el of document.querySelectorAll('input, button, select, textarea, a[href]')) {
+        if (el.closest('[hidden]')) continue;
+        n++;
+        const name = (el.getAttribute('aria-label') ||
+          [...(el.labels ?? [])].map((l) => l.textContent).join(' ') || el.textContent ||
+          [...el.querySelectorAll('img')].map((i) => i.alt).join(' ') || el.title || '').trim();
+        if (!name) bad.push(`no name: ${el.outerHTML.slice(0, 90)}`);
+        if (el.tabIndex < 0) bad.push(`not focusable: ${el.outerHTML.slice(0, 90)}`);
+      }
+      const noAlt = [...document.querySelectorAll('img')].filter((i) => !i.hasAttribute('alt')).length;
+      const live = ['gallery-pred-mstar', 'classroom-cnn-mstar', 'gallery-saliency-map']
+        .filter((id) => !document.querySelector(`[data-testid="${id}"]`)?.closest('[aria-live], [role="status"]')
+          && id !== 'gallery-saliency-map');
+      return { n, bad, noAlt, live };
+    });
+    check(a11y.bad.length === 0, `${a11y.n} controls, each named and focusable${a11y.bad.length ? ': ' + a11y.bad.join(' | ') : ''}`);
+    check(a11y.noAlt === 0, `every image has a text alternative (${a11y.noAlt} without)`);
+    check(a11y.live.length === 0, `results are announced (live regions)${a11y.live.length ? '; not: ' + a11y.live.join(', ') : ''}`);
+
     // Classroom: cancel, then a slider moved during a run.
     await page.waitForSelector('[data-testid="classroom"][data-busy="false"][data-runs="1"]', { timeout: 60_000 });
     await page.click('[data-testid="classroom-saliency-button"]');
