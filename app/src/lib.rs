@@ -22,6 +22,7 @@ pub mod models;
 pub mod page;
 pub mod plot;
 pub mod saliency;
+pub mod serve;
 pub mod worker;
 
 pub use page::App;
@@ -34,13 +35,13 @@ in your browser.";
 
 /// Starts the app: installs the panic hook (panics go to the browser console) and mounts
 /// [`App`] on `<body>`; started without a page (in the page's Web Worker, `www/worker.js`) it
-/// serves the page's requests instead ([`worker::serve`]).
+/// serves the page's requests instead ([`serve`]).
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     run_constructors();
     console_error_panic_hook::set_once();
     if web_sys::window().is_none() {
-        worker::serve::serve();
+        serve::serve();
         return;
     }
     leptos::mount::mount_to_body(App);

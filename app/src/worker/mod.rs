@@ -1,8 +1,9 @@
 //! The page's Web Worker: the same wasm as the page, started by `www/worker.js` without a
 //! page, does the heavy CPU work off the main thread so that typing and sliders never wait —
 //! Classroom galaxy builds (galmass-core's `classroom::build`) and runs of the CNN on Burn flex
-//! (predictions, and the hundreds of runs of a saliency map). [`serve`] is the worker's side,
-//! [`client`] the page's. When the browser cannot start the worker, the page does the same
+//! (predictions, and the hundreds of runs of a saliency map). This module is the protocol and
+//! [`client`] the page's side; `crate::serve` is the worker's (above `models`, which uses the
+//! client). When the browser cannot start the worker, the page does the same
 //! work itself (same functions), slower to answer but with the same numbers.
 //!
 //! A message is a JS object `{kind, ticket, json, data, files}`: `kind` names the request or
@@ -10,7 +11,6 @@
 //! `data` a `Float32Array` of map values, `files` bundle bytes (`Uint8Array`s).
 
 pub mod client;
-pub mod serve;
 
 use galmass_core::bundle::cnn_input::PreparedInputs;
 use serde::{Deserialize, Serialize};
@@ -108,7 +108,7 @@ pub fn unpack(shape: &BatchShape, values: &[f32]) -> Result<Vec<PreparedInputs>,
 }
 
 /// A message object.
-fn message(kind: &str, ticket: u32, json: &str) -> js_sys::Object {
+pub(crate) fn message(kind: &str, ticket: u32, json: &str) -> js_sys::Object {
     let m = js_sys::Object::new();
     set(&m, "kind", &kind.into());
     set(&m, "ticket", &ticket.into());
@@ -120,7 +120,7 @@ fn set(m: &js_sys::Object, key: &str, v: &JsValue) {
     let _ = js_sys::Reflect::set(m, &key.into(), v);
 }
 
-fn get(m: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(m: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(m, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 

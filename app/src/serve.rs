@@ -1,5 +1,6 @@
-//! The worker's side: answers the page's requests one by one (see the parent module for the
-//! messages). Its CNN ensemble is the bundled one until the page sends the user's bundles.
+//! Inside the page's Web Worker: answers the page's requests one by one (the messages are in
+//! [`crate::worker`]). Its CNN ensemble is the bundled one until the page sends the user's
+//! bundles. A layer above `models` (which sends requests through `worker::client`).
 
 use std::cell::RefCell;
 
@@ -8,8 +9,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::{BUILD, BatchShape, BuildRequest, ERROR, FORWARD, LOAD, READY, get, message, unpack};
 use crate::models::cnn::{LoadedCnn, ensemble_from_bytes, forward_flex, load_cnn};
+use crate::worker::{
+    BUILD, BatchShape, BuildRequest, ERROR, FORWARD, LOAD, READY, get, message, unpack,
+};
 
 thread_local! {
     /// The ensemble the worker runs (loaded on first use).
