@@ -479,11 +479,11 @@ fn Explain() -> impl IntoView {
             <h3>"What the velocity maps add"</h3>
             <p>
                 "Stars orbit in the pull of all the mass, seen and unseen. The faster the galaxy turns \
-                 (the blue and red sides of the velocity map) and the more its stars buzz around at random \
+                 (the dark-blue and pale-yellow sides of the velocity map) and the more its stars buzz around at random \
                  (the dispersion map), the more mass must be there to hold them in: roughly M ≈ v² R / G. \
                  That is why the network that reads the velocity maps weighs the total mass far better than \
                  one that only sees the picture. Turn the galaxy face-on (inclination 0°): its rotation is \
-                 across our line of sight, the velocity map goes pale, and the models have less to go on."
+                 across our line of sight, the velocity map turns grey, and the models have less to go on."
             </p>
         </div>
     }

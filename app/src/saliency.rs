@@ -147,6 +147,7 @@ pub fn SaliencyPanel(
             <p class="meta" id=format!("{id}-saliency-status") role="status" aria-live="polite">
                 {move || match state.get() {
                     State::Idle => String::new(),
+                    State::Running(_, 0) => "starting: the networks read the galaxy as it is…".to_string(),
                     State::Running(done, total) => format!("hiding patches and re-running the networks: {done} of {total}"),
                     State::Done(_, ms) => format!("done in {:.1} s", ms / 1000.0),
                     State::Failed(e) => e,

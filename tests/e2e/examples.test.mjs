@@ -2,7 +2,8 @@
 // download are byte for byte those `galmass dataset examples --gallery www/examples/gallery.json
 // --files DIR` writes (GALMASS_BIN names the binary); "load this example" puts them into the
 // upload inputs with the galaxy's R_hsm, and the page's prediction equals `galmass predict`
-// on the same FITS files to 1e-3 dex. Writes out/examples.png.
+// on the same FITS files to 1e-3 dex; then its saliency maps open. Writes out/examples.png and
+// out/examples-saliency.png.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,10 +56,18 @@ async function main() {
     const native = predictedRow(await readFile(out, 'utf8')).mstar;
     check(Math.abs(browser - native) <= 1e-3, `loaded example: browser M* ${browser} = galmass predict ${native}`);
     await page.locator('[data-testid="cnn-predict"]').screenshot({ path: join(outDir, 'examples.png') });
+
+    // Where the network looks, for the loaded example.
+    await page.click('[data-testid="predict-saliency-button"]');
+    await page.waitForSelector('[data-testid="predict-saliency"][data-state="done"]', { timeout: 300_000 });
+    const maps = await page.locator('[data-testid="predict-saliency-map"]').count();
+    const ms = Number(await page.getAttribute('[data-testid="predict-saliency"]', 'data-ms'));
+    check(maps === 4, `maps card: ${maps} saliency maps of the loaded example in ${(ms / 1000).toFixed(1)} s`);
+    await page.locator('[data-testid="cnn-predict"]').screenshot({ path: join(outDir, 'examples-saliency.png') });
   } finally {
     await close();
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-await run('examples browser test', main, 120);
+await run('examples browser test', main, 300);

@@ -20,7 +20,7 @@
 //! row 0 is the *bottom* row of the picture, the FITS display convention (origin lower left).
 //!
 //! Modules: [`fits`], [`npy`], [`png`] (parsers), [`validate`] (limits, shapes, finiteness),
-//! [`resample`] (flux-conserving light maps, masked means for kinematics), [`write`] (FITS and
+//! [`resample`] (flux-conserving light maps, masked means for kinematics), [`write`](mod@write) (FITS and
 //! NPY files the parsers read back: example files, saliency maps).
 
 pub(crate) mod fits;
