@@ -7,6 +7,7 @@
 //! Burn's flex CPU backend compiled to WebAssembly ([`SharedCnn`], shared by every card).
 //! Nothing is uploaded anywhere.
 
+mod conditions;
 mod try_files;
 
 use std::rc::Rc;
@@ -28,6 +29,7 @@ use crate::browser::{
 use crate::models::cnn::{ensemble_from_bytes, load_cnn};
 use crate::models::{SharedCnn, shared_cnn};
 use crate::saliency::SaliencyPanel;
+use conditions::ObservingConditions;
 use try_files::TryFiles;
 
 /// Median milliseconds of `n` warm predictions of the first gallery galaxy (2 untimed first).
@@ -264,6 +266,7 @@ pub fn CnnPredict() -> impl IntoView {
             {gallery.map(|g| view! { <TryFiles gallery=g on_load=on_load /> })}
             <p class="meta" data-testid="example-loaded" aria-live="polite">{move || loaded.get()}</p>
             {upload_fields(set_r, set_g, set_vel, refs, (rhsm, r_mag, g_mag), choose_bundles)}
+            <ObservingConditions cnn=cnn loads=loads />
             <button class="primary" data-testid="predict-button" on:click=predict disabled=move || busy.get()>
                 {move || if busy.get() { "Running…" } else { "Predict" }}
             </button>

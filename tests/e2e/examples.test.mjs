@@ -2,9 +2,11 @@
 // download are byte for byte those `galmass dataset examples --gallery www/examples/gallery.json
 // --files DIR` writes (GALMASS_BIN names the binary); "load this example" puts them into the
 // upload inputs with the galaxy's R_hsm, and the page's prediction equals `galmass predict`
-// on the same FITS files to 1e-3 dex; then its saliency maps open. Writes out/examples.png and
+// on the same FITS files to 1e-3 dex; stated seeing and noise warn as `galmass predict
+// --seeing-re --snr-re` does, and a bad value is named with nothing lost; then its saliency
+// maps open. Writes out/examples.png and
 // out/examples-saliency.png.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +58,31 @@ async function main() {
     const native = predictedRow(await readFile(out, 'utf8')).mstar;
     check(Math.abs(browser - native) <= 1e-3, `loaded example: browser M* ${browser} = galmass predict ${native}`);
     await page.locator('[data-testid="cnn-predict"]').screenshot({ path: join(outDir, 'examples.png') });
+
+    // Observed maps: seeing 2.5″ on R_e 5″ (0.5 R_e) and S/N 20 warn as galmass predict does.
+    await page.click('details.conditions summary');
+    for (const [id, v] of [['seeing-arcsec', '2.5'], ['re-arcsec', '5'], ['snr', '20'], ['redshift', '0.05']]) {
+      await page.fill(`[data-testid="input-${id}"]`, v);
+    }
+    const pageWarn = await page.locator('[data-testid="conditions-warning"] li').allTextContents();
+    const cliErr = spawnSync(galmass, ['predict', ...CNN_BUNDLE_ARGS, '--r', join(files, chosen[0]),
+      '--g', join(files, chosen[1]), '--vel', join(files, chosen[2]), '--rhsm', rhsm,
+      '--seeing-re', '0.5', '--snr-re', '20', '--out', join(scratch, 'w.csv')]).stderr.toString();
+    const cliWhy = cliErr.split('\n').filter((l) => l.startsWith('warning: the given maps: '))
+      .map((l) => l.slice('warning: the given maps: '.length).split('; expect')[0]);
+    check(cliWhy.length === 2 && pageWarn.length === cliWhy.length &&
+      cliWhy.every((w, k) => pageWarn[k].startsWith(w)),
+    `stated seeing and noise: the page warns as galmass predict --seeing-re 0.5 --snr-re 20 (${cliWhy.join(' | ')})`);
+    const note = await page.textContent('[data-testid="conditions-note"]');
+    check(/seeing 0\.50 R_e/.test(note) && /kpc/.test(note), `conditions in words: "${note}"`);
+    await page.fill('[data-testid="input-seeing-arcsec"]', '-1');
+    const bad = await page.textContent('[data-testid="conditions-error"]');
+    check(/-1/.test(bad), `a negative seeing is named: "${bad}"`);
+    const still = await page.evaluate(() => document.querySelector('[data-testid="upload-r"]').files[0]?.name ?? '');
+    const shown = await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value');
+    check(still === chosen[0] && Number.parseFloat(shown) === browser, 'nothing lost: the files and the prediction stay');
+    await page.fill('[data-testid="input-seeing-arcsec"]', '');
+    await page.fill('[data-testid="input-snr"]', '');
 
     // Where the network looks, for the loaded example.
     await page.click('[data-testid="predict-saliency-button"]');
