@@ -226,29 +226,12 @@ pub fn CnnPredict() -> impl IntoView {
     let bench = start_bench(cnn);
     let refs = [NodeRef::new(), NodeRef::new(), NodeRef::new()];
     let (loaded, set_loaded) = signal(String::new());
-    let on_load = Callback::new(move |ex: Example| {
-        let files = ex.files();
-        let uploads = [
-            ("_r.fits", set_r),
-            ("_g.fits", set_g),
-            ("_vel.fits", set_vel),
-        ];
-        for ((suffix, set), node) in uploads.into_iter().zip(refs) {
-            let f = files.iter().find(|f| f.name.ends_with(suffix));
-            if let (Some(input), Some(f)) = (node.get_untracked(), f) {
-                put_file(&input, &f.name, &f.bytes);
-            }
-            set.set(f.map(|f| (f.name.clone(), f.bytes.clone())));
-        }
-        rhsm.set(ex.rhsm_kpc.to_string());
-        r_mag.set(String::new());
-        g_mag.set(String::new());
-        set_loaded.set(format!(
-            "loaded galaxy {} (FITS files and its R_hsm {:.3} kpc): press Predict; the truth is \
-             log10 M* {:.3}, Mtot {:.3}",
-            ex.galaxy_id, ex.rhsm_kpc, ex.mstar, ex.mtot
-        ));
-    });
+    let on_load = example_loader(
+        refs,
+        [set_r, set_g, set_vel],
+        (rhsm, r_mag, g_mag),
+        set_loaded,
+    );
     let gallery: Option<Rc<Gallery>> = serde_json::from_str(GALLERY_JSON).ok().map(Rc::new);
     view! {
         <section class="card" id="predict" data-testid="cnn-predict" data-runs=move || runs.get().to_string()>
@@ -278,6 +261,36 @@ pub fn CnnPredict() -> impl IntoView {
             {meta_line(cnn, models, loads, bench, latency)}
         </section>
     }
+}
+
+/// "load this example": puts the example's FITS files into the three file inputs (`refs`)
+/// and their signals (`sets`), its R_hsm into the R_hsm field (clearing the PNG magnitudes),
+/// and says what was loaded through `say`.
+fn example_loader(
+    refs: [NodeRef<leptos::html::Input>; 3],
+    sets: [WriteSignal<Upload>; 3],
+    (rhsm, r_mag, g_mag): (RwSignal<String>, RwSignal<String>, RwSignal<String>),
+    say: WriteSignal<String>,
+) -> Callback<Example> {
+    Callback::new(move |ex: Example| {
+        let files = ex.files();
+        let suffixes = ["_r.fits", "_g.fits", "_vel.fits"];
+        for ((suffix, set), node) in suffixes.into_iter().zip(sets).zip(refs) {
+            let f = files.iter().find(|f| f.name.ends_with(suffix));
+            if let (Some(input), Some(f)) = (node.get_untracked(), f) {
+                put_file(&input, &f.name, &f.bytes);
+            }
+            set.set(f.map(|f| (f.name.clone(), f.bytes.clone())));
+        }
+        rhsm.set(ex.rhsm_kpc.to_string());
+        r_mag.set(String::new());
+        g_mag.set(String::new());
+        say.set(format!(
+            "loaded galaxy {} (FITS files and its R_hsm {:.3} kpc): press Predict; the truth is \
+             log10 M* {:.3}, Mtot {:.3}",
+            ex.galaxy_id, ex.rhsm_kpc, ex.mstar, ex.mtot
+        ));
+    })
 }
 
 /// The result of a `?bench=N` run, if the address asks for one.
