@@ -1,12 +1,12 @@
 //! The observing conditions of uploaded maps (beyond the paper; docs/observing.md): the
 //! seeing (PSF FWHM) and the galaxy's half-light radius R_e in arcsec, the S/N of a pixel at
-//! R_e and, optionally, the redshift. The seeing in units of R_e is their ratio; with a
-//! redshift, galmass-core's angular-diameter distance puts R_e and the seeing in kpc. When the
+//! R_e and, optionally, the redshift, read by galmass-core's `telescope::Stated` (as `galmass
+//! predict --seeing-arcsec --re-arcsec --snr-re --redshift` reads them). When the
 //! stated conditions lie outside those the models learned (the bundle's
 //! `training.conditions`), the card warns — it does not refuse — with the words of
 //! `galmass predict --seeing-re … --snr-re …` (`telescope::outside_training`).
 
-use galmass_core::telescope::{ConditionRanges, kpc_per_arcsec, outside_training};
+use galmass_core::telescope::{ConditionRanges, Stated, outside_training};
 use leptos::prelude::*;
 
 use crate::models::SharedCnn;
@@ -33,51 +33,21 @@ fn number(label: &str, text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-/// Reads the four inputs: (seeing ″, R_e ″, S/N, z) against the model's conditions.
+/// Reads the four inputs (seeing ″, R_e ″, S/N, z) through galmass-core's [`Stated`], against
+/// the model's conditions.
 fn read(texts: [String; 4], model: Option<&ConditionRanges>) -> Result<Option<Reading>, String> {
-    let seeing = number("seeing FWHM", &texts[0])?;
-    let re = number("R_e", &texts[1])?;
-    let snr = number("S/N at R_e", &texts[2])?;
-    let z = number("redshift", &texts[3])?;
-    if seeing.is_none() && snr.is_none() {
-        return Ok(None);
-    }
-    if let Some(s) = seeing
-        && s < 0.0
-    {
-        return Err(format!(
-            "seeing FWHM {s}″: give a value ≥ 0 (0: ideal maps)"
-        ));
-    }
-    if let Some(r) = re
-        && r <= 0.0
-    {
-        return Err(format!("R_e {r}″: give the half-light radius, > 0"));
-    }
-    let seeing_re = match (seeing, re) {
-        (Some(s), Some(r)) => s / r,
-        (Some(s), None) if s > 0.0 => {
-            return Err("give R_e in arcsec too: the seeing counts in units of R_e".into());
-        }
-        _ => 0.0,
+    let stated = Stated {
+        seeing_arcsec: number("seeing FWHM", &texts[0])?,
+        re_arcsec: number("R_e", &texts[1])?,
+        snr_re: number("S/N at R_e", &texts[2])?,
+        redshift: number("redshift", &texts[3])?,
     };
-    let stated = ConditionRanges::point(seeing_re, snr);
-    stated.check().map_err(|e| e.to_string())?;
-    let mut note = format!("seeing {seeing_re:.2} R_e");
-    if let Some(s) = snr {
-        note.push_str(&format!(", S/N {s} at R_e"));
-    }
-    if let (Some(z), Some(r)) = (z, re) {
-        let k = kpc_per_arcsec(z).map_err(|e| e.to_string())?;
-        note.push_str(&format!(
-            "; at z = {z}: {k:.3} kpc/″, R_e = {:.2} kpc, seeing FWHM {:.2} kpc",
-            r * k,
-            seeing.unwrap_or(0.0) * k
-        ));
-    }
+    let Some(c) = stated.conditions().map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
     Ok(Some(Reading {
-        note,
-        warnings: outside_training(model, Some(&stated)),
+        note: stated.describe().map_err(|e| e.to_string())?,
+        warnings: outside_training(model, Some(&c)),
         error: None,
     }))
 }

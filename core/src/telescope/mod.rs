@@ -11,7 +11,9 @@
 //! - [`footprint`]: an IFU hexagon (MaNGA-like, covering k R_e), rotated by a position angle;
 //! - [`voronoi`]: Voronoi binning to a target S/N (Cappellari & Copin 2003);
 //! - [`conditions`]: all of them applied to one projection's maps in the order light travels
-//!   (seeing, footprint, detector noise, then binning and the kinematic errors).
+//!   (seeing, footprint, detector noise, then binning and the kinematic errors);
+//! - [`stated`]: what an observer states (seeing and R_e in arcsec, S/N, redshift) as
+//!   conditions, for `predict` and the web app.
 //!
 //! Pure functions over slices with the random stream passed in: the same seed gives the same
 //! observed maps on native and wasm32.
@@ -24,6 +26,7 @@ pub mod footprint;
 pub mod noise;
 pub mod psf;
 pub mod scale;
+pub mod stated;
 pub mod voronoi;
 
 pub use conditions::{
@@ -33,6 +36,7 @@ pub use footprint::Hexagon;
 pub use noise::Noise;
 pub use psf::{Kernel, Psf};
 pub use scale::{angular_diameter_distance_mpc, half_light_radius, kpc_per_arcsec};
+pub use stated::Stated;
 pub use voronoi::{VoronoiBins, voronoi_bins};
 
 use thiserror::Error;

@@ -15,7 +15,7 @@ use galmass::dataset::DatasetReader;
 use galmass::stats::offset_mean_sigma;
 use galmass_core::bundle::ensemble::{Ensemble, EnsembleValue};
 use galmass_core::bundle::{Bundle, ModelKind};
-use galmass_core::telescope::{ConditionRanges, outside_training};
+use galmass_core::telescope::{ConditionRanges, Stated, outside_training};
 
 /// Which samples to predict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -85,6 +85,53 @@ pub struct PredictArgs {
     /// noiseless); a warning says when the model never learned such maps
     #[arg(long, value_name = "X", conflicts_with = "data")]
     pub snr_re: Option<f64>,
+    /// CNN bundles, one galaxy: the seeing FWHM in arcsec, with --re-arcsec (instead of
+    /// --seeing-re; the web app's inputs)
+    #[arg(long, value_name = "ARCSEC", conflicts_with_all = ["data", "seeing_re"],
+        requires = "re_arcsec", allow_negative_numbers = true)]
+    pub seeing_arcsec: Option<f64>,
+    /// The galaxy's half-light radius R_e in arcsec (with --seeing-arcsec)
+    #[arg(long, value_name = "ARCSEC", conflicts_with = "data")]
+    pub re_arcsec: Option<f64>,
+    /// The galaxy's redshift: R_e and the seeing in kpc, printed (with --re-arcsec)
+    #[arg(
+        long,
+        value_name = "Z",
+        conflicts_with = "data",
+        requires = "re_arcsec"
+    )]
+    pub redshift: Option<f64>,
+}
+
+/// The conditions stated for one galaxy's map files: `--seeing-re`/`--snr-re`, or the
+/// seeing and R_e in arcsec (`telescope::Stated`, the web app's reading); `None` when none.
+fn stated_conditions(a: &PredictArgs) -> Result<Option<ConditionRanges>> {
+    if a.seeing_arcsec.is_some() || a.re_arcsec.is_some() {
+        let s = Stated {
+            seeing_arcsec: a.seeing_arcsec,
+            re_arcsec: a.re_arcsec,
+            snr_re: a.snr_re,
+            redshift: a.redshift,
+        };
+        let bad = |e: galmass_core::telescope::TelescopeError| {
+            BadInput(format!(
+                "--seeing-arcsec/--re-arcsec/--snr-re/--redshift: {e}"
+            ))
+        };
+        let c = s.conditions().map_err(bad)?;
+        let words = s.describe().map_err(bad)?;
+        if !words.is_empty() {
+            eprintln!("stated conditions: {words}");
+        }
+        return Ok(c);
+    }
+    let stated = (a.seeing_re.is_some() || a.snr_re.is_some())
+        .then(|| ConditionRanges::point(a.seeing_re.unwrap_or(0.0), a.snr_re));
+    if let Some(c) = &stated {
+        c.check()
+            .map_err(|e| BadInput(format!("--seeing-re/--snr-re: {e}")))?;
+    }
+    Ok(stated)
 }
 
 /// Warns (on stderr; the prediction goes on) when the maps were observed under conditions
@@ -120,12 +167,7 @@ pub fn run(a: &PredictArgs) -> Result<()> {
         return write_one(a, first, &ens.combine(&preds));
     }
     let Some(data) = &a.data else {
-        let stated = (a.seeing_re.is_some() || a.snr_re.is_some())
-            .then(|| ConditionRanges::point(a.seeing_re.unwrap_or(0.0), a.snr_re));
-        if let Some(c) = &stated {
-            c.check()
-                .map_err(|e| BadInput(format!("--seeing-re/--snr-re: {e}")))?;
-        }
+        let stated = stated_conditions(a)?;
         warn_conditions(&ens, stated.as_ref(), "the given maps");
         if first.manifest.kind != ModelKind::Cnn {
             return Err(BadInput(format!(

@@ -459,6 +459,90 @@ fn dataset_example_files_predict_alike_in_both_formats() {
     );
 }
 
+/// Issue 16: `predict` on one galaxy's map files warns when the stated seeing and noise lie
+/// outside the bundle's training conditions, alike whether the seeing is given in R_e or in
+/// arcsec with R_e (`telescope::Stated`, the web app's reading, which also prints R_e in kpc
+/// for a redshift); bad statements exit 2 naming the value.
+#[test]
+fn predict_warns_alike_for_seeing_in_re_and_in_arcsec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let gallery = root.join("www/examples/gallery.json").display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files").display().to_string();
+    ok(&[
+        "dataset",
+        "examples",
+        "--gallery",
+        &gallery,
+        "--files",
+        &files,
+    ]);
+    let g: galmass_core::gallery::Gallery = serde_json::from_str(
+        &std::fs::read_to_string(root.join("www/examples/gallery.json")).unwrap(),
+    )
+    .unwrap();
+    let ex = &g.examples[0];
+    let stem = format!("{files}/{}", ex.file_stem());
+    let (r, gg, v) = (
+        format!("{stem}_r.npy"),
+        format!("{stem}_g.npy"),
+        format!("{stem}_vel.npy"),
+    );
+    let bundle = root.join("www/models/cnn.bundle").display().to_string();
+    let out = dir.path().join("p.csv").display().to_string();
+    let rh = ex.rhsm_kpc.to_string();
+    let base = [
+        "predict", "--bundle", &bundle, "--r", &r, "--g", &gg, "--vel", &v, "--rhsm", &rh, "--out",
+        &out,
+    ];
+    let warnings = |extra: &[&str]| -> (Vec<String>, String) {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let o = common::galmass(&args);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        let w = err
+            .lines()
+            .filter(|l| l.starts_with("warning: the given maps: "))
+            .map(str::to_string)
+            .collect();
+        (w, err)
+    };
+    let (in_re, _) = warnings(&["--seeing-re", "0.5", "--snr-re", "20"]);
+    assert_eq!(in_re.len(), 2, "{in_re:?}");
+    assert!(in_re[0].contains("seeing FWHM 0.5 R_e, the model learned 0 R_e"));
+    let (in_arcsec, err) = warnings(&[
+        "--seeing-arcsec",
+        "2.5",
+        "--re-arcsec",
+        "5",
+        "--snr-re",
+        "20",
+        "--redshift",
+        "0.05",
+    ]);
+    assert_eq!(in_arcsec, in_re);
+    assert!(
+        err.contains("stated conditions: seeing 0.50 R_e, S/N 20 at R_e; at z = 0.05: 1.010 kpc/″"),
+        "{err}"
+    );
+    let (none, _) = warnings(&[]);
+    assert!(none.is_empty());
+    for (extra, name) in [
+        (
+            vec!["--seeing-arcsec", "-1", "--re-arcsec", "5"],
+            "seeing FWHM (arcsec) = -1",
+        ),
+        (
+            vec!["--seeing-arcsec", "2", "--re-arcsec", "0"],
+            "R_e (arcsec) = 0",
+        ),
+        (vec!["--seeing-arcsec", "2"], "--re-arcsec"),
+    ] {
+        let args: Vec<&str> = base.iter().copied().chain(extra).collect();
+        exit2(&args, &[name]);
+    }
+}
+
 /// `bench cnn-infer` times the web app's work: its prediction of the first gallery galaxy
 /// with the bundled ensemble equals `predict` with the same bundles on that galaxy's maps.
 #[test]

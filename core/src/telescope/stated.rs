@@ -1,0 +1,118 @@
+//! What an observer states about one galaxy's maps, in the units they have: the seeing (PSF
+//! FWHM) and the galaxy's half-light radius R_e in arcsec, the S/N of a pixel at R_e and,
+//! optionally, the redshift. The seeing in units of R_e is the ratio of the two angles; the
+//! redshift gives kpc per arcsec ([`super::kpc_per_arcsec`]) to state R_e and the seeing in
+//! kpc. One reading for `galmass predict --seeing-arcsec --re-arcsec --snr-re --redshift` and
+//! the web app's maps card (docs/observing.md).
+
+use super::{ConditionRanges, TelescopeError, kpc_per_arcsec};
+
+/// An observer's statement; every part optional.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stated {
+    /// PSF FWHM, arcsec (0: ideal maps).
+    pub seeing_arcsec: Option<f64>,
+    /// The galaxy's projected half-light radius R_e, arcsec.
+    pub re_arcsec: Option<f64>,
+    /// S/N of a light-map pixel at R_e (absent: noiseless).
+    pub snr_re: Option<f64>,
+    /// Redshift (for R_e and the seeing in kpc).
+    pub redshift: Option<f64>,
+}
+
+impl Stated {
+    /// The conditions stated, as one point of [`ConditionRanges`] (seeing in R_e), or `None`
+    /// when neither seeing nor noise is stated. A seeing needs R_e; values are checked.
+    pub fn conditions(&self) -> Result<Option<ConditionRanges>, TelescopeError> {
+        if self.seeing_arcsec.is_none() && self.snr_re.is_none() {
+            return Ok(None);
+        }
+        let seeing_re = match (self.seeing_arcsec, self.re_arcsec) {
+            (Some(s), _) if !(s.is_finite() && s >= 0.0) => {
+                return Err(TelescopeError::Invalid {
+                    what: "seeing FWHM (arcsec)",
+                    value: s,
+                    why: "must be a finite number ≥ 0 (0: ideal maps)",
+                });
+            }
+            (Some(s), Some(r)) => s / super::positive("R_e (arcsec)", r)?,
+            (Some(s), None) if s > 0.0 => {
+                return Err(TelescopeError::Invalid {
+                    what: "R_e (arcsec)",
+                    value: f64::NAN,
+                    why: "give it too: the seeing counts in units of R_e",
+                });
+            }
+            _ => 0.0,
+        };
+        let c = ConditionRanges::point(seeing_re, self.snr_re);
+        c.check()?;
+        Ok(Some(c))
+    }
+
+    /// The statement in words: "seeing 0.50 R_e, S/N 20 at R_e; at z = 0.05: 1.010 kpc/″,
+    /// R_e = 5.05 kpc, seeing FWHM 2.52 kpc" (empty when nothing is stated).
+    pub fn describe(&self) -> Result<String, TelescopeError> {
+        let Some(c) = self.conditions()? else {
+            return Ok(String::new());
+        };
+        let mut out = format!("seeing {:.2} R_e", c.psf_fwhm_re.0);
+        if let Some((s, _)) = c.snr_re {
+            out.push_str(&format!(", S/N {s} at R_e"));
+        }
+        if let (Some(z), Some(r)) = (self.redshift, self.re_arcsec) {
+            let k = kpc_per_arcsec(z)?;
+            out.push_str(&format!(
+                "; at z = {z}: {k:.3} kpc/″, R_e = {:.2} kpc, seeing FWHM {:.2} kpc",
+                r * k,
+                self.seeing_arcsec.unwrap_or(0.0) * k
+            ));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::telescope::outside_training;
+
+    fn stated(s: Option<f64>, r: Option<f64>, n: Option<f64>, z: Option<f64>) -> Stated {
+        Stated {
+            seeing_arcsec: s,
+            re_arcsec: r,
+            snr_re: n,
+            redshift: z,
+        }
+    }
+
+    /// The seeing in R_e is the ratio of the angles; kpc/″ at z = 0.05 is astropy's
+    /// (FlatLambdaCDM(67.74, 0.3089, Tcmb0=0): 1.00977); bad statements are named.
+    #[test]
+    fn stated_conditions() {
+        assert_eq!(
+            stated(None, Some(5.0), None, Some(0.05)).conditions(),
+            Ok(None)
+        );
+        let s = stated(Some(2.5), Some(5.0), Some(20.0), Some(0.05));
+        let c = s.conditions().unwrap().unwrap();
+        assert_eq!(c, ConditionRanges::point(0.5, Some(20.0)));
+        assert_eq!(outside_training(None, Some(&c)).len(), 2);
+        assert!(outside_training(Some(&c), Some(&c)).is_empty());
+        let words = s.describe().unwrap();
+        assert!(
+            words.starts_with("seeing 0.50 R_e, S/N 20 at R_e; at z = 0.05: 1.010 kpc/″"),
+            "{words}"
+        );
+        let err = |s: Stated| s.conditions().unwrap_err().to_string();
+        assert!(err(stated(Some(-1.0), Some(5.0), None, None)).contains("= -1"));
+        assert!(err(stated(Some(2.0), None, None, None)).contains("R_e"));
+        assert!(err(stated(Some(2.0), Some(0.0), None, None)).contains("R_e (arcsec) = 0"));
+        assert!(err(stated(None, None, Some(0.0), None)).contains("snr_re"));
+        assert!(
+            stated(Some(1.0), Some(2.0), None, Some(-0.1))
+                .describe()
+                .is_err()
+        );
+    }
+}
