@@ -16,7 +16,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use crate::browser::{now_ms, yield_to_browser};
 use crate::image;
-use crate::models::{SharedCnn, Shown, predict_features, shared_cnn, shared_gbdt};
+use crate::models::{Gbdt, SharedCnn, Shown, predict_features, shared_cnn, shared_gbdt};
 use crate::saliency::SaliencyPanel;
 use crate::worker::client::Client;
 use crate::worker::{BUILD, BuildRequest};
@@ -204,7 +204,7 @@ async fn build_galaxy(c: Controls, side: usize) -> Result<ClassroomGalaxy, Strin
 async fn run(
     c: Controls,
     cnn: SharedCnn,
-    gbdt: Rc<Result<Bundle, String>>,
+    gbdt: Rc<Result<Gbdt, String>>,
     wanted: impl Fn() -> bool,
 ) -> Result<Outcome, String> {
     let side = cnn.loaded().map_or(60, |e| cnn_light_side(e.lead()));

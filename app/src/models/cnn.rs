@@ -106,14 +106,14 @@ impl SharedCnn {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
         let members = self.run_batch(&prepared).await?;
-        let n = members.len().max(1) as f64;
         Ok((0..prepared.len())
             .map(|k| {
-                let mut sum = vec![0.0; members.first().map_or(0, |m| m[k].len())];
-                for m in &members {
-                    sum.iter_mut().zip(&m[k]).for_each(|(s, v)| *s += v);
-                }
-                sum.into_iter().map(|s| s / n).collect()
+                let preds: Vec<Vec<f64>> = members.iter().map(|m| m[k].clone()).collect();
+                e.ensemble
+                    .combine(&preds)
+                    .into_iter()
+                    .map(|v| v.mean)
+                    .collect()
             })
             .collect())
     }

@@ -6,7 +6,7 @@ pub mod cnn;
 pub mod gbdt;
 
 pub use cnn::{SharedCnn, provide_cnn, shared_cnn};
-pub use gbdt::{SharedGbdt, predict_features, provide_gbdt, shared_gbdt};
+pub use gbdt::{Gbdt, SharedGbdt, predict_features, provide_gbdt, shared_gbdt};
 
 /// One shown prediction: target, log10 value, quoted σ (dex).
 pub type Shown = (String, f64, f64);
