@@ -13,10 +13,13 @@ use crate::measure::{
     FEATURE_NAMES, Features, MeasureError, MeasureOptions, TARGET_NAMES, Targets, features_row,
     measure, targets_row,
 };
-use crate::observe::{ObserveError, ObserveOptions, ProjectionMaps, observe, observe_all};
+use crate::observe::{
+    ObserveError, ObserveOptions, ProjectionMaps, observe, observe_all, observe_with_smoothing,
+    smoothing_lengths,
+};
 use crate::telescope::{
-    ConditionRanges, Conditions, ObservedReport, TelescopeError, apply_conditions,
-    half_light_radius,
+    ConditionRanges, Conditions, MapScale, ObservedReport, TelescopeError, apply_conditions,
+    galaxy_half_light_radius,
 };
 
 /// How samples are made from a galaxy.
@@ -31,6 +34,8 @@ pub struct SampleOptions {
     pub conditions: Option<ConditionRanges>,
     /// Seed of the conditions' random draws (each galaxy and line of sight its own stream).
     pub conditions_seed: u64,
+    /// The radius the maps cover ±3 of: R_hsm (the paper's) or each line of sight's R_e.
+    pub scale: MapScale,
 }
 
 /// One line of sight of a galaxy: what a model reads and what it should predict.
@@ -42,8 +47,12 @@ pub struct GalaxySample {
     pub targets: Targets,
     /// GBDT features of this projection (3.3).
     pub features: Features,
-    /// Projected r-band half-light radius R_e in kpc, of the ideal map (before conditions).
+    /// Projected r-band half-light radius R_e in kpc of this line of sight, from all the
+    /// stars' light after dust ([`galaxy_half_light_radius`]).
     pub re_kpc: f64,
+    /// The radius the maps cover ±3 of (kpc): `rhsm_kpc` or `re_kpc`, per
+    /// [`SampleOptions::scale`].
+    pub scale_kpc: f64,
     /// The maps along this line of sight (`maps.axis`), physical units (4), as observed under
     /// `observed`'s conditions when there are any.
     pub maps: ProjectionMaps,
@@ -98,16 +107,34 @@ pub fn samples_of(
             .map(|&a| observe(galaxy, a, m.rhsm_kpc, &opts.observe))
             .collect::<Result<Vec<_>, _>>()?
     };
-    maps.into_iter()
+    // R_e of each line of sight, from all its stars' light.
+    let re: Vec<f64> = maps
+        .iter()
         .map(|maps| {
+            galaxy_half_light_radius(galaxy, maps.axis)
+                .ok_or_else(|| SampleError::NonFinite("re_kpc (no r-band light)".into()))
+        })
+        .collect::<Result<_, _>>()?;
+    let maps = match opts.scale {
+        MapScale::Rhsm => maps,
+        // Observed again on ±3 R_e (the smoothing lengths do not depend on the field).
+        MapScale::Re => {
+            let h = smoothing_lengths(galaxy, &opts.observe);
+            maps.iter()
+                .zip(&re)
+                .map(|(m, &re)| observe_with_smoothing(galaxy, m.axis, re, &h, &opts.observe))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    maps.into_iter()
+        .zip(re)
+        .map(|(maps, re_kpc)| {
             let pm = m
                 .projections
                 .iter()
                 .find(|p| p.axis == maps.axis)
                 .ok_or_else(|| SampleError::NonFinite(format!("{} axis", maps.axis.name())))?;
             check_finite(&pm.targets, &pm.features, &maps)?;
-            let re_kpc = half_light_radius(&maps.r, maps.image_size, maps.pixel_kpc)
-                .ok_or_else(|| SampleError::NonFinite("re_kpc (no light in the r map)".into()))?;
             let (maps, observed) = match &opts.conditions {
                 None => (maps, None),
                 Some(ranges) => {
@@ -124,6 +151,10 @@ pub fn samples_of(
                 targets: pm.targets,
                 features: pm.features,
                 re_kpc,
+                scale_kpc: match opts.scale {
+                    MapScale::Rhsm => m.rhsm_kpc,
+                    MapScale::Re => re_kpc,
+                },
                 maps,
                 observed,
             })
@@ -210,6 +241,43 @@ mod tests {
             let f = psf(s) / s.re_kpc;
             assert!((0.3..=0.8).contains(&f), "{f}");
             assert_ne!(s.maps.r, all_ideal(&g)[s.maps.axis as usize].maps.r);
+        }
+    }
+
+    /// On the R_e scale the field is ±3 R_e (pixel 6 R_e / S), and the circle of radius R_e
+    /// about the map's centre holds half of all the stars' r-band light (to 3 %: the SPH
+    /// kernels spread light across the circle). Targets and features do not depend on the
+    /// scale.
+    #[test]
+    fn the_re_scale_lays_each_map_on_its_own_half_light_radius() {
+        let g = galaxy();
+        let re_opts = SampleOptions {
+            scale: MapScale::Re,
+            ..small()
+        };
+        let ideal = all_ideal(&g);
+        let re = samples_of(&g, 3, &Axis::ALL, &re_opts).unwrap();
+        for (a, b) in ideal.iter().zip(&re) {
+            assert_eq!(a.scale_kpc, a.rhsm_kpc);
+            assert_eq!(b.scale_kpc, b.re_kpc);
+            assert_eq!(
+                (a.re_kpc, a.targets, a.features),
+                (b.re_kpc, b.targets, b.features)
+            );
+            let px = b.maps.pixel_kpc;
+            assert!((px * 60.0 / (6.0 * b.re_kpc) - 1.0).abs() < 1e-9);
+            let att = crate::measure::dust::attenuate(&g.stars, &g.dust, b.maps.axis);
+            let total: f64 = att.lum_r.iter().sum();
+            let inside: f64 = (0..3600)
+                .filter(|k| {
+                    let (i, j) = ((k / 60) as f64 - 29.5, (k % 60) as f64 - 29.5);
+                    i.hypot(j) * px < b.re_kpc
+                })
+                .map(|k| f64::from(b.maps.r[k]) * px * px)
+                .sum();
+            let f = inside / total;
+            assert!((f / 0.5 - 1.0).abs() < 0.03, "{:?}: {f}", b.maps.axis);
+            assert_ne!(a.maps.r, b.maps.r);
         }
     }
 

@@ -55,6 +55,7 @@ fn manifest() -> Manifest {
             n_test: 0,
             command: "galmass train gbdt --data test.h5 --targets mstar,mtot".into(),
             conditions: None,
+            scale: Default::default(),
         },
         metrics: vec![TargetMetrics {
             target: "mstar".into(),

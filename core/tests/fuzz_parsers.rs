@@ -298,6 +298,7 @@ fn fuzz_bundle() {
             n_test: 1,
             command: "c".into(),
             conditions: None,
+            scale: Default::default(),
         },
         metrics: vec![],
         network: Some(galmass_core::cnn::CnnConfig {

@@ -146,6 +146,8 @@ pub fn check_members(members: &[&Manifest]) -> Result<(), BundleError> {
             Some("inputs")
         } else if m.features != first.features {
             Some("features")
+        } else if m.kind == ModelKind::Cnn && m.training.scale != first.training.scale {
+            Some("map scale (±3 R_hsm or ±3 R_e)")
         } else {
             None
         };

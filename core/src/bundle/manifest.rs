@@ -2,7 +2,7 @@
 //! reads, what it predicts, how it was trained and how well it did. Serialised as JSON inside
 //! the bundle.
 
-use crate::telescope::ConditionRanges;
+use crate::telescope::{ConditionRanges, MapScale};
 use serde::{Deserialize, Serialize};
 
 use super::BundleError;
@@ -146,6 +146,11 @@ pub struct TrainingSummary {
     /// absent: the paper's ideal maps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<ConditionRanges>,
+    /// The radius the training maps covered ±3 of, whose log10 (kpc) is a CNN's side input
+    /// and in whose units the light planes' cells are (absent in bundles from before the
+    /// option: R_hsm, the paper's).
+    #[serde(default)]
+    pub scale: MapScale,
 }
 
 /// Test-set accuracy of one target: mean and standard deviation of log10(pred/true), dex.

@@ -123,6 +123,15 @@ pub fn galaxy_smoothing_lengths(galaxy: &Galaxy) -> Vec<f64> {
     smoothing_lengths_3d(&galaxy.stars.pos, N_NEIGHBOURS)
 }
 
+/// The 3D smoothing lengths [`observe_with_smoothing`] wants under `opts` (kpc, one per
+/// star; empty with [`Hsml::Knn2d`], which computes projected ones per line of sight).
+pub fn smoothing_lengths(galaxy: &Galaxy, opts: &ObserveOptions) -> Vec<f64> {
+    match opts.hsml {
+        Hsml::Knn3d => galaxy_smoothing_lengths(galaxy),
+        Hsml::Knn2d => Vec::new(),
+    }
+}
+
 /// Observes `galaxy` (half-mass radius `rhsm` kpc) along `axis`. Computes the smoothing
 /// lengths itself; use [`observe_all`] for the three projections of a galaxy.
 pub fn observe(
@@ -131,10 +140,7 @@ pub fn observe(
     rhsm: f64,
     opts: &ObserveOptions,
 ) -> Result<ProjectionMaps, ObserveError> {
-    let h = match opts.hsml {
-        Hsml::Knn3d => galaxy_smoothing_lengths(galaxy),
-        Hsml::Knn2d => Vec::new(),
-    };
+    let h = smoothing_lengths(galaxy, opts);
     observe_with_smoothing(galaxy, axis, rhsm, &h, opts)
 }
 
@@ -148,10 +154,7 @@ pub fn observe_all(
     if galaxy.stars.pos.is_empty() {
         return Err(ObserveError::NoStars);
     }
-    let h = match opts.hsml {
-        Hsml::Knn3d => galaxy_smoothing_lengths(galaxy),
-        Hsml::Knn2d => Vec::new(),
-    };
+    let h = smoothing_lengths(galaxy, opts);
     let one = |axis: Axis| observe_with_smoothing(galaxy, axis, rhsm, &h, opts);
     #[cfg(feature = "parallel")]
     {
@@ -165,7 +168,9 @@ pub fn observe_all(
 }
 
 /// Observes `galaxy` along `axis` with given 3D smoothing lengths `h3d` (kpc, one per star;
-/// ignored with [`Hsml::Knn2d`], which computes projected ones).
+/// ignored with [`Hsml::Knn2d`], which computes projected ones). `rhsm` (kpc) is the map's
+/// scale radius: the field is ±3 of it and the σ_v aperture 2 of it — R_hsm, the paper's, or
+/// R_e with `telescope::MapScale::Re`.
 pub fn observe_with_smoothing(
     galaxy: &Galaxy,
     axis: Axis,

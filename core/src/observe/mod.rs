@@ -17,6 +17,9 @@ pub mod sph;
 #[cfg(test)]
 mod tests_mock;
 
-pub use maps::{ObserveError, ObserveOptions, ProjectionMaps, observe, observe_all};
+pub use maps::{
+    ObserveError, ObserveOptions, ProjectionMaps, observe, observe_all, observe_with_smoothing,
+    smoothing_lengths,
+};
 pub use normalise::{MapKind, MinMax, Norm, normalise};
 pub use smoothing::Hsml;

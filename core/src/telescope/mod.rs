@@ -35,7 +35,10 @@ pub use conditions::{
 pub use footprint::Hexagon;
 pub use noise::Noise;
 pub use psf::{Kernel, Psf};
-pub use scale::{angular_diameter_distance_mpc, half_light_radius, kpc_per_arcsec};
+pub use scale::{
+    MapScale, angular_diameter_distance_mpc, galaxy_half_light_radius, half_light_radius,
+    kpc_per_arcsec,
+};
 pub use stated::Stated;
 pub use voronoi::{VoronoiBins, voronoi_bins};
 

@@ -7,7 +7,62 @@
 //! integrated by Simpson's rule (error < 10⁻⁸ relative for z ≤ 10).
 
 use super::{TelescopeError, positive};
+use serde::{Deserialize, Serialize};
+
+use crate::galaxy::{Axis, Galaxy};
+use crate::measure::dust::attenuate;
+use crate::projection::project;
 use crate::units::{HUBBLE_H, OMEGA_L, OMEGA_M};
+
+/// The radius that sets a map's field and the CNN's side input: the maps cover ±3 of it and
+/// the side input is log10 of it in kpc.
+///
+/// [`MapScale::Rhsm`] is the paper's choice: the 3D stellar half-mass radius, which only a
+/// simulation knows. [`MapScale::Re`] (beyond the paper) is what a telescope measures: the
+/// projected r-band half-light radius of each line of sight ([`half_light_radius`] of its
+/// ideal r map), so a model trained on it can be given an observed galaxy's R_e in arcsec
+/// and a redshift ([`kpc_per_arcsec`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MapScale {
+    /// ±3 R_hsm, the 3D stellar half-mass radius (the paper's).
+    #[default]
+    Rhsm,
+    /// ±3 R_e, the projected r-band half-light radius of the line of sight.
+    Re,
+}
+
+impl MapScale {
+    /// `"rhsm"` or `"re"`: the dataset attribute, the manifest field and the CLI value.
+    pub fn name(self) -> &'static str {
+        match self {
+            MapScale::Rhsm => "rhsm",
+            MapScale::Re => "re",
+        }
+    }
+
+    /// Reads [`MapScale::name`]; `None` for anything else.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "rhsm" => Some(MapScale::Rhsm),
+            "re" => Some(MapScale::Re),
+            _ => None,
+        }
+    }
+
+    /// The radius in words, for labels and messages: "R_hsm" or "R_e".
+    pub fn symbol(self) -> &'static str {
+        match self {
+            MapScale::Rhsm => "R_hsm",
+            MapScale::Re => "R_e",
+        }
+    }
+
+    /// Whether this is the paper's scale (for `skip_serializing_if`).
+    pub fn is_rhsm(&self) -> bool {
+        *self == MapScale::Rhsm
+    }
+}
 
 /// Speed of light in km/s.
 pub const C_KMS: f64 = 299_792.458;
@@ -72,6 +127,40 @@ pub fn half_light_radius(map: &[f32], side: usize, pixel_kpc: f64) -> Option<f64
             return Some((r_prev + f * (r - r_prev)) * pixel_kpc);
         }
         cum += v;
+        r_prev = r;
+    }
+    None
+}
+
+/// Projected r-band half-light radius R_e (kpc) of `galaxy` (centred) seen along `axis`: the
+/// radius of the circle about the centre holding half the r-band light of all its stars after
+/// dust — the light `M_r` counts (docs/galaxy-model.md 3.3) — from the particles' growth
+/// curve, so no map field truncates it (an edge-on disc's light reaches beyond ±3 R_hsm).
+/// `None` without positive light.
+pub fn galaxy_half_light_radius(galaxy: &Galaxy, axis: Axis) -> Option<f64> {
+    let s = &galaxy.stars;
+    let att = attenuate(s, &galaxy.dust, axis);
+    let pr = project(&s.pos, &s.vel, axis);
+    let mut px: Vec<(f64, f64)> = att
+        .lum_r
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.is_finite() && **l > 0.0)
+        .map(|(i, &l)| (pr.radius(i), l))
+        .filter(|(r, _)| r.is_finite())
+        .collect();
+    let total: f64 = px.iter().map(|p| p.1).sum();
+    if !(total > 0.0) {
+        return None;
+    }
+    px.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let half = 0.5 * total;
+    let (mut cum, mut r_prev) = (0.0, 0.0);
+    for (r, l) in px {
+        if cum + l >= half {
+            return Some(r_prev + (half - cum) / l * (r - r_prev));
+        }
+        cum += l;
         r_prev = r;
     }
     None

@@ -50,6 +50,19 @@ impl Stated {
         Ok(Some(c))
     }
 
+    /// R_e in kpc at the stated redshift (`re_arcsec` × [`kpc_per_arcsec`]): the radius a
+    /// model on ±3 R_e maps reads. Both must be stated; each is checked and named.
+    pub fn re_kpc(&self) -> Result<f64, TelescopeError> {
+        let missing = |what: &'static str| TelescopeError::Invalid {
+            what,
+            value: f64::NAN,
+            why: "give it: R_e in kpc is R_e in arcsec times the kpc per arcsec at the redshift",
+        };
+        let r = self.re_arcsec.ok_or(missing("R_e (arcsec)"))?;
+        let z = self.redshift.ok_or(missing("redshift"))?;
+        Ok(super::positive("R_e (arcsec)", r)? * kpc_per_arcsec(z)?)
+    }
+
     /// The statement in words: "seeing 0.50 R_e, S/N 20 at R_e; at z = 0.05: 1.010 kpc/″,
     /// R_e = 5.05 kpc, seeing FWHM 2.52 kpc" (empty when nothing is stated).
     pub fn describe(&self) -> Result<String, TelescopeError> {
@@ -88,6 +101,10 @@ mod tests {
 
     /// The seeing in R_e is the ratio of the angles; kpc/″ at z = 0.05 is astropy's
     /// (FlatLambdaCDM(67.74, 0.3089, Tcmb0=0): 1.00977); bad statements are named.
+    fn err_re(s: Stated) -> String {
+        s.re_kpc().unwrap_err().to_string()
+    }
+
     #[test]
     fn stated_conditions() {
         assert_eq!(
@@ -114,5 +131,12 @@ mod tests {
                 .describe()
                 .is_err()
         );
+        // R_e in kpc: 5″ at z = 0.05 is 5 × 1.00977 kpc (astropy, above).
+        let re = stated(None, Some(5.0), None, Some(0.05)).re_kpc().unwrap();
+        assert!((re / (5.0 * 1.009_770_12) - 1.0).abs() < 1e-4, "{re}");
+        assert!(err_re(stated(None, Some(5.0), None, None)).starts_with("redshift"));
+        assert!(err_re(stated(None, None, None, Some(0.05))).starts_with("R_e (arcsec)"));
+        assert!(err_re(stated(None, Some(-2.0), None, Some(0.05))).contains("= -2"));
+        assert!(err_re(stated(None, Some(2.0), None, Some(0.0))).starts_with("redshift = 0"));
     }
 }

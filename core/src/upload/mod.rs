@@ -32,6 +32,7 @@ pub(crate) mod write;
 
 pub use resample::{KinematicMaps, resample_flux, resample_kinematic, resample_surface_brightness};
 pub use validate::{Limits, check_finite, check_kinematic_shape, check_light_shape};
+pub use write::npy_f32;
 
 use thiserror::Error;
 

@@ -158,6 +158,7 @@ pub fn gbdt_bundle(parts: &[GbdtParts], data: &Path, created: String) -> Result<
             n_test,
             command: commands.join(" && "),
             conditions: training_conditions(a)?,
+            scale: a.build.scale,
         },
         metrics,
         network: None,

@@ -88,6 +88,16 @@ pub fn cnn_bundle(dir: &Path, data: &Path, f16: bool, created: String) -> Result
             ))
         })?;
     let ds = DatasetReader::open(data)?;
+    if ds.attrs.build.scale != desc.scale {
+        return Err(BadInput(format!(
+            "--data {}: its maps cover ±3 {}, the network learned ±3 {}: give the dataset it \
+             was trained on",
+            data.display(),
+            ds.attrs.build.scale.symbol(),
+            desc.scale.symbol()
+        ))
+        .into());
+    }
     let mut inputs: Vec<InputSpec> = desc
         .normalisation
         .inputs
@@ -168,6 +178,7 @@ pub fn cnn_bundle(dir: &Path, data: &Path, f16: bool, created: String) -> Result
             n_test: metrics["n_test"].as_u64().unwrap_or(0),
             command: train_command(data, &desc, &state, dir),
             conditions: training_conditions(a)?,
+            scale: desc.scale,
         },
         metrics: tm,
         network: Some(desc.config.clone()),

@@ -13,6 +13,7 @@ use galmass_core::bundle::cnn_input::{
 use galmass_core::bundle::ensemble::Ensemble;
 use galmass_core::bundle::{Bundle, Manifest};
 use galmass_core::cnn::MultiBranchResNet;
+use galmass_core::telescope::MapScale;
 use galmass_core::units::{MSUN_G, MSUN_R};
 use galmass_core::upload::KinematicMaps;
 
@@ -97,8 +98,8 @@ pub fn quoted_sigma(m: &Manifest) -> Vec<f64> {
 }
 
 /// One dataset sample as the inputs of a CNN bundle that reads the maps `names` (`r`, `g`,
-/// `vel`, and `rg` = the `g` and `r` maps), with its R_hsm.
-pub fn sample_inputs(s: &Sample, names: &[&str]) -> Result<GalaxyInputs> {
+/// `vel`, and `rg` = the `g` and `r` maps), with its scale radius (R_hsm or R_e, `scale`).
+pub fn sample_inputs(s: &Sample, names: &[&str], scale: MapScale) -> Result<GalaxyInputs> {
     let side = |v: &[f32]| (v.len() as f64).sqrt() as usize;
     let light = |v: &[f32]| GalaxyMap::Light {
         side: side(v),
@@ -135,7 +136,13 @@ pub fn sample_inputs(s: &Sample, names: &[&str]) -> Result<GalaxyInputs> {
     }
     Ok(GalaxyInputs {
         maps,
-        log_rhsm: Some(s.rhsm_kpc.log10()),
+        log_rhsm: Some(
+            match scale {
+                MapScale::Rhsm => s.rhsm_kpc,
+                MapScale::Re => s.re_kpc,
+            }
+            .log10(),
+        ),
     })
 }
 
@@ -145,6 +152,19 @@ pub fn predict_cnn_dataset(bundle: &Bundle, data: &Path, split: Option<u8>) -> R
     let net = bundle.cnn_model(&device).map_err(bad)?;
     let m = &bundle.manifest;
     let ds = DatasetReader::open(data)?;
+    let scale = m.training.scale;
+    if ds.attrs.build.scale != scale {
+        return Err(BadInput(format!(
+            "{}: its maps cover ±3 {} (dataset attribute `scale` = {}), but the model learned \
+             maps on ±3 {}: build the data with `dataset build --scale {}`",
+            data.display(),
+            ds.attrs.build.scale.symbol(),
+            ds.attrs.build.scale.name(),
+            scale.symbol(),
+            scale.name()
+        ))
+        .into());
+    }
     let splits: Vec<u8> = ds.column("meta/split")?;
     let wanted: Vec<usize> = (0..ds.len())
         .filter(|&i| split.is_none_or(|s| splits[i] == s))
@@ -161,7 +181,7 @@ pub fn predict_cnn_dataset(bundle: &Bundle, data: &Path, split: Option<u8>) -> R
         let mut samples = Vec::with_capacity(chunk.len());
         for &i in chunk {
             let s = ds.sample(i)?;
-            let g = sample_inputs(&s, &names)?;
+            let g = sample_inputs(&s, &names, scale)?;
             prepared.push(
                 m.prepare(&g)
                     .map_err(|e| BadInput(format!("{}: sample {i}: {e}", data.display())))?,
@@ -207,7 +227,8 @@ pub struct MapFiles {
     pub g: Option<PathBuf>,
     /// V, σ (km/s) [and mask], 2 or 3 square planes.
     pub vel: Option<PathBuf>,
-    /// Half-stellar-mass radius, kpc.
+    /// The model's scale radius in kpc (the maps cover ±3 of it): the half-stellar-mass
+    /// radius, or R_e for a model trained with `--scale re`.
     pub rhsm_kpc: Option<f64>,
     /// Absolute AB r magnitude of the light inside a PNG r image (its calibration).
     pub r_mag: Option<f64>,

@@ -15,6 +15,7 @@ use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, cutout_id, read_c
 use galmass_core::mock::selected_indices;
 use galmass_core::observe::ObserveOptions;
 use galmass_core::projection::kinematics::KIN_SIZE;
+use galmass_core::telescope::MapScale;
 
 use super::cutout_args::CutoutArgs;
 use super::measure_opts::MeasureOptArgs;
@@ -126,6 +127,11 @@ pub struct BuildArgs {
     /// `scale_factor`), or f32 uncompressed
     #[arg(long, value_enum, default_value_t = MapDtype::F16)]
     pub map_dtype: MapDtype,
+    /// The radius the maps cover ±3 of and the CNN's side input: rhsm, the 3D half-mass
+    /// radius (the paper's; only a simulation knows it), or re, each line of sight's projected
+    /// r-band half-light radius, which a telescope measures (beyond the paper)
+    #[arg(long, value_enum, default_value_t = ScaleArg::Rhsm)]
+    pub scale: ScaleArg,
     #[command(flatten)]
     pub mock: MockArgs,
     #[command(flatten)]
@@ -134,6 +140,24 @@ pub struct BuildArgs {
     pub measure: MeasureOptArgs,
     #[command(flatten)]
     pub observing: ObservingArgs,
+}
+
+/// `--scale`: the radius the maps are laid on (`galmass_core::telescope::MapScale`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScaleArg {
+    /// ±3 R_hsm, the 3D stellar half-mass radius (the paper's)
+    Rhsm,
+    /// ±3 R_e, the projected r-band half-light radius of each line of sight
+    Re,
+}
+
+impl From<ScaleArg> for MapScale {
+    fn from(s: ScaleArg) -> Self {
+        match s {
+            ScaleArg::Rhsm => MapScale::Rhsm,
+            ScaleArg::Re => MapScale::Re,
+        }
+    }
 }
 
 /// Arguments of `galmass dataset merge`.
@@ -301,6 +325,7 @@ fn run_build(a: &BuildArgs) -> Result<()> {
         },
         split_seed: a.seed,
         conditions: a.observing.ranges()?,
+        scale: a.scale.into(),
         split_by: match a.split_by {
             SplitByArg::Galaxy => SplitBy::Galaxy,
             SplitByArg::Sample => SplitBy::Sample,
@@ -325,6 +350,7 @@ fn run_build(a: &BuildArgs) -> Result<()> {
             .conditions
             .map(|c| serde_json::to_string(&c))
             .transpose()?,
+        scale: opts.scale,
     };
     let mut writer = DatasetWriter::create(&a.out, attrs)?;
     let pb = progress::bar(src.len() as u64, "dataset build (galaxies)");
@@ -403,6 +429,17 @@ fn run_info(path: &Path) -> Result<()> {
         "kinematic size    {}×{}",
         a.build.kin_size, a.build.kin_size
     );
+    println!(
+        "map scale         ±3 {} ({})",
+        a.build.scale.symbol(),
+        match a.build.scale {
+            MapScale::Rhsm => "3D half-mass radius, the paper's",
+            MapScale::Re => "projected r-band half-light radius, beyond the paper",
+        }
+    );
+    if let Some(c) = &a.build.conditions {
+        println!("conditions        {c}");
+    }
     println!("split by          {}", a.build.split_by);
     for s in Split::ALL {
         println!(

@@ -15,7 +15,7 @@ use galmass::dataset::DatasetReader;
 use galmass::stats::offset_mean_sigma;
 use galmass_core::bundle::ensemble::{Ensemble, EnsembleValue};
 use galmass_core::bundle::{Bundle, ModelKind};
-use galmass_core::telescope::{ConditionRanges, Stated, outside_training};
+use galmass_core::telescope::{ConditionRanges, MapScale, Stated, outside_training};
 
 /// Which samples to predict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -66,9 +66,14 @@ pub struct PredictArgs {
     /// 0/1 mask, covering ±3 R_hsm
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
     pub vel: Option<PathBuf>,
-    /// CNN bundles, one galaxy: half-stellar-mass radius in kpc (models with the side input)
+    /// CNN bundles, one galaxy: half-stellar-mass radius in kpc (models with the side input,
+    /// on the paper's ±3 R_hsm maps)
     #[arg(long, value_name = "KPC", conflicts_with = "data")]
     pub rhsm: Option<f64>,
+    /// CNN bundles on ±3 R_e maps (`dataset build --scale re`), one galaxy: its projected
+    /// r-band half-light radius in kpc (or give --re-arcsec with --redshift)
+    #[arg(long, value_name = "KPC", conflicts_with_all = ["data", "rhsm"], allow_negative_numbers = true)]
+    pub re_kpc: Option<f64>,
     /// Which samples
     #[arg(long, value_enum, default_value_t = SplitArg::All)]
     pub split: SplitArg,
@@ -90,15 +95,22 @@ pub struct PredictArgs {
     #[arg(long, value_name = "ARCSEC", conflicts_with_all = ["data", "seeing_re"],
         requires = "re_arcsec", allow_negative_numbers = true)]
     pub seeing_arcsec: Option<f64>,
-    /// The galaxy's half-light radius R_e in arcsec (with --seeing-arcsec)
-    #[arg(long, value_name = "ARCSEC", conflicts_with = "data")]
+    /// The galaxy's half-light radius R_e in arcsec (with --seeing-arcsec; with --redshift it
+    /// is R_e in kpc for models on ±3 R_e maps)
+    #[arg(
+        long,
+        value_name = "ARCSEC",
+        conflicts_with = "data",
+        allow_negative_numbers = true
+    )]
     pub re_arcsec: Option<f64>,
-    /// The galaxy's redshift: R_e and the seeing in kpc, printed (with --re-arcsec)
+    /// The galaxy's redshift: R_e and the seeing in kpc (with --re-arcsec)
     #[arg(
         long,
         value_name = "Z",
         conflicts_with = "data",
-        requires = "re_arcsec"
+        requires = "re_arcsec",
+        allow_negative_numbers = true
     )]
     pub redshift: Option<f64>,
 }
@@ -132,6 +144,76 @@ fn stated_conditions(a: &PredictArgs) -> Result<Option<ConditionRanges>> {
             .map_err(|e| BadInput(format!("--seeing-re/--snr-re: {e}")))?;
     }
     Ok(stated)
+}
+
+/// The radius one galaxy's maps cover ±3 of (kpc), as the ensemble's map scale asks:
+/// `--rhsm` for the paper's ±3 R_hsm models; `--re-kpc`, or `--re-arcsec` at `--redshift`
+/// (`telescope::kpc_per_arcsec`), for ±3 R_e models. A radius of the other kind, or a bad
+/// value, is [`BadInput`] saying what to give.
+fn scale_radius(a: &PredictArgs, ens: &Ensemble) -> Result<Option<f64>> {
+    let scale = ens.lead().manifest.training.scale;
+    let side = ens
+        .lead()
+        .manifest
+        .inputs
+        .iter()
+        .any(|i| i.name == galmass_core::bundle::SIDE_INPUT);
+    let radius = match scale {
+        MapScale::Rhsm => {
+            if let Some(r) = a.re_kpc {
+                return Err(BadInput(format!(
+                    "--re-kpc {r}: this model reads maps on ±3 R_hsm (the paper's scale): give \
+                     the half-mass radius with --rhsm KPC"
+                ))
+                .into());
+            }
+            a.rhsm
+        }
+        MapScale::Re => {
+            if let Some(r) = a.rhsm {
+                return Err(BadInput(format!(
+                    "--rhsm {r}: this model reads maps on ±3 R_e (dataset build --scale re): \
+                     give R_e with --re-kpc KPC, or --re-arcsec with --redshift"
+                ))
+                .into());
+            }
+            match (a.re_kpc, a.re_arcsec, a.redshift) {
+                (Some(r), _, _) => Some(r),
+                (None, Some(re), Some(z)) => {
+                    let s = Stated {
+                        re_arcsec: Some(re),
+                        redshift: Some(z),
+                        ..Stated::default()
+                    };
+                    let kpc = s
+                        .re_kpc()
+                        .map_err(|e| BadInput(format!("--re-arcsec/--redshift: {e}")))?;
+                    eprintln!("R_e = {re}″ at z = {z}: {kpc:.3} kpc");
+                    Some(kpc)
+                }
+                _ => None,
+            }
+        }
+    };
+    if let Some(r) = radius
+        && !(r.is_finite() && r > 0.0)
+    {
+        return Err(BadInput(format!(
+            "the {} = {r} kpc: must be a finite number > 0",
+            scale.symbol()
+        ))
+        .into());
+    }
+    if side && radius.is_none() {
+        return Err(BadInput(match scale {
+            MapScale::Rhsm => "this model reads log10 R_hsm: give --rhsm KPC".to_string(),
+            MapScale::Re => "this model reads log10 R_e (its maps cover ±3 R_e): give --re-kpc \
+                 KPC, or --re-arcsec ARCSEC with --redshift Z"
+                .to_string(),
+        })
+        .into());
+    }
+    Ok(radius)
 }
 
 /// Warns (on stderr; the prediction goes on) when the maps were observed under conditions
@@ -180,7 +262,7 @@ pub fn run(a: &PredictArgs) -> Result<()> {
             r: a.r.clone(),
             g: a.g.clone(),
             vel: a.vel.clone(),
-            rhsm_kpc: a.rhsm,
+            rhsm_kpc: scale_radius(a, &ens)?,
             r_mag: a.r_mag,
             g_mag: a.g_mag,
         };

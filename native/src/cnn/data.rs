@@ -17,6 +17,7 @@ use galmass_core::observe::normalise::{
     CellLuminosity, LINEAR_LUMINOSITY_REFERENCE, MapKind, MinMax, Norm, normalise,
 };
 use galmass_core::observe::rebin::colour_map;
+use galmass_core::telescope::MapScale;
 use hdf5::File;
 use ndarray::s;
 use serde::{Deserialize, Serialize};
@@ -103,8 +104,11 @@ pub struct CnnData {
     pub target_names: Vec<String>,
     /// Targets, `targets[t][i]` (log10).
     pub targets: Vec<Vec<f64>>,
-    /// log10(R_hsm/kpc) per sample.
+    /// log10 of the map scale radius in kpc per sample: R_hsm (`meta/rhsm_kpc`), or R_e
+    /// (`meta/re_kpc`) for a file built with `--scale re`.
     pub log_rhsm: Vec<f64>,
+    /// The file's map scale (root attribute `scale`).
+    pub scale: MapScale,
     /// Integrated g−r per sample (the colour map's fill).
     pub g_r: Vec<f64>,
     /// Sample indices of the training, validation and test splits (0, 1, 2).
@@ -172,7 +176,11 @@ impl CnnData {
             }
             cols.push(reader.column::<f64>(&format!("targets/{t}"))?);
         }
-        let rhsm = reader.column::<f64>("meta/rhsm_kpc")?;
+        let scale = reader.attrs.build.scale;
+        let rhsm = reader.column::<f64>(match scale {
+            MapScale::Rhsm => "meta/rhsm_kpc",
+            MapScale::Re => "meta/re_kpc",
+        })?;
         let g_r = reader.column::<f64>("features/g_r")?;
         let split = reader.column::<u8>("meta/split")?;
         let mut splits: [Vec<usize>; 3] = Default::default();
@@ -223,6 +231,7 @@ impl CnnData {
             target_names: targets.to_vec(),
             targets: cols,
             log_rhsm,
+            scale,
             g_r,
             splits,
             normalisation,

@@ -9,6 +9,7 @@ use burn::module::Module;
 use burn::store::ModuleRecord;
 use burn::tensor::{Device, Tensor, TensorData};
 use galmass_core::cnn::{CnnConfig, MultiBranchResNet};
+use galmass_core::telescope::MapScale;
 use serde::{Deserialize, Serialize};
 
 use super::data::NormChoice;
@@ -37,6 +38,10 @@ pub struct ModelDesc {
     pub image_size: usize,
     /// File name of the weights record beside this file.
     pub weights: String,
+    /// The radius the training maps covered ±3 of, and whose log10 the side input is
+    /// (absent in runs from before the option: R_hsm).
+    #[serde(default)]
+    pub scale: MapScale,
 }
 
 impl ModelDesc {
@@ -59,6 +64,18 @@ impl ModelDesc {
     pub fn open_data(&self, data: &Path) -> Result<CnnData> {
         let inputs: Vec<_> = self.config.branches.iter().map(|b| b.input).collect();
         let mut d = CnnData::open(data, &inputs, &self.targets, Some(self.image_size))?;
+        if d.scale != self.scale {
+            return Err(BadInput(format!(
+                "{}: its maps cover ±3 {} (dataset attribute `scale` = {}), but the network \
+                 learned maps on ±3 {}: build the data with `dataset build --scale {}`",
+                data.display(),
+                d.scale.symbol(),
+                d.scale.name(),
+                self.scale.symbol(),
+                self.scale.name()
+            ))
+            .into());
+        }
         d.normalisation = self.normalisation.clone();
         d.hybrid = self.config.is_hybrid();
         Ok(d)

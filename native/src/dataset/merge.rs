@@ -124,6 +124,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
                 a0.build.split_by.clone(),
             ),
             (
+                "scale",
+                a.build.scale.name().to_string(),
+                a0.build.scale.name().to_string(),
+            ),
+            (
                 "conditions",
                 a.build.conditions.clone().unwrap_or_else(|| "none".into()),
                 a0.build.conditions.clone().unwrap_or_else(|| "none".into()),

@@ -13,6 +13,7 @@ use super::sample::Sample;
 use super::schema::{FEATURE_NAMES, SCHEMAS_READ, TARGET_NAMES};
 use super::storage::{MapStorage, map_dtype, map_storage, read_map};
 use super::writer::{ShardAttrs, WriteAttrs};
+use galmass_core::telescope::MapScale;
 
 /// Root attributes of a dataset file: what its build chose ([`WriteAttrs`], the writer's
 /// own type) and what the writer adds.
@@ -28,6 +29,24 @@ pub struct FileAttrs {
     /// `/maps/vel_mask`), split unit (empty if absent), shard, map element type (from
     /// `/maps/r`) and observing conditions.
     pub build: WriteAttrs,
+}
+
+/// The root attribute `scale` (`rhsm` or `re`); absent in files from before the option: the
+/// paper's R_hsm. Anything else is [`BadInput`] naming the file.
+fn read_scale(file: &File, name: &str) -> Result<MapScale> {
+    let Ok(a) = file.attr("scale") else {
+        return Ok(MapScale::Rhsm);
+    };
+    let v: VarLenUnicode = a
+        .read_scalar()
+        .map_err(|e| BadInput(format!("{name}: attribute `scale`: not a string ({e})")))?;
+    MapScale::from_name(v.as_str()).ok_or_else(|| {
+        BadInput(format!(
+            "{name}: attribute `scale`: is `{}`, expected `rhsm` or `re`",
+            v.as_str()
+        ))
+        .into()
+    })
 }
 
 /// An open dataset file whose schema was checked.
@@ -149,6 +168,7 @@ impl DatasetReader {
                 image_size: sz,
                 kin_size: k,
                 split_by: str_attr("split_by").unwrap_or_default(),
+                scale: read_scale(&file, &name)?,
                 conditions: file
                     .attr("conditions")
                     .is_ok()

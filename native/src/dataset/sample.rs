@@ -5,7 +5,7 @@
 use galmass_core::galaxy::{Axis, Galaxy};
 use galmass_core::measure::MeasureOptions;
 use galmass_core::observe::ObserveOptions;
-use galmass_core::telescope::ConditionRanges;
+use galmass_core::telescope::{ConditionRanges, MapScale};
 
 use super::schema::{features_row, targets_row};
 use super::split::{SplitBy, assign_split};
@@ -55,6 +55,8 @@ pub struct SampleOptions {
     pub split_by: SplitBy,
     /// Observing conditions drawn per sample (`galmass_core::telescope`); `None`: ideal maps.
     pub conditions: Option<ConditionRanges>,
+    /// The radius the maps cover ±3 of: R_hsm (the paper's) or each line of sight's R_e.
+    pub scale: MapScale,
 }
 
 /// Measures and observes `galaxy` (centred, systemic velocity removed) along x, y and z
@@ -71,6 +73,7 @@ pub fn samples_of(
         observe: opts.observe,
         conditions: opts.conditions,
         conditions_seed: opts.split_seed,
+        scale: opts.scale,
     };
     let samples = galmass_core::sample::samples_of(galaxy, galaxy_id, &Axis::ALL, &core)
         .map_err(|e| e.to_string())?;

@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use galmass_core::telescope::MapScale;
 use hdf5::types::VarLenUnicode;
 use hdf5::{Extent, File, H5Type, SimpleExtents};
 use ndarray::{ArrayView1, ArrayView2, ArrayView3, s};
@@ -48,6 +49,9 @@ pub struct WriteAttrs {
     /// The observing conditions drawn per sample (`galmass_core::telescope::ConditionRanges`
     /// as JSON, the root attribute `conditions`); `None`: the paper's ideal maps.
     pub conditions: Option<String>,
+    /// The radius the maps cover ±3 of (root attribute `scale`: `rhsm`, the paper's, or
+    /// `re`; `galmass_core::telescope::MapScale`).
+    pub scale: MapScale,
 }
 
 /// The root attributes `shard_index`, `shard_count` and `shard_list_len` of a shard file:
@@ -169,6 +173,7 @@ impl DatasetWriter {
             u64_attr(f, "shard_list_len", sh.list_len)?;
         }
         let maps = f.create_group("maps")?;
+        string_attr(f, "scale", w.attrs.scale.name())?;
         if let Some(c) = &w.attrs.conditions {
             string_attr(f, "conditions", c)?;
         }

@@ -80,6 +80,7 @@ fn write_dataset(path: &std::path::Path) {
             shard: None,
             map_dtype: Default::default(),
             conditions: None,
+            scale: Default::default(),
         },
     )
     .unwrap();
@@ -225,7 +226,14 @@ fn a_small_cnn_trained_on_mock_galaxies_responds_as_physics_says() {
         .take(24)
         // With g too, as a gallery galaxy carries it: the probe gives the r + vel model
         // only the maps it reads.
-        .map(|i| sample_inputs(&ds.sample(i).unwrap(), &["r", "g", "vel"]).unwrap())
+        .map(|i| {
+            sample_inputs(
+                &ds.sample(i).unwrap(),
+                &["r", "g", "vel"],
+                Default::default(),
+            )
+            .unwrap()
+        })
         .collect();
     let [light, _, r_mstar, r_mtot] =
         common::physics_probes(&[read_bundle(&bundle).unwrap()], &galaxies);

@@ -330,6 +330,7 @@ fn start(
             normalisation: data.normalisation.clone(),
             image_size: data.size,
             weights: BEST_MODEL.to_string(),
+            scale: data.scale,
         };
         crate::atomic::write_atomic(&dir.join(MODEL_JSON), &serde_json::to_vec_pretty(&desc)?)?;
         return Ok((state, model, optim));
