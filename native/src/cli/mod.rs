@@ -7,6 +7,7 @@ mod cluster;
 mod cutout_args;
 mod dataset;
 mod dataset_examples;
+mod degradation;
 mod demo;
 mod evaluate;
 mod explain;
@@ -58,6 +59,9 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// The paper's Table 4 (CNN) and Table 6 (GBDT) grids → report/
     Reproduce(reproduce::ReproduceArgs),
+    /// How seeing, noise and an IFU footprint degrade M* and Mtot, for CNNs trained on ideal
+    /// and on MaNGA-like maps (beyond the paper) → degradation/
+    Degradation(degradation::DegradationArgs),
     /// Trained models → one bundle file (for `predict` and the web app)
     Export(export::ExportArgs),
     /// A bundle's predictions for the samples of a dataset file → CSV with uncertainties
@@ -82,6 +86,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Train(c) => train::run(c),
         Command::Evaluate(a) => evaluate::run(a),
         Command::Reproduce(a) => reproduce::run(a),
+        Command::Degradation(a) => degradation::run(a),
         Command::Export(a) => export::run(a),
         Command::Predict(a) => predict::run(a),
         Command::Probe(a) => probe::run(a),

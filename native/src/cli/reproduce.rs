@@ -219,9 +219,9 @@ fn plan(a: &ReproduceArgs) -> Plan {
     }
 }
 
-/// Runs one verb as if typed, recording the command line.
-pub(super) fn verb(args: &[String], log: &mut Vec<String>) -> Result<()> {
-    let line = std::iter::once("galmass")
+/// The command line of a verb, as a user would type it (arguments with spaces quoted).
+pub(super) fn command_line(args: &[String]) -> String {
+    std::iter::once("galmass")
         .chain(args.iter().map(String::as_str))
         .map(|s| {
             if s.contains(' ') {
@@ -231,7 +231,12 @@ pub(super) fn verb(args: &[String], log: &mut Vec<String>) -> Result<()> {
             }
         })
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+}
+
+/// Runs one verb as if typed, recording the command line.
+pub(super) fn verb(args: &[String], log: &mut Vec<String>) -> Result<()> {
+    let line = command_line(args);
     eprintln!("\n$ {line}");
     log.push(line);
     let cli =

@@ -6,12 +6,14 @@
 //!   histogram of log10(pred/true) with ±1σ (the paper's Figs 6–9, 11–12);
 //! - [`bars`]: horizontal bars, e.g. gain importances;
 //! - [`curves`]: loss per boosting round (MAE and MSE, train and test; Fig. 4);
+//! - [`degradation`]: σ per observing condition for two models (`galmass degradation`);
 //! - [`matrix`]: a correlation matrix with the coefficient in each cell (Fig. 10).
 //!
 //! Every file is drawn under a temporary name and renamed when complete.
 
 pub mod bars;
 pub mod curves;
+pub mod degradation;
 pub mod matrix;
 pub mod saliency;
 pub mod scatter;

@@ -238,3 +238,83 @@ fn a_model_on_re_maps_takes_re_in_kpc_or_arcsec_and_refuses_rhsm() {
         &["--re-kpc 2", "±3 R_hsm", "--rhsm"],
     );
 }
+
+/// `galmass degradation` on a tiny sample: every condition's dataset holds the same galaxies,
+/// split and targets with other maps; each model is scored on every condition's test split
+/// (n = the file's test samples); the report lists every command and the figure is a PNG; a
+/// second run reuses every step and gives the same rows; a bad width exits 2.
+#[test]
+fn degradation_scores_both_models_on_every_condition_and_reuses_its_steps() {
+    use galmass::dataset::DatasetReader;
+    use galmass::report::degradation::{CONDITIONS, Degradation};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("deg");
+    let o = out.to_str().unwrap();
+    let args = [
+        "degradation",
+        "--out",
+        o,
+        "--galaxies",
+        "12",
+        "--epochs",
+        "1",
+        "--width",
+        "0.0625",
+        "--device",
+        "cpu",
+    ];
+    let stdout = ok(&args);
+    assert!(
+        stdout.contains("MaNGA-trained on MaNGA-like maps"),
+        "{stdout}"
+    );
+    let read = || -> Degradation {
+        serde_json::from_slice(&std::fs::read(out.join("degradation.json")).unwrap()).unwrap()
+    };
+    let d = read();
+    assert_eq!(d.rows.len(), CONDITIONS.len() * 2 * 2);
+    let ideal = DatasetReader::open(&out.join("data/ideal.h5")).unwrap();
+    let ids: Vec<u64> = ideal.column("meta/galaxy_id").unwrap();
+    let split: Vec<u8> = ideal.column("meta/split").unwrap();
+    let mstar: Vec<f64> = ideal.column("targets/mstar").unwrap();
+    let n_test = split.iter().filter(|&&s| s == 2).count();
+    for c in CONDITIONS {
+        let f = DatasetReader::open(&out.join(format!("data/{}.h5", c.id))).unwrap();
+        assert_eq!(f.attrs.build.scale.name(), "re", "{}", c.id);
+        assert_eq!(f.column::<u64>("meta/galaxy_id").unwrap(), ids, "{}", c.id);
+        assert_eq!(f.column::<u8>("meta/split").unwrap(), split, "{}", c.id);
+        assert_eq!(f.column::<f64>("targets/mstar").unwrap(), mstar, "{}", c.id);
+        if c.id != "ideal" {
+            assert_ne!(
+                f.sample(0).unwrap().r,
+                ideal.sample(0).unwrap().r,
+                "{}",
+                c.id
+            );
+        }
+        for m in ["ideal", "manga"] {
+            for t in ["mstar", "mtot"] {
+                let r = d.get(c.id, m, t).unwrap();
+                assert_eq!(r.n_test, n_test, "{} {m} {t}", c.id);
+                assert!(r.sigma_dex.is_finite() && r.sigma_dex > 0.0);
+            }
+        }
+    }
+    let md = std::fs::read_to_string(out.join("degradation.md")).unwrap();
+    assert_eq!(
+        md.matches("galmass dataset build").count(),
+        CONDITIONS.len()
+    );
+    assert_eq!(md.matches("galmass train cnn").count(), 2);
+    assert_eq!(md.matches("galmass evaluate").count(), 2 * CONDITIONS.len());
+    assert!(md.contains("Noise floor"), "{md}");
+    let png = std::fs::read(out.join("figures/degradation.png")).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+
+    let again = common::galmass(&args);
+    assert!(again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(!err.contains("\n$ galmass"), "a step ran again:\n{err}");
+    assert_eq!(read().rows, d.rows);
+    exit2(&["degradation", "--out", o, "--width", "0"], &["--width 0"]);
+}
