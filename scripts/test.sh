@@ -138,6 +138,8 @@ stage "browser test: gallery (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/gallery.test.mjs
 stage "browser test: files to try (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/examples.test.mjs
+stage "browser test: observed maps (chromium)" env \
+  GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/observed.test.mjs
 stage "browser test: classroom (chromium)" node tests/e2e/classroom.test.mjs
 stage "browser test: saliency and a responsive page (chromium)" env \
   GALMASS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/galmass" node tests/e2e/saliency.test.mjs

@@ -18,3 +18,12 @@ pub const CNN_BUNDLES: [&[u8]; 3] = [
 /// The gallery's galaxies (`galmass_core::gallery::Gallery` as JSON, written by
 /// `galmass dataset examples`; `www/examples/README.md`).
 pub const GALLERY_JSON: &str = include_str!("../../www/examples/gallery.json");
+
+/// The observed-conditions CNN (beyond the paper): one multi-branch ResNet-18 (g, r light as
+/// one two-channel branch + the kinematic maps + log R_e → M*, Mtot) trained on MaNGA-like
+/// maps laid on ±3 R_e (`www/models/README.md`); the maps card runs it for observed maps.
+pub const CNN_OBSERVED_BUNDLE: &[u8] = include_bytes!("../../www/models/cnn-observed.bundle");
+
+/// The degradation study behind the model card (`galmass degradation`'s degradation.json;
+/// `www/models/README.md`).
+pub const DEGRADATION_JSON: &str = include_str!("../../www/models/degradation.json");

@@ -8,6 +8,7 @@
 //! Nothing is uploaded anywhere.
 
 mod conditions;
+mod model_choice;
 mod try_files;
 
 use std::rc::Rc;
@@ -29,7 +30,9 @@ use crate::browser::{
 use crate::models::cnn::{ensemble_from_bytes, load_cnn};
 use crate::models::{SharedCnn, shared_cnn};
 use crate::saliency::SaliencyPanel;
-use conditions::ObservingConditions;
+use conditions::{ObservingConditions, StatedFields};
+use galmass_core::telescope::{MapScale, Stated};
+use model_choice::ModelChoice;
 use try_files::TryFiles;
 
 /// Median milliseconds of `n` warm predictions of the first gallery galaxy (2 untimed first).
@@ -59,7 +62,7 @@ fn files_to_inputs(
     r: &Upload,
     g: &Upload,
     vel: &Upload,
-    rhsm: &str,
+    radius: (&str, Result<Stated, String>),
     mags: (&str, &str),
 ) -> Result<GalaxyInputs, String> {
     let m = &bundle.manifest;
@@ -76,12 +79,8 @@ fn files_to_inputs(
     let (vn, vb) = vel
         .as_ref()
         .ok_or("choose the kinematic maps (FITS or NPY)")?;
-    let rh: f64 = rhsm
-        .trim()
-        .parse()
-        .ok()
-        .filter(|x: &f64| x.is_finite() && *x > 0.0)
-        .ok_or("give the half-mass radius R_hsm in kpc (a number > 0)")?;
+    let scale = m.training.scale;
+    let rh = scale_radius(scale, radius)?;
     let png = |band: &str, text: &str, msun: f64| -> Result<Option<PngCalibration>, String> {
         match text.trim() {
             "" => Ok(None),
@@ -115,7 +114,31 @@ fn files_to_inputs(
     Ok(GalaxyInputs {
         maps,
         log_rhsm: Some(rh.log10()),
+        scale,
     })
+}
+
+/// The radius (kpc) the model's maps cover ±3 of: R_hsm from its field, or for a model on
+/// ±3 R_e, R_e in arcsec at the redshift (core's `Stated::re_kpc`, as `galmass predict
+/// --re-arcsec --redshift` reads them).
+fn scale_radius(
+    scale: MapScale,
+    (rhsm, stated): (&str, Result<Stated, String>),
+) -> Result<f64, String> {
+    match scale {
+        MapScale::Rhsm => rhsm
+            .trim()
+            .parse()
+            .ok()
+            .filter(|x: &f64| x.is_finite() && *x > 0.0)
+            .ok_or_else(|| "give the half-mass radius R_hsm in kpc (a number > 0)".to_string()),
+        MapScale::Re => stated?.re_kpc().map_err(|e| {
+            format!(
+                "this model reads maps on ±3 R_e: state R_e in arcsec and the redshift under \
+                 \"Observed maps?\" ({e})"
+            )
+        }),
+    }
 }
 
 /// Whether a CNN bundle reads an uploaded g-band image (input `g`, or `rg`).
@@ -135,6 +158,8 @@ pub fn CnnPredict() -> impl IntoView {
     let (g, set_g) = signal(None::<(String, Vec<u8>)>);
     let (vel, set_vel) = signal(None::<(String, Vec<u8>)>);
     let rhsm = RwSignal::new(String::from("3.0"));
+    let fields = StatedFields::new();
+    let choice = ModelChoice::new(fields);
     let r_mag = RwSignal::new(String::new());
     let g_mag = RwSignal::new(String::new());
     let (shown, set_shown) = signal(Vec::<(String, EnsembleValue)>::new());
@@ -144,7 +169,7 @@ pub fn CnnPredict() -> impl IntoView {
     // Finished runs (successful or not), for tests and screen readers to know a run ended.
     let (runs, set_runs) = signal(0u32);
     // Which models the card runs: the bundled ensemble, or the user's bundles.
-    let (models, set_models) = signal(String::from("the bundled ensemble of 3 CNNs"));
+    let (models, set_models) = signal(String::from(crate::models::bundled::Bundled::Ideal.label()));
     let (loads, set_loads) = signal(0u32);
     let choose_bundles = move |ev: leptos::ev::Event| {
         let Some(input) = ev
@@ -159,8 +184,14 @@ pub fn CnnPredict() -> impl IntoView {
                 .iter()
                 .map(|(n, b)| (n.clone(), b.as_slice()))
                 .collect();
-            let res = if named.is_empty() {
-                load_cnn().map(|e| (e, "the bundled ensemble of 3 CNNs".to_string()))
+            let bundled = named.is_empty();
+            let res = if bundled {
+                load_cnn().map(|e| {
+                    (
+                        e,
+                        crate::models::bundled::Bundled::Ideal.label().to_string(),
+                    )
+                })
             } else {
                 let names = files
                     .iter()
@@ -174,6 +205,7 @@ pub fn CnnPredict() -> impl IntoView {
                     set_models.set(label);
                     set_shown.set(Vec::new());
                     set_error.set(None);
+                    choice.set_loaded(bundled.then_some(crate::models::bundled::Bundled::Ideal));
                 }
                 Err(e) => {
                     set_shown.set(Vec::new());
@@ -190,13 +222,21 @@ pub fn CnnPredict() -> impl IntoView {
         spawn_local(async move {
             yield_to_browser().await;
             let t0 = now_ms();
+            match choice.ensure_loaded(cnn) {
+                Ok(Some(label)) => {
+                    set_models.set(label.to_string());
+                    set_loads.update(|n| *n += 1);
+                }
+                Ok(None) => {}
+                Err(e) => set_error.set(Some(e)),
+            }
             let res = match cnn.loaded() {
                 Ok(e) => match files_to_inputs(
                     e.lead(),
                     &r.get_untracked(),
                     &g.get_untracked(),
                     &vel.get_untracked(),
-                    &rhsm.get_untracked(),
+                    (&rhsm.get_untracked(), fields.stated_untracked()),
                     (&r_mag.get_untracked(), &g_mag.get_untracked()),
                 ) {
                     Ok(g) => {
@@ -249,7 +289,8 @@ pub fn CnnPredict() -> impl IntoView {
             {gallery.map(|g| view! { <TryFiles gallery=g on_load=on_load /> })}
             <p class="meta" data-testid="example-loaded" aria-live="polite">{move || loaded.get()}</p>
             {upload_fields(set_r, set_g, set_vel, refs, (rhsm, r_mag, g_mag), choose_bundles)}
-            <ObservingConditions cnn=cnn loads=loads />
+            <div class="features">{choice.view()}</div>
+            <ObservingConditions fields=fields model=choice.conditions(cnn, loads) />
             <button class="primary" data-testid="predict-button" on:click=predict disabled=move || busy.get()>
                 {move || if busy.get() { "Running…" } else { "Predict" }}
             </button>
@@ -408,7 +449,7 @@ fn upload_fields(
             <label><span>"kinematic maps V, σ [, mask] (FITS, NPY)"</span>
                 <input type="file" accept=".fits,.fit,.fts,.npy" data-testid="upload-vel" node_ref=vel_ref
                     on:change=move |ev| read_into(&ev, set_vel) /></label>
-            <label><span>"half-mass radius R_hsm (kpc)"</span>
+            <label><span>"half-mass radius R_hsm (kpc), for models on ±3 R_hsm (the observed-conditions CNN reads R_e in arcsec and the redshift instead)"</span>
                 <input type="number" step="any" min="0" data-testid="input-rhsm"
                     prop:value=move || rhsm.get()
                     on:input=move |ev| rhsm.set(event_target_value(&ev)) /></label>

@@ -6,7 +6,10 @@
 use galmass_core::bundle::{Manifest, ensemble};
 use leptos::prelude::*;
 
-use crate::models::{shared_cnn, shared_gbdt};
+use galmass_core::bundle::Bundle;
+
+use crate::assets::{CNN_OBSERVED_BUNDLE, DEGRADATION_JSON};
+use crate::models::shared_gbdt;
 
 /// Plain-words name of a target.
 fn target_words(t: &str) -> &str {
@@ -22,7 +25,12 @@ fn target_words(t: &str) -> &str {
 /// quadrature mean of the members', the part of the page's ± that does not depend on the
 /// galaxy).
 #[component]
-fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> impl IntoView {
+fn ModelSection(
+    title: &'static str,
+    /// Prefix of the section's test ids (`card-<id>-<target>`, `card-<id>-recipe`).
+    id: &'static str,
+    members: Result<Vec<Manifest>, String>,
+) -> impl IntoView {
     let members = match members {
         Ok(m) if !m.is_empty() => m,
         Ok(_) => return view! { <p class="error">{format!("{title}: no bundle")}</p> }.into_any(),
@@ -31,7 +39,6 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
     let manifests: Vec<&Manifest> = members.iter().collect();
     let sigma = ensemble::test_sigma(&manifests);
     let m = &members[0];
-    let kind = m.kind.name();
     let recipe = m.cnn_recipe();
     let reads = if m.features.is_empty() {
         m.inputs
@@ -64,7 +71,7 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
                     <td>{target_words(&t.name).to_string()}</td>
                     <td class="num">{per(|x| x.mean_dex)}</td>
                     <td class="num">{per(|x| x.sigma_dex).replace('+', "")}</td>
-                    <td class="num" data-testid=format!("card-{kind}-{}", t.name)
+                    <td class="num" data-testid=format!("card-{id}-{}", t.name)
                         data-value=format!("{s}")>{format!("{s:.3}")}</td>
                 </tr>
             }
@@ -96,7 +103,7 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
         <h3>{title}</h3>
         <p>"Reads: " {reads}</p>
         <p hidden=n == 1>{format!("An ensemble of {n} networks trained alike from different random starts; the page predicts their mean.")}</p>
-        <p hidden=recipe.is_none() data-testid=format!("card-{kind}-recipe")>{format!("Recipe: {}.", recipe.clone().unwrap_or_default())}</p>
+        <p hidden=recipe.is_none() data-testid=format!("card-{id}-recipe")>{format!("Recipe: {}.", recipe.clone().unwrap_or_default())}</p>
         <table class="mass-table">
             <thead><tr><th>"predicts (log10)"</th><th>"mean offset (dex), per model"</th>
                 <th>"scatter σ (dex), per model"</th><th>"σ quoted (dex)"</th></tr></thead>
@@ -110,7 +117,12 @@ fn ModelSection(title: &'static str, members: Result<Vec<Manifest>, String>) -> 
 /// The model card.
 #[component]
 pub fn ModelCard() -> impl IntoView {
-    let cnn = shared_cnn().loaded().map(|e| {
+    // The bundled models, read from their manifests (the maps card may since have loaded
+    // another into the shared CNN).
+    let observed = Bundle::from_bytes(CNN_OBSERVED_BUNDLE)
+        .map(|b| vec![b.manifest])
+        .map_err(|e| e.to_string());
+    let cnn = crate::models::bundled::Bundled::Ideal.load().map(|e| {
         e.ensemble
             .members()
             .iter()
@@ -128,8 +140,10 @@ pub fn ModelCard() -> impl IntoView {
                 "Accuracy is the mean and the scatter (1σ) of log10(predicted / true) on the test split: \
                  galaxies (all three projections) that neither model saw while training."
             </p>
-            <ModelSection title="CNN: g and r images + kinematic maps + R_hsm" members=cnn />
-            <ModelSection title="GBDT: ten summary features" members=gbdt />
+            <ModelSection title="CNN: g and r images + kinematic maps + R_hsm" id="cnn" members=cnn />
+            <ModelSection title="CNN for observed maps (beyond the paper): g and r images + kinematic maps + R_e, MaNGA-like maps on ±3 R_e" id="cnn-observed" members=observed />
+            <ModelSection title="GBDT: ten summary features" id="gbdt" members=gbdt />
+            <Degradation />
             <h3>"Limitations"</h3>
             <ul>
                 <li>"Both models were trained on galmass's own mock galaxies, not on IllustrisTNG or real \
@@ -153,4 +167,70 @@ pub fn ModelCard() -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// The degradation study (`galmass degradation`, `www/models/degradation.json`): σ and bias of
+/// M* and Mtot per observing condition for the CNN trained on ideal maps and the one trained
+/// on MaNGA-like maps, as the report gives them.
+#[component]
+fn Degradation() -> impl IntoView {
+    let doc: serde_json::Value = match serde_json::from_str(DEGRADATION_JSON) {
+        Ok(d) => d,
+        Err(e) => {
+            return view! { <p class="error">{format!("degradation study unreadable: {e}")}</p> }
+                .into_any();
+        }
+    };
+    let rows = doc["rows"].as_array().cloned().unwrap_or_default();
+    let cell = |cond: &str, model: &str, target: &str| -> String {
+        rows.iter()
+            .find(|r| r["condition"] == cond && r["model"] == model && r["target"] == target)
+            .map_or("—".into(), |r| {
+                format!(
+                    "{:+.3} / {:.3}",
+                    r["mean_dex"].as_f64().unwrap_or(f64::NAN),
+                    r["sigma_dex"].as_f64().unwrap_or(f64::NAN)
+                )
+            })
+    };
+    let conditions = [
+        ("ideal", "ideal maps (the paper's)"),
+        ("psf0.25", "seeing FWHM 0.25 R_e"),
+        ("psf0.5", "seeing FWHM 0.5 R_e"),
+        ("psf1", "seeing FWHM 1 R_e"),
+        ("snr20", "S/N 20 per pixel at R_e"),
+        ("snr5", "S/N 5 per pixel at R_e"),
+        ("ifu1.5", "IFU hexagon covering 1.5 R_e"),
+        ("manga", "MaNGA-like: all of the above at once"),
+    ];
+    let s = &doc["settings"];
+    let body = conditions
+        .into_iter()
+        .map(|(id, words)| {
+            view! {
+                <tr data-testid=format!("card-degradation-{id}")>
+                    <td>{words}</td>
+                    <td class="num">{cell(id, "ideal", "mstar")}</td>
+                    <td class="num">{cell(id, "manga", "mstar")}</td>
+                    <td class="num">{cell(id, "ideal", "mtot")}</td>
+                    <td class="num">{cell(id, "manga", "mtot")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>"What seeing, noise and an IFU do (beyond the paper)"</h3>
+        <p class="meta">{format!(
+            "Bias / σ of log10(predicted / true), dex, on the test split of {} mock galaxies × 3 projections observed \
+             under each condition (maps on ±3 {}), for a CNN trained on ideal maps and one trained on MaNGA-like maps \
+             ({} epochs, w = {}); galmass degradation, docs/observing.md.",
+            s["galaxies"], if s["scale"] == "re" { "R_e" } else { "R_hsm" }, s["epochs"], s["width"]
+        )}</p>
+        <table class="mass-table" data-testid="card-degradation">
+            <thead><tr><th>"test maps"</th><th>"M*, ideal-trained"</th><th>"M*, MaNGA-trained"</th>
+                <th>"Mtot, ideal-trained"</th><th>"Mtot, MaNGA-trained"</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+    .into_any()
 }

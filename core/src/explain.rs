@@ -360,6 +360,7 @@ mod tests {
                 ),
             ],
             log_rhsm: Some(0.5),
+            scale: Default::default(),
         }
     }
 

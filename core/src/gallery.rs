@@ -84,6 +84,8 @@ impl Example {
         Some(GalaxyInputs {
             maps,
             log_rhsm: Some(self.rhsm_kpc.log10()),
+            // The gallery's maps are the paper's, on ±3 R_hsm.
+            scale: crate::telescope::MapScale::Rhsm,
         })
     }
 }

@@ -2,8 +2,9 @@
 // download are byte for byte those `galmass dataset examples --gallery www/examples/gallery.json
 // --files DIR` writes (GALMASS_BIN names the binary); "load this example" puts them into the
 // upload inputs with the galaxy's R_hsm, and the page's prediction equals `galmass predict`
-// on the same FITS files to 1e-3 dex; stated seeing and noise warn as `galmass predict
-// --seeing-re --snr-re` does, and a bad value is named with nothing lost; then its saliency
+// on the same FITS files to 1e-3 dex; stated seeing and noise pick the observed-conditions
+// CNN and warn as `galmass predict --bundle www/models/cnn-observed.bundle --seeing-arcsec …`
+// does, and a bad value is named with nothing lost; then its saliency
 // maps open. Writes out/examples.png and
 // out/examples-saliency.png.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -59,20 +60,23 @@ async function main() {
     check(Math.abs(browser - native) <= 1e-3, `loaded example: browser M* ${browser} = galmass predict ${native}`);
     await page.locator('[data-testid="cnn-predict"]').screenshot({ path: join(outDir, 'examples.png') });
 
-    // Observed maps: seeing 2.5″ on R_e 5″ (0.5 R_e) and S/N 20 warn as galmass predict does.
+    // Observed maps: seeing 2.5″ on R_e 5″ (0.5 R_e) and S/N 20 pick the observed-conditions
+    // CNN (automatic choice), which warns as galmass predict does with that bundle: it learned
+    // an IFU footprint and binned kinematics, which these maps do not state.
     await page.click('details.conditions summary');
     for (const [id, v] of [['seeing-arcsec', '2.5'], ['re-arcsec', '5'], ['snr', '20'], ['redshift', '0.05']]) {
       await page.fill(`[data-testid="input-${id}"]`, v);
     }
     const pageWarn = await page.locator('[data-testid="conditions-warning"] li').allTextContents();
-    const cliErr = spawnSync(galmass, ['predict', ...CNN_BUNDLE_ARGS, '--r', join(files, chosen[0]),
-      '--g', join(files, chosen[1]), '--vel', join(files, chosen[2]), '--rhsm', rhsm,
-      '--seeing-re', '0.5', '--snr-re', '20', '--out', join(scratch, 'w.csv')]).stderr.toString();
+    const cliErr = spawnSync(galmass, ['predict', '--bundle', join(repo, 'www', 'models', 'cnn-observed.bundle'),
+      '--r', join(files, chosen[0]), '--g', join(files, chosen[1]), '--vel', join(files, chosen[2]),
+      '--seeing-arcsec', '2.5', '--re-arcsec', '5', '--snr-re', '20', '--redshift', '0.05',
+      '--out', join(scratch, 'w.csv')]).stderr.toString();
     const cliWhy = cliErr.split('\n').filter((l) => l.startsWith('warning: the given maps: '))
       .map((l) => l.slice('warning: the given maps: '.length).split('; expect')[0]);
     check(cliWhy.length === 2 && pageWarn.length === cliWhy.length &&
       cliWhy.every((w, k) => pageWarn[k].startsWith(w)),
-    `stated seeing and noise: the page warns as galmass predict --seeing-re 0.5 --snr-re 20 (${cliWhy.join(' | ')})`);
+    `stated seeing and noise: the page warns as galmass predict with the observed-conditions bundle (${cliWhy.join(' | ')})`);
     const note = await page.textContent('[data-testid="conditions-note"]');
     check(/seeing 0\.50 R_e/.test(note) && /kpc/.test(note), `conditions in words: "${note}"`);
     await page.fill('[data-testid="input-seeing-arcsec"]', '-1');

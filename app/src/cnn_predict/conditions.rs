@@ -1,15 +1,14 @@
 //! The observing conditions of uploaded maps (beyond the paper; docs/observing.md): the
 //! seeing (PSF FWHM) and the galaxy's half-light radius R_e in arcsec, the S/N of a pixel at
-//! R_e and, optionally, the redshift, read by galmass-core's `telescope::Stated` (as `galmass
-//! predict --seeing-arcsec --re-arcsec --snr-re --redshift` reads them). When the
+//! R_e, the redshift, an IFU footprint and Voronoi binning, read by galmass-core's
+//! `telescope::Stated` (as `galmass predict --seeing-arcsec --re-arcsec --snr-re --redshift
+//! --ifu-re --voronoi-snr` reads them). When the
 //! stated conditions lie outside those the models learned (the bundle's
 //! `training.conditions`), the card warns — it does not refuse — with the words of
 //! `galmass predict --seeing-re … --snr-re …` (`telescope::outside_training`).
 
 use galmass_core::telescope::{ConditionRanges, Stated, outside_training};
 use leptos::prelude::*;
-
-use crate::models::SharedCnn;
 
 /// What the stated conditions say: a line about them and the warnings, or why they are not
 /// usable.
@@ -33,15 +32,86 @@ fn number(label: &str, text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-/// Reads the four inputs (seeing ″, R_e ″, S/N, z) through galmass-core's [`Stated`], against
-/// the model's conditions.
-fn read(texts: [String; 4], model: Option<&ConditionRanges>) -> Result<Option<Reading>, String> {
-    let stated = Stated {
-        seeing_arcsec: number("seeing FWHM", &texts[0])?,
-        re_arcsec: number("R_e", &texts[1])?,
-        snr_re: number("S/N at R_e", &texts[2])?,
-        redshift: number("redshift", &texts[3])?,
-    };
+/// The six inputs, in order: seeing ″, R_e ″, S/N, z, IFU footprint (R_e), Voronoi S/N.
+const FIELDS: [(&str, &str, &str); 6] = [
+    (
+        "input-seeing-arcsec",
+        "seeing: PSF FWHM (arcsec)",
+        "e.g. 2.5",
+    ),
+    (
+        "input-re-arcsec",
+        "half-light radius R_e (arcsec; with the redshift, the radius of models on ±3 R_e)",
+        "e.g. 5.0",
+    ),
+    (
+        "input-snr",
+        "S/N of a pixel at R_e (empty: noiseless)",
+        "e.g. 20",
+    ),
+    (
+        "input-redshift",
+        "redshift (R_e and the seeing in kpc)",
+        "e.g. 0.05",
+    ),
+    (
+        "input-ifu-re",
+        "IFU footprint: a hexagon out to K R_e (MaNGA: 1.5 or 2.5; empty: the whole map)",
+        "e.g. 1.5",
+    ),
+    (
+        "input-voronoi-snr",
+        "kinematics Voronoi-binned to S/N (empty: unbinned)",
+        "e.g. 10",
+    ),
+];
+
+/// The texts of the observing-conditions inputs, owned by the maps card (which also reads R_e
+/// and the redshift as the radius of models on ±3 R_e). Copy: arena handles only.
+#[derive(Clone, Copy)]
+pub struct StatedFields([RwSignal<String>; 6]);
+
+impl StatedFields {
+    /// Empty inputs.
+    pub fn new() -> Self {
+        Self(std::array::from_fn(|_| RwSignal::new(String::new())))
+    }
+
+    /// The statement the inputs make (tracked), through galmass-core's [`Stated`], or the
+    /// first input that is not a number.
+    pub fn stated(&self) -> Result<Stated, String> {
+        parse(self.0.map(|t| t.get()))
+    }
+
+    /// [`Self::stated`], untracked (in event handlers).
+    pub fn stated_untracked(&self) -> Result<Stated, String> {
+        parse(self.0.map(|t| t.get_untracked()))
+    }
+
+    /// The conditions stated (tracked): `None` when none, or why they are not usable.
+    pub fn conditions(&self) -> Result<Option<ConditionRanges>, String> {
+        self.stated()?.conditions().map_err(|e| e.to_string())
+    }
+}
+
+/// The six texts as galmass-core's [`Stated`], or the first that is not a number.
+fn parse(t: [String; 6]) -> Result<Stated, String> {
+    Ok(Stated {
+        seeing_arcsec: number("seeing FWHM", &t[0])?,
+        re_arcsec: number("R_e", &t[1])?,
+        snr_re: number("S/N at R_e", &t[2])?,
+        redshift: number("redshift", &t[3])?,
+        ifu_re: number("IFU footprint", &t[4])?,
+        voronoi_snr: number("Voronoi S/N", &t[5])?,
+    })
+}
+
+/// The statement against the model's conditions.
+fn read(
+    stated: Result<Stated, String>,
+    model: Option<&ConditionRanges>,
+) -> Result<Option<Reading>, String> {
+    let stated = stated?;
     let Some(c) = stated.conditions().map_err(|e| e.to_string())? else {
         return Ok(None);
     };
@@ -52,55 +122,25 @@ fn read(texts: [String; 4], model: Option<&ConditionRanges>) -> Result<Option<Re
     }))
 }
 
-/// The inputs and what they say; `loads` changes when the user loads other bundles.
+/// The inputs and what they say against `model`, the training conditions of the models the
+/// card will run.
 #[component]
-pub fn ObservingConditions(cnn: SharedCnn, loads: ReadSignal<u32>) -> impl IntoView {
-    let fields: [(&str, &str, &str, RwSignal<String>); 4] = [
-        (
-            "input-seeing-arcsec",
-            "seeing: PSF FWHM (arcsec)",
-            "e.g. 2.5",
-            RwSignal::new(String::new()),
-        ),
-        (
-            "input-re-arcsec",
-            "half-light radius R_e (arcsec)",
-            "e.g. 5.0",
-            RwSignal::new(String::new()),
-        ),
-        (
-            "input-snr",
-            "S/N of a pixel at R_e (empty: noiseless)",
-            "e.g. 20",
-            RwSignal::new(String::new()),
-        ),
-        (
-            "input-redshift",
-            "redshift (optional: R_e in kpc)",
-            "e.g. 0.05",
-            RwSignal::new(String::new()),
-        ),
-    ];
-    let texts = fields.map(|f| f.3);
-    let reading = Memo::new(move |_| {
-        loads.track();
-        let model = cnn
-            .loaded()
-            .ok()
-            .and_then(|e| e.lead().manifest.training.conditions);
-        match read(texts.map(|t| t.get()), model.as_ref()) {
-            Ok(r) => r.unwrap_or_default(),
-            Err(e) => Reading {
-                error: Some(e),
-                ..Reading::default()
-            },
-        }
+pub fn ObservingConditions(
+    fields: StatedFields,
+    model: Signal<Option<ConditionRanges>>,
+) -> impl IntoView {
+    let reading = Memo::new(move |_| match read(fields.stated(), model.get().as_ref()) {
+        Ok(r) => r.unwrap_or_default(),
+        Err(e) => Reading {
+            error: Some(e),
+            ..Reading::default()
+        },
     });
     view! {
         <details class="conditions">
-            <summary>"Observed maps? State the seeing and noise (optional, beyond the paper)"</summary>
+            <summary>"Observed maps? State the seeing, noise and footprint (optional, beyond the paper)"</summary>
             <div class="features">
-                {fields.into_iter().map(|(id, label, hint, value)| view! {
+                {FIELDS.into_iter().zip(fields.0).map(|((id, label, hint), value)| view! {
                     <label><span>{label}</span>
                         <input type="number" step="any" data-testid=id placeholder=hint
                             prop:value=move || value.get()
@@ -124,8 +164,8 @@ pub fn ObservingConditions(cnn: SharedCnn, loads: ReadSignal<u32>) -> impl IntoV
 mod tests {
     use super::*;
 
-    fn texts(a: &str, b: &str, c: &str, d: &str) -> [String; 4] {
-        [a, b, c, d].map(str::to_string)
+    fn texts(a: &str, b: &str, c: &str, d: &str) -> Result<Stated, String> {
+        parse([a, b, c, d, "", ""].map(str::to_string))
     }
 
     /// Seeing in R_e is the ratio of the two angles; ideal-trained models warn about seeing

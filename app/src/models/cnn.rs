@@ -9,8 +9,9 @@ use std::rc::Rc;
 use burn::tensor::Device;
 use galmass_core::bundle::cnn_input::{GalaxyInputs, PreparedInputs};
 use galmass_core::bundle::ensemble::{Ensemble, EnsembleValue};
-use galmass_core::bundle::{Bundle, ModelKind};
+use galmass_core::bundle::{Bundle, BundleError, ModelKind};
 use galmass_core::cnn::MultiBranchResNet;
+use galmass_core::telescope::MapScale;
 use leptos::prelude::*;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen::JsCast;
@@ -78,7 +79,18 @@ impl SharedCnn {
         let e = self.loaded()?;
         // The members read the same inputs (checked when the ensemble was made): the maps
         // are checked, resampled and normalised once.
-        let prepared = e.lead().manifest.prepare(g).map_err(|e| e.to_string())?;
+        let prepared = e.lead().manifest.prepare(g).map_err(|err| match err {
+            BundleError::Scale { .. } => format!(
+                "{err}: the maps card loaded {} — choose \"ideal maps\" under its models to \
+                 predict the gallery's and the Classroom's galaxies",
+                if e.lead().manifest.training.scale == MapScale::Re {
+                    "the observed-conditions CNN"
+                } else {
+                    "other models"
+                }
+            ),
+            err => err.to_string(),
+        })?;
         let preds: Vec<Vec<f64>> = self
             .run_batch(std::slice::from_ref(&prepared))
             .await?
@@ -161,8 +173,10 @@ impl SharedCnn {
                 .iter()
                 .map(|f| js_sys::Uint8Array::from(f.1.as_slice()))
                 .collect();
+            // Posted now, so the worker loads before any run requested after this.
+            let loading = worker.request(LOAD, &json, None, Some(&bytes));
             spawn_local(async move {
-                if let Err(e) = worker.request(LOAD, &json, None, Some(&bytes)).await {
+                if let Err(e) = loading.await {
                     leptos::logging::warn!("the worker could not load the bundles: {e}");
                 }
             });

@@ -2,6 +2,7 @@
 //! ensemble and its backend ([`cnn`]), the GBDT ([`gbdt`]). Cards depend on this module and
 //! on [`crate::browser`], never on each other.
 
+pub mod bundled;
 pub mod cnn;
 pub mod gbdt;
 

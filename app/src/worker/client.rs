@@ -27,8 +27,13 @@ pub struct Client {
     worker: Worker,
     pending: Pending,
     next: RefCell<u32>,
-    ready: js_sys::Promise,
+    /// Requests made before the worker said it was ready, in order; `None` once it has (then
+    /// requests are posted when made). Either way the worker handles them in the order the
+    /// page made them: a load before the run that needs it.
+    queue: Queue,
 }
+
+type Queue = Rc<RefCell<Option<Vec<js_sys::Object>>>>;
 
 thread_local! {
     /// `None` before the first use; `Some(None)` once the worker could not start or failed.
@@ -60,17 +65,16 @@ impl Client {
         opts.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(&url, &opts).ok()?;
         let pending: Pending = Rc::default();
-        let mut ready_resolve = None;
-        let ready = js_sys::Promise::new(&mut |resolve, reject| {
-            ready_resolve = Some((resolve, reject));
-        });
-        let (resolve_ready, reject_ready) = ready_resolve?;
+        let queue: Queue = Rc::new(RefCell::new(Some(Vec::new())));
         let p = pending.clone();
+        let (q, w) = (queue.clone(), worker.clone());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
             let kind = get(&data, "kind").as_string().unwrap_or_default();
             if kind == READY {
-                let _ = resolve_ready.call0(&JsValue::NULL);
+                for m in q.borrow_mut().take().unwrap_or_default() {
+                    let _ = w.post_message(&m);
+                }
                 return;
             }
             let ticket = get(&data, "ticket").as_f64().unwrap_or(0.0) as u32;
@@ -89,7 +93,6 @@ impl Client {
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
             // A worker that cannot load its script or crashed: every waiting request fails
             // and the page does the work itself from now on.
-            let _ = reject_ready.call1(&JsValue::NULL, &"the worker failed".into());
             for (_, (_, fail)) in p.borrow_mut().drain() {
                 let _ = fail.call1(&JsValue::NULL, &"the worker failed".into());
             }
@@ -101,22 +104,21 @@ impl Client {
             worker,
             pending,
             next: RefCell::new(1),
-            ready,
+            queue,
         })
     }
 
-    /// Sends a request (`kind`, `json`, and `data` / `files` when given) and waits for the
-    /// reply; an error reply or a failed worker gives `Err`.
-    pub async fn request(
+    /// Sends a request (`kind`, `json`, and `data` / `files` when given) and gives the future
+    /// of its reply; an error reply or a failed worker gives `Err`. The request is posted (or
+    /// queued until the worker is ready) here, before the future is first polled, so requests
+    /// reach the worker in the order they were made.
+    pub fn request(
         &self,
         kind: &str,
         json: &str,
         data: Option<&JsValue>,
         files: Option<&JsValue>,
-    ) -> Result<Reply, String> {
-        JsFuture::from(self.ready.clone())
-            .await
-            .map_err(|e| e.as_string().unwrap_or_default())?;
+    ) -> impl std::future::Future<Output = Result<Reply, String>> + 'static {
         let ticket = {
             let mut n = self.next.borrow_mut();
             *n += 1;
@@ -133,14 +135,27 @@ impl Client {
         let reply = js_sys::Promise::new(&mut |resolve, reject| {
             pending.borrow_mut().insert(ticket, (resolve, reject));
         });
-        self.worker
-            .post_message(&m)
-            .map_err(|e| format!("the worker cannot take the request: {e:?}"))?;
-        match JsFuture::from(reply).await {
-            Ok(json) => Ok(Reply {
-                json: json.as_string().unwrap_or_default(),
-            }),
-            Err(e) => Err(e.as_string().unwrap_or_else(|| format!("{e:?}"))),
+        let posted = match self.queue.borrow_mut().as_mut() {
+            Some(waiting) => {
+                waiting.push(m);
+                Ok(())
+            }
+            None => self
+                .worker
+                .post_message(&m)
+                .map_err(|e| format!("the worker cannot take the request: {e:?}")),
+        };
+        if posted.is_err() {
+            self.pending.borrow_mut().remove(&ticket);
+        }
+        async move {
+            posted?;
+            match JsFuture::from(reply).await {
+                Ok(json) => Ok(Reply {
+                    json: json.as_string().unwrap_or_default(),
+                }),
+                Err(e) => Err(e.as_string().unwrap_or_else(|| format!("{e:?}"))),
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use super::{BundleError, Manifest, ModelKind, SIDE_INPUT};
 use crate::cnn::CnnInput;
 use crate::cnn::scalars::{MapsForScalars, map_scalars};
 use crate::observe::normalise::normalise;
+use crate::telescope::MapScale;
 use crate::upload::{
     FileError, KinematicMaps, Limits, MapFormat, UploadError, check_kinematic_shape,
     check_light_shape, read_map, resample_kinematic, resample_surface_brightness,
@@ -28,14 +29,17 @@ pub enum GalaxyMap {
     Kinematic(KinematicMaps),
 }
 
-/// A galaxy as a CNN bundle reads it: named maps (`r`, `g`, `vel`) and, when the model takes
-/// it, log10(R_hsm / kpc).
+/// A galaxy as a CNN bundle reads it: named maps (`r`, `g`, `vel`) laid on ±3 of a radius
+/// (`scale`) and, when the model takes it, log10 of that radius in kpc.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GalaxyInputs {
     /// Maps by input name.
     pub maps: Vec<(String, GalaxyMap)>,
-    /// log10 of the half-stellar-mass radius in kpc.
+    /// log10 of the scale radius in kpc: the half-stellar-mass radius R_hsm (the paper's), or
+    /// R_e when `scale` is [`MapScale::Re`].
     pub log_rhsm: Option<f64>,
+    /// The radius the maps cover ±3 of; it must be the model's (`training.scale`).
+    pub scale: MapScale,
 }
 
 /// Network-ready data of one galaxy: per branch (network order) the normalised planes,
@@ -120,6 +124,7 @@ impl Manifest {
                 .cloned()
                 .collect(),
             log_rhsm: g.log_rhsm,
+            scale: g.scale,
         }
     }
 
@@ -141,6 +146,12 @@ impl Manifest {
                     expected: self.inputs.iter().map(|s| s.name.clone()).collect(),
                 });
             }
+        }
+        if g.scale != self.training.scale {
+            return Err(BundleError::Scale {
+                maps: g.scale,
+                model: self.training.scale,
+            });
         }
         let net = self
             .network

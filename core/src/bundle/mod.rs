@@ -126,6 +126,18 @@ pub enum BundleError {
         /// The model's inputs.
         expected: Vec<String>,
     },
+    /// Maps laid on another radius than the model learned (`telescope::MapScale`).
+    #[error(
+        "these maps cover ±3 {}, but the model learned maps on ±3 {}",
+        maps.symbol(),
+        model.symbol()
+    )]
+    Scale {
+        /// The radius the given maps cover ±3 of.
+        maps: crate::telescope::MapScale,
+        /// The radius the model's training maps covered ±3 of.
+        model: crate::telescope::MapScale,
+    },
     /// An input of the wrong shape.
     #[error("input {name} has shape {found:?} but the model needs {needed:?}")]
     InputShape {

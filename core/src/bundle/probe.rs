@@ -89,6 +89,7 @@ mod tests {
                 ),
             ],
             log_rhsm: Some(0.5),
+            scale: Default::default(),
         }
     }
 

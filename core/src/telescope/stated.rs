@@ -18,13 +18,23 @@ pub struct Stated {
     pub snr_re: Option<f64>,
     /// Redshift (for R_e and the seeing in kpc).
     pub redshift: Option<f64>,
+    /// The maps cover a hexagonal IFU footprint out to this many R_e (MaNGA: 1.5 or 2.5);
+    /// absent: the whole map.
+    pub ifu_re: Option<f64>,
+    /// The kinematics are Voronoi-binned to this S/N; absent: unbinned.
+    pub voronoi_snr: Option<f64>,
 }
 
 impl Stated {
     /// The conditions stated, as one point of [`ConditionRanges`] (seeing in R_e), or `None`
-    /// when neither seeing nor noise is stated. A seeing needs R_e; values are checked.
+    /// when no condition (seeing, noise, footprint, binning) is stated. A seeing needs R_e;
+    /// values are checked.
     pub fn conditions(&self) -> Result<Option<ConditionRanges>, TelescopeError> {
-        if self.seeing_arcsec.is_none() && self.snr_re.is_none() {
+        if self.seeing_arcsec.is_none()
+            && self.snr_re.is_none()
+            && self.ifu_re.is_none()
+            && self.voronoi_snr.is_none()
+        {
             return Ok(None);
         }
         let seeing_re = match (self.seeing_arcsec, self.re_arcsec) {
@@ -45,7 +55,9 @@ impl Stated {
             }
             _ => 0.0,
         };
-        let c = ConditionRanges::point(seeing_re, self.snr_re);
+        let mut c = ConditionRanges::point(seeing_re, self.snr_re);
+        c.ifu_re = self.ifu_re;
+        c.voronoi_snr = self.voronoi_snr;
         c.check()?;
         Ok(Some(c))
     }
@@ -73,6 +85,12 @@ impl Stated {
         if let Some((s, _)) = c.snr_re {
             out.push_str(&format!(", S/N {s} at R_e"));
         }
+        if let Some(k) = c.ifu_re {
+            out.push_str(&format!(", IFU footprint {k} R_e"));
+        }
+        if let Some(t) = c.voronoi_snr {
+            out.push_str(&format!(", kinematics binned to S/N {t}"));
+        }
         if let (Some(z), Some(r)) = (self.redshift, self.re_arcsec) {
             let k = kpc_per_arcsec(z)?;
             out.push_str(&format!(
@@ -96,6 +114,7 @@ mod tests {
             re_arcsec: r,
             snr_re: n,
             redshift: z,
+            ..Stated::default()
         }
     }
 
@@ -131,6 +150,31 @@ mod tests {
                 .describe()
                 .is_err()
         );
+        // A MaNGA-like statement matches the MaNGA preset's footprint and binning: only the
+        // seeing and S/N are points inside its ranges, so no warning.
+        let manga = Stated {
+            ifu_re: Some(1.5),
+            voronoi_snr: Some(10.0),
+            ..stated(Some(2.5), Some(5.0), Some(20.0), None)
+        };
+        let c = manga.conditions().unwrap().unwrap();
+        assert!(outside_training(Some(&ConditionRanges::manga()), Some(&c)).is_empty());
+        let w = outside_training(
+            Some(&ConditionRanges::manga()),
+            Some(&s.conditions().unwrap().unwrap()),
+        );
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            manga
+                .describe()
+                .unwrap()
+                .ends_with("IFU footprint 1.5 R_e, kinematics binned to S/N 10")
+        );
+        let only_ifu = Stated {
+            ifu_re: Some(-1.0),
+            ..Stated::default()
+        };
+        assert!(only_ifu.conditions().is_err());
         // R_e in kpc: 5″ at z = 0.05 is 5 × 1.00977 kpc (astropy, above).
         let re = stated(None, Some(5.0), None, Some(0.05)).re_kpc().unwrap();
         assert!((re / (5.0 * 1.009_770_12) - 1.0).abs() < 1e-4, "{re}");

@@ -143,6 +143,7 @@ pub fn sample_inputs(s: &Sample, names: &[&str], scale: MapScale) -> Result<Gala
             }
             .log10(),
         ),
+        scale,
     })
 }
 
@@ -318,5 +319,7 @@ pub fn galaxy_from_files(bundle: &Bundle, files: &MapFiles) -> Result<GalaxyInpu
     Ok(GalaxyInputs {
         maps,
         log_rhsm: files.rhsm_kpc.map(f64::log10),
+        // The caller gave the radius the model's scale asks for (`predict`'s --rhsm or R_e).
+        scale: m.training.scale,
     })
 }

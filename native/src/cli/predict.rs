@@ -113,6 +113,23 @@ pub struct PredictArgs {
         allow_negative_numbers = true
     )]
     pub redshift: Option<f64>,
+    /// CNN bundles, one galaxy: the maps cover a hexagonal IFU footprint out to K R_e (MaNGA:
+    /// 1.5 or 2.5)
+    #[arg(
+        long,
+        value_name = "K",
+        conflicts_with = "data",
+        allow_negative_numbers = true
+    )]
+    pub ifu_re: Option<f64>,
+    /// CNN bundles, one galaxy: the kinematic maps are Voronoi-binned to this S/N
+    #[arg(
+        long,
+        value_name = "SNR",
+        conflicts_with = "data",
+        allow_negative_numbers = true
+    )]
+    pub voronoi_snr: Option<f64>,
 }
 
 /// The conditions stated for one galaxy's map files: `--seeing-re`/`--snr-re`, or the
@@ -124,10 +141,12 @@ fn stated_conditions(a: &PredictArgs) -> Result<Option<ConditionRanges>> {
             re_arcsec: a.re_arcsec,
             snr_re: a.snr_re,
             redshift: a.redshift,
+            ifu_re: a.ifu_re,
+            voronoi_snr: a.voronoi_snr,
         };
         let bad = |e: galmass_core::telescope::TelescopeError| {
             BadInput(format!(
-                "--seeing-arcsec/--re-arcsec/--snr-re/--redshift: {e}"
+                "--seeing-arcsec/--re-arcsec/--snr-re/--redshift/--ifu-re/--voronoi-snr: {e}"
             ))
         };
         let c = s.conditions().map_err(bad)?;
@@ -137,11 +156,19 @@ fn stated_conditions(a: &PredictArgs) -> Result<Option<ConditionRanges>> {
         }
         return Ok(c);
     }
-    let stated = (a.seeing_re.is_some() || a.snr_re.is_some())
-        .then(|| ConditionRanges::point(a.seeing_re.unwrap_or(0.0), a.snr_re));
+    let stated = (a.seeing_re.is_some()
+        || a.snr_re.is_some()
+        || a.ifu_re.is_some()
+        || a.voronoi_snr.is_some())
+    .then(|| {
+        let mut c = ConditionRanges::point(a.seeing_re.unwrap_or(0.0), a.snr_re);
+        c.ifu_re = a.ifu_re;
+        c.voronoi_snr = a.voronoi_snr;
+        c
+    });
     if let Some(c) = &stated {
         c.check()
-            .map_err(|e| BadInput(format!("--seeing-re/--snr-re: {e}")))?;
+            .map_err(|e| BadInput(format!("--seeing-re/--snr-re/--ifu-re/--voronoi-snr: {e}")))?;
     }
     Ok(stated)
 }

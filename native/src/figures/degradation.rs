@@ -24,7 +24,7 @@ pub fn draw(path: &Path, d: &Degradation) -> Result<()> {
         bail!("degradation figure: no rows");
     }
     let max = d.rows.iter().map(|r| r.sigma_dex).fold(0.0, f64::max);
-    let xmax = if max > 0.0 { max * 1.35 } else { 1.0 };
+    let xmax = if max > 0.0 { max * 1.7 } else { 1.0 };
     let n = CONDITIONS.len();
     render_png(path, (1400, 760), |root| {
         let root = root
