@@ -134,8 +134,8 @@ fn scale_radius(
             .ok_or_else(|| "give the half-mass radius R_hsm in kpc (a number > 0)".to_string()),
         MapScale::Re => stated?.re_kpc().map_err(|e| {
             format!(
-                "this model reads maps on ±3 R_e: state R_e in arcsec and the redshift under \
-                 \"Observed maps?\" ({e})"
+                "this model reads maps on ±3 R_e: state R_e in arcsec and the redshift (or the \
+                 distance) under \"Observed maps?\" ({e})"
             )
         }),
     }

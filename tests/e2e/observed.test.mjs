@@ -71,6 +71,18 @@ async function main() {
     await page.waitForSelector('[data-testid="cnn-predict"][data-runs="2"]', { timeout: 60_000 });
     const noZ = await page.textContent('[data-testid="error"]');
     check(/±3 R_e/.test(noZ) && /redshift/.test(noZ), `no redshift: "${noZ}"`);
+    // A distance instead: D_A(z = 0.05) = 208.28 Mpc gives R_e in kpc as z = 0.05 does.
+    await page.fill('[data-testid="input-distance-mpc"]', '208.28');
+    await page.click('[data-testid="predict-button"]');
+    await page.waitForSelector('[data-testid="cnn-predict"][data-runs="3"]', { timeout: 60_000 });
+    const dOut = join(scratch, 'd.csv');
+    const dArgs = cliArgs.map((a) => (a === '--redshift' ? '--distance-mpc' : a === '0.05' ? '208.28' : a));
+    execFileSync(galmass, ['predict', ...OBSERVED, ...maps, ...dArgs, '--out', dOut], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const byD = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value'));
+    const byDCli = predictedRow(await readFile(dOut, 'utf8')).mstar;
+    check(Math.abs(byD - byDCli) <= 1e-3 && Math.abs(byD - native.mstar) <= 2e-3,
+      `R_e 5″ at 208.28 Mpc: browser M* ${byD.toFixed(5)} = galmass predict --distance-mpc ${byDCli.toFixed(5)} ≈ at z 0.05`);
+    await page.fill('[data-testid="input-distance-mpc"]', '');
     await page.fill('[data-testid="input-redshift"]', '0.05');
 
     // The gallery's galaxies are ideal ±3 R_hsm maps: the loaded observed model says so.
@@ -90,7 +102,7 @@ async function main() {
     check(cliWhy.length === 4 && idealWarn.length === 4 && cliWhy.every((w, k) => idealWarn[k].startsWith(w)),
       `ideal ensemble on MaNGA-like maps: the page warns as galmass predict (${cliWhy.join(' | ')})`);
     await page.click('[data-testid="predict-button"]');
-    await page.waitForSelector('[data-testid="cnn-predict"][data-runs="3"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="cnn-predict"][data-runs="4"]', { timeout: 60_000 });
     const ideal = Number.parseFloat(await page.getAttribute('[data-testid="prediction-mstar"]', 'data-value'));
     const idealCli = predictedRow(await readFile(join(scratch, 'i.csv'), 'utf8')).mstar;
     check(Math.abs(ideal - idealCli) <= 1e-3, `"ideal maps": browser M* ${ideal} = galmass predict ${idealCli}`);

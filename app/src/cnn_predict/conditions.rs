@@ -1,8 +1,8 @@
 //! The observing conditions of uploaded maps (beyond the paper; docs/observing.md): the
 //! seeing (PSF FWHM) and the galaxy's half-light radius R_e in arcsec, the S/N of a pixel at
-//! R_e, the redshift, an IFU footprint and Voronoi binning, read by galmass-core's
+//! R_e, the redshift or distance, an IFU footprint and Voronoi binning, read by galmass-core's
 //! `telescope::Stated` (as `galmass predict --seeing-arcsec --re-arcsec --snr-re --redshift
-//! --ifu-re --voronoi-snr` reads them). When the
+//! --distance-mpc --ifu-re --voronoi-snr` reads them). When the
 //! stated conditions lie outside those the models learned (the bundle's
 //! `training.conditions`), the card warns — it does not refuse — with the words of
 //! `galmass predict --seeing-re … --snr-re …` (`telescope::outside_training`).
@@ -32,8 +32,9 @@ fn number(label: &str, text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-/// The six inputs, in order: seeing ″, R_e ″, S/N, z, IFU footprint (R_e), Voronoi S/N.
-const FIELDS: [(&str, &str, &str); 6] = [
+/// The seven inputs, in order: seeing ″, R_e ″, S/N, z, distance (Mpc), IFU footprint
+/// (R_e), Voronoi S/N.
+const FIELDS: [(&str, &str, &str); 7] = [
     (
         "input-seeing-arcsec",
         "seeing: PSF FWHM (arcsec)",
@@ -41,7 +42,7 @@ const FIELDS: [(&str, &str, &str); 6] = [
     ),
     (
         "input-re-arcsec",
-        "half-light radius R_e (arcsec; with the redshift, the radius of models on ±3 R_e)",
+        "half-light radius R_e (arcsec; with the redshift or distance, the radius of models on ±3 R_e)",
         "e.g. 5.0",
     ),
     (
@@ -53,6 +54,11 @@ const FIELDS: [(&str, &str, &str); 6] = [
         "input-redshift",
         "redshift (R_e and the seeing in kpc)",
         "e.g. 0.05",
+    ),
+    (
+        "input-distance-mpc",
+        "or the distance in Mpc (nearby galaxies; instead of the redshift)",
+        "e.g. 16.5",
     ),
     (
         "input-ifu-re",
@@ -69,7 +75,7 @@ const FIELDS: [(&str, &str, &str); 6] = [
 /// The texts of the observing-conditions inputs, owned by the maps card (which also reads R_e
 /// and the redshift as the radius of models on ±3 R_e). Copy: arena handles only.
 #[derive(Clone, Copy)]
-pub struct StatedFields([RwSignal<String>; 6]);
+pub struct StatedFields([RwSignal<String>; 7]);
 
 impl StatedFields {
     /// Empty inputs.
@@ -94,15 +100,16 @@ impl StatedFields {
     }
 }
 
-/// The six texts as galmass-core's [`Stated`], or the first that is not a number.
-fn parse(t: [String; 6]) -> Result<Stated, String> {
+/// The seven texts as galmass-core's [`Stated`], or the first that is not a number.
+fn parse(t: [String; 7]) -> Result<Stated, String> {
     Ok(Stated {
         seeing_arcsec: number("seeing FWHM", &t[0])?,
         re_arcsec: number("R_e", &t[1])?,
         snr_re: number("S/N at R_e", &t[2])?,
         redshift: number("redshift", &t[3])?,
-        ifu_re: number("IFU footprint", &t[4])?,
-        voronoi_snr: number("Voronoi S/N", &t[5])?,
+        distance_mpc: number("distance", &t[4])?,
+        ifu_re: number("IFU footprint", &t[5])?,
+        voronoi_snr: number("Voronoi S/N", &t[6])?,
     })
 }
 
@@ -165,7 +172,7 @@ mod tests {
     use super::*;
 
     fn texts(a: &str, b: &str, c: &str, d: &str) -> Result<Stated, String> {
-        parse([a, b, c, d, "", ""].map(str::to_string))
+        parse([a, b, c, d, "", "", ""].map(str::to_string))
     }
 
     /// Seeing in R_e is the ratio of the two angles; ideal-trained models warn about seeing

@@ -119,7 +119,7 @@ impl ModelChoice {
                 {move || match chosen.get() {
                     Some(b) => format!("Predict runs {}; it reads the maps as covering ±3 {}{}", b.label(),
                         b.scale().symbol(),
-                        if b == Bundled::Observed { " (give R_e in arcsec and the redshift below)" } else { " (give R_hsm)" }),
+                        if b == Bundled::Observed { " (give R_e in arcsec and the redshift or distance below)" } else { " (give R_hsm)" }),
                     None => "Predict runs your bundles".to_string(),
                 }}
             </p>

@@ -18,6 +18,8 @@ pub struct Stated {
     pub snr_re: Option<f64>,
     /// Redshift (for R_e and the seeing in kpc).
     pub redshift: Option<f64>,
+    /// Angular-diameter distance in Mpc, instead of a redshift (nearby galaxies).
+    pub distance_mpc: Option<f64>,
     /// The maps cover a hexagonal IFU footprint out to this many R_e (MaNGA: 1.5 or 2.5);
     /// absent: the whole map.
     pub ifu_re: Option<f64>,
@@ -62,17 +64,33 @@ impl Stated {
         Ok(Some(c))
     }
 
-    /// R_e in kpc at the stated redshift (`re_arcsec` × [`kpc_per_arcsec`]): the radius a
-    /// model on ±3 R_e maps reads. Both must be stated; each is checked and named.
+    /// Kpc per arcsec at the stated redshift ([`kpc_per_arcsec`]) or distance
+    /// ([`super::scale::kpc_per_arcsec_at`]); `None` when neither is stated, an error when both are.
+    pub fn kpc_per_arcsec(&self) -> Result<Option<f64>, TelescopeError> {
+        match (self.redshift, self.distance_mpc) {
+            (Some(_), Some(d)) => Err(TelescopeError::Invalid {
+                what: "distance (Mpc)",
+                value: d,
+                why: "give the redshift or the distance, not both",
+            }),
+            (Some(z), None) => kpc_per_arcsec(z).map(Some),
+            (None, Some(d)) => super::scale::kpc_per_arcsec_at(d).map(Some),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// R_e in kpc at the stated redshift or distance (`re_arcsec` × kpc per arcsec): the
+    /// radius a model on ±3 R_e maps reads. Both must be stated; each is checked and named.
     pub fn re_kpc(&self) -> Result<f64, TelescopeError> {
         let missing = |what: &'static str| TelescopeError::Invalid {
             what,
             value: f64::NAN,
-            why: "give it: R_e in kpc is R_e in arcsec times the kpc per arcsec at the redshift",
+            why: "give it: R_e in kpc is R_e in arcsec times the kpc per arcsec at the redshift \
+                  (or distance)",
         };
         let r = self.re_arcsec.ok_or(missing("R_e (arcsec)"))?;
-        let z = self.redshift.ok_or(missing("redshift"))?;
-        Ok(super::positive("R_e (arcsec)", r)? * kpc_per_arcsec(z)?)
+        let k = self.kpc_per_arcsec()?.ok_or(missing("redshift"))?;
+        Ok(super::positive("R_e (arcsec)", r)? * k)
     }
 
     /// The statement in words: "seeing 0.50 R_e, S/N 20 at R_e; at z = 0.05: 1.010 kpc/″,
@@ -91,10 +109,14 @@ impl Stated {
         if let Some(t) = c.voronoi_snr {
             out.push_str(&format!(", kinematics binned to S/N {t}"));
         }
-        if let (Some(z), Some(r)) = (self.redshift, self.re_arcsec) {
-            let k = kpc_per_arcsec(z)?;
+        if let (Some(k), Some(r)) = (self.kpc_per_arcsec()?, self.re_arcsec) {
+            let at = match (self.redshift, self.distance_mpc) {
+                (Some(z), _) => format!("z = {z}"),
+                (_, Some(d)) => format!("D = {d} Mpc"),
+                _ => String::new(),
+            };
             out.push_str(&format!(
-                "; at z = {z}: {k:.3} kpc/″, R_e = {:.2} kpc, seeing FWHM {:.2} kpc",
+                "; at {at}: {k:.3} kpc/″, R_e = {:.2} kpc, seeing FWHM {:.2} kpc",
                 r * k,
                 self.seeing_arcsec.unwrap_or(0.0) * k
             ));
@@ -182,5 +204,22 @@ mod tests {
         assert!(err_re(stated(None, None, None, Some(0.05))).starts_with("R_e (arcsec)"));
         assert!(err_re(stated(None, Some(-2.0), None, Some(0.05))).contains("= -2"));
         assert!(err_re(stated(None, Some(2.0), None, Some(0.0))).starts_with("redshift = 0"));
+        // Or at a distance: 1″ at 10 Mpc is 48.48 pc.
+        let near = Stated {
+            re_arcsec: Some(30.0),
+            distance_mpc: Some(10.0),
+            ..Stated::default()
+        };
+        assert!((near.re_kpc().unwrap() - 30.0 * 0.048_481_37).abs() < 1e-6);
+        let both = Stated {
+            redshift: Some(0.01),
+            ..near
+        };
+        assert!(err_re(both).contains("not both"));
+        let bad = Stated {
+            distance_mpc: Some(-1.0),
+            ..near
+        };
+        assert!(err_re(bad).starts_with("distance_mpc = -1"));
     }
 }

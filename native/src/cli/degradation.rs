@@ -16,7 +16,6 @@ use clap::Args;
 use galmass::BadInput;
 use galmass::atomic::write_atomic;
 use galmass::evaluate::Evaluation;
-use galmass::figures;
 use galmass::report::degradation::{
     CONDITIONS, Degradation, DegradationRow, DegradationSettings, MODELS, TARGETS,
 };
@@ -95,7 +94,7 @@ pub fn run(a: &DegradationArgs) -> Result<()> {
         rows,
         commands,
     };
-    figures::degradation::draw(&a.out.join("figures").join("degradation.png"), &d)?;
+    d.draw(&a.out.join("figures").join("degradation.png"))?;
     let md = a.out.join("degradation.md");
     write_atomic(&md, d.render().as_bytes())?;
     let json = a.out.join("degradation.json");

@@ -59,8 +59,7 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// The paper's Table 4 (CNN) and Table 6 (GBDT) grids → report/
     Reproduce(reproduce::ReproduceArgs),
-    /// How seeing, noise and an IFU footprint degrade M* and Mtot, for CNNs trained on ideal
-    /// and on MaNGA-like maps (beyond the paper) → degradation/
+    /// How seeing, noise and an IFU degrade the CNN's M* and Mtot (beyond the paper)
     Degradation(degradation::DegradationArgs),
     /// Trained models → one bundle file (for `predict` and the web app)
     Export(export::ExportArgs),

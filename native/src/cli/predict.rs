@@ -113,6 +113,10 @@ pub struct PredictArgs {
         allow_negative_numbers = true
     )]
     pub redshift: Option<f64>,
+    /// The galaxy's angular-diameter distance in Mpc, instead of --redshift (nearby galaxies)
+    #[arg(long, value_name = "MPC", conflicts_with_all = ["data", "redshift"],
+        requires = "re_arcsec", allow_negative_numbers = true)]
+    pub distance_mpc: Option<f64>,
     /// CNN bundles, one galaxy: the maps cover a hexagonal IFU footprint out to K R_e (MaNGA:
     /// 1.5 or 2.5)
     #[arg(
@@ -135,18 +139,19 @@ pub struct PredictArgs {
 /// The conditions stated for one galaxy's map files: `--seeing-re`/`--snr-re`, or the
 /// seeing and R_e in arcsec (`telescope::Stated`, the web app's reading); `None` when none.
 fn stated_conditions(a: &PredictArgs) -> Result<Option<ConditionRanges>> {
-    if a.seeing_arcsec.is_some() || a.re_arcsec.is_some() {
+    if a.seeing_arcsec.is_some() || a.re_arcsec.is_some() || a.distance_mpc.is_some() {
         let s = Stated {
             seeing_arcsec: a.seeing_arcsec,
             re_arcsec: a.re_arcsec,
             snr_re: a.snr_re,
             redshift: a.redshift,
+            distance_mpc: a.distance_mpc,
             ifu_re: a.ifu_re,
             voronoi_snr: a.voronoi_snr,
         };
         let bad = |e: galmass_core::telescope::TelescopeError| {
             BadInput(format!(
-                "--seeing-arcsec/--re-arcsec/--snr-re/--redshift/--ifu-re/--voronoi-snr: {e}"
+                "--seeing-arcsec/--re-arcsec/--snr-re/--redshift/--distance-mpc/--ifu-re/--voronoi-snr: {e}"
             ))
         };
         let c = s.conditions().map_err(bad)?;
@@ -204,18 +209,19 @@ fn scale_radius(a: &PredictArgs, ens: &Ensemble) -> Result<Option<f64>> {
                 ))
                 .into());
             }
-            match (a.re_kpc, a.re_arcsec, a.redshift) {
-                (Some(r), _, _) => Some(r),
-                (None, Some(re), Some(z)) => {
+            match (a.re_kpc, a.re_arcsec) {
+                (Some(r), _) => Some(r),
+                (None, Some(re)) if a.redshift.is_some() || a.distance_mpc.is_some() => {
                     let s = Stated {
                         re_arcsec: Some(re),
-                        redshift: Some(z),
+                        redshift: a.redshift,
+                        distance_mpc: a.distance_mpc,
                         ..Stated::default()
                     };
-                    let kpc = s
-                        .re_kpc()
-                        .map_err(|e| BadInput(format!("--re-arcsec/--redshift: {e}")))?;
-                    eprintln!("R_e = {re}″ at z = {z}: {kpc:.3} kpc");
+                    let kpc = s.re_kpc().map_err(|e| {
+                        BadInput(format!("--re-arcsec/--redshift/--distance-mpc: {e}"))
+                    })?;
+                    eprintln!("R_e = {re}″: {kpc:.3} kpc");
                     Some(kpc)
                 }
                 _ => None,
@@ -235,7 +241,7 @@ fn scale_radius(a: &PredictArgs, ens: &Ensemble) -> Result<Option<f64>> {
         return Err(BadInput(match scale {
             MapScale::Rhsm => "this model reads log10 R_hsm: give --rhsm KPC".to_string(),
             MapScale::Re => "this model reads log10 R_e (its maps cover ±3 R_e): give --re-kpc \
-                 KPC, or --re-arcsec ARCSEC with --redshift Z"
+                 KPC, or --re-arcsec ARCSEC with --redshift Z or --distance-mpc D"
                 .to_string(),
         })
         .into());

@@ -5,9 +5,13 @@
 //! same split). `degradation.json` (**contract**, docs/contracts/reports.md) and
 //! `degradation.md`.
 
+use std::path::Path;
+
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use super::grid::noise_floor;
+use crate::figures::degradation::{Panel, draw};
 
 /// One observing condition of the study: a dataset built with `flags`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -137,6 +141,33 @@ impl Degradation {
         Some(obs / ideal)
     }
 
+    /// Draws `figures/degradation.png` ([`crate::figures::degradation`]): σ and bias per
+    /// condition, the 1.5× goal on the M* panel, the noise floor on both.
+    pub fn draw(&self, path: &Path) -> Result<()> {
+        let labels: Vec<&str> = CONDITIONS.iter().map(|c| short(c.id)).collect();
+        let panels: Vec<Panel> = TARGETS
+            .iter()
+            .map(|&t| Panel {
+                title: if t == "mstar" { "M*" } else { "Mtot" }.into(),
+                models: MODELS
+                    .iter()
+                    .map(|(m, _, words)| {
+                        let v = CONDITIONS
+                            .iter()
+                            .map(|c| self.get(c.id, m, t).map(|r| (r.sigma_dex, r.mean_dex)))
+                            .collect();
+                        (words.to_string(), v)
+                    })
+                    .collect(),
+                goal: (t == "mstar")
+                    .then(|| self.get("ideal", "ideal", t).map(|r| 1.5 * r.sigma_dex))
+                    .flatten(),
+                floor: noise_floor(t, true, true, true).map(|f| f[0]),
+            })
+            .collect();
+        draw(path, &labels, &panels)
+    }
+
     /// The table and the goal in Markdown.
     pub fn render(&self) -> String {
         let s = &self.settings;
@@ -219,6 +250,20 @@ impl Degradation {
         }
         out.push_str("```\n");
         out
+    }
+}
+
+/// A short axis label of a condition id.
+fn short(id: &str) -> &str {
+    match id {
+        "psf0.25" => "seeing ¼ R_e",
+        "psf0.5" => "seeing ½ R_e",
+        "psf1" => "seeing 1 R_e",
+        "snr20" => "S/N 20",
+        "snr5" => "S/N 5",
+        "ifu1.5" => "IFU 1.5 R_e",
+        "manga" => "MaNGA-like",
+        other => other,
     }
 }
 

@@ -231,7 +231,7 @@ fn exported_cnn_predicts_like_the_run_from_data_and_map_files() {
             "--out",
             &s("x.csv"),
         ],
-        &["log_rhsm"],
+        &["log10 R_hsm", "--rhsm"],
     );
     write_npy(&p("bad.npy"), &[5, 7], &[0.0; 35]);
     exit2(

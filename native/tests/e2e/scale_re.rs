@@ -206,6 +206,19 @@ fn a_model_on_re_maps_takes_re_in_kpc_or_arcsec_and_refuses_rhsm() {
         assert!((x - y).abs() < 1e-5, "{t}: {x} vs {y}");
     }
 
+    // Or at a distance: R_e″ × D × 4.848 µrad per arcsec.
+    let d_mpc = 200.0;
+    let at_d = (sa.re_kpc / (d_mpc * 1000.0 / 206_264.806)).to_string();
+    run_files(
+        &["--re-arcsec", &at_d, "--distance-mpc", "200"],
+        &s("dist.csv"),
+    );
+    let (x, y) = (
+        first(&p("dist.csv"), "mstar_pred"),
+        first(&p("kpc.csv"), "mstar_pred"),
+    );
+    assert!((x - y).abs() < 1e-5, "distance: {x} vs {y}");
+
     // The wrong radius, no radius, or a bad one: exit 2 saying what to give.
     let bad = |extra: &[&str], names: &[&str]| {
         let a = files(extra, &s("x.csv"));
