@@ -113,6 +113,13 @@ pub fn half_light_radius(map: &[f32], side: usize, pixel_kpc: f64) -> Option<f64
             ((i - c).hypot(j - c), f64::from(v))
         })
         .collect();
+    half_radius(&mut px).map(|r| r * pixel_kpc)
+}
+
+/// The radius holding half the light of (radius, light) pairs (light > 0), from their growth
+/// curve: each one's light is spread linearly over the radii between the previous one and it.
+/// `None` without light.
+fn half_radius(px: &mut [(f64, f64)]) -> Option<f64> {
     let total: f64 = px.iter().map(|p| p.1).sum();
     if !(total > 0.0) {
         return None;
@@ -120,11 +127,9 @@ pub fn half_light_radius(map: &[f32], side: usize, pixel_kpc: f64) -> Option<f64
     px.sort_by(|a, b| a.0.total_cmp(&b.0));
     let half = 0.5 * total;
     let (mut cum, mut r_prev) = (0.0, 0.0);
-    for (r, v) in px {
+    for &(r, v) in px.iter() {
         if cum + v >= half {
-            // The pixel's light is spread over the radii between the previous pixel and it.
-            let f = (half - cum) / v;
-            return Some((r_prev + f * (r - r_prev)) * pixel_kpc);
+            return Some(r_prev + (half - cum) / v * (r - r_prev));
         }
         cum += v;
         r_prev = r;
@@ -149,21 +154,7 @@ pub fn galaxy_half_light_radius(galaxy: &Galaxy, axis: Axis) -> Option<f64> {
         .map(|(i, &l)| (pr.radius(i), l))
         .filter(|(r, _)| r.is_finite())
         .collect();
-    let total: f64 = px.iter().map(|p| p.1).sum();
-    if !(total > 0.0) {
-        return None;
-    }
-    px.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let half = 0.5 * total;
-    let (mut cum, mut r_prev) = (0.0, 0.0);
-    for (r, l) in px {
-        if cum + l >= half {
-            return Some(r_prev + (half - cum) / l * (r - r_prev));
-        }
-        cum += l;
-        r_prev = r;
-    }
-    None
+    half_radius(&mut px)
 }
 
 #[cfg(test)]

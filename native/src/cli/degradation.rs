@@ -21,7 +21,7 @@ use galmass::report::degradation::{
 };
 
 use super::dataset::ScaleArg;
-use super::reproduce::{command_line, s, verb};
+use super::reproduce::{command_line, mock_build_args, s, verb};
 use super::train_cnn::DeviceArg;
 
 /// Arguments of `galmass degradation`.
@@ -123,22 +123,8 @@ fn build(a: &DegradationArgs, id: &str, flags: &[&str], commands: &mut Vec<Strin
         ScaleArg::Rhsm => "rhsm",
         ScaleArg::Re => "re",
     };
-    let mut args: Vec<String> = [
-        "dataset",
-        "build",
-        "--source",
-        "mock",
-        "--galaxies",
-        &a.galaxies.to_string(),
-        "--seed",
-        &a.seed.to_string(),
-        "--image-size",
-        &a.image_size.to_string(),
-        "--scale",
-        scale,
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut args = mock_build_args(a.galaxies, a.seed, a.image_size);
+    args.extend(["--scale".to_string(), scale.to_string()]);
     args.extend(flags.iter().map(|f| f.to_string()));
     args.extend(["--out".to_string(), s(&path)]);
     run_or_reuse(&args, &path, path.exists(), commands)

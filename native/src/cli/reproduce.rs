@@ -175,17 +175,22 @@ pub(super) fn data_path(a: &ReproduceArgs) -> PathBuf {
 /// The `dataset build` arguments of the mock file a run without `--data` builds.
 pub(super) fn data_build_args(a: &ReproduceArgs) -> Vec<String> {
     let p = plan(a);
+    mock_build_args(p.galaxies, a.seed, p.image_size)
+}
+
+/// `dataset build --source mock --galaxies N --seed S --image-size PX`, without `--out`.
+pub(super) fn mock_build_args(galaxies: u64, seed: u64, image_size: usize) -> Vec<String> {
     [
         "dataset",
         "build",
         "--source",
         "mock",
         "--galaxies",
-        &p.galaxies.to_string(),
+        &galaxies.to_string(),
         "--seed",
-        &a.seed.to_string(),
+        &seed.to_string(),
         "--image-size",
-        &p.image_size.to_string(),
+        &image_size.to_string(),
     ]
     .map(String::from)
     .to_vec()
