@@ -284,7 +284,11 @@ pub fn CnnPredict() -> impl IntoView {
                  trained alike on our mock galaxies from different random starts, predict the stellar and total \
                  mass inside R_hsm; the value is their mean. The ± (1σ, dex) adds in quadrature their scatter on \
                  test galaxies and how much the three disagree on this galaxy, which grows for galaxies unlike \
-                 the training set. The files stay in your browser."
+                 the training set. Observed maps (a telescope's, beyond the paper): lay them on ±3 R_e, the \
+                 projected half-light radius, and state R_e in arcsec, the redshift or distance and the seeing, \
+                 noise and footprint under \"Observed maps?\"; the card then runs one CNN trained on MaNGA-like \
+                 maps, which still predicts the paper's targets, the masses inside the 3D half-mass radius R_hsm. \
+                 The files stay in your browser."
             </p>
             {gallery.map(|g| view! { <TryFiles gallery=g on_load=on_load /> })}
             <p class="meta" data-testid="example-loaded" aria-live="polite">{move || loaded.get()}</p>
