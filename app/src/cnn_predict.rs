@@ -301,7 +301,7 @@ pub fn CnnPredict() -> impl IntoView {
             <p class="error" data-testid="error" hidden=move || error.get().is_none()>
                 {move || error.get().unwrap_or_default()}
             </p>
-            {results(shown)}
+            {results(shown, cnn)}
             <SaliencyPanel cnn=cnn galaxy=last.into() id="predict" />
             {meta_line(cnn, models, loads, bench, latency)}
         </section>
@@ -373,7 +373,7 @@ fn start_bench(cnn: SharedCnn) -> ReadSignal<BenchResult> {
 
 /// The predictions: per target the ensemble mean ± quoted σ and the members' spread, and
 /// the dark-matter fraction 1 − M*/Mtot from the two masses.
-fn results(shown: ReadSignal<Vec<(String, EnsembleValue)>>) -> impl IntoView {
+fn results(shown: ReadSignal<Vec<(String, EnsembleValue)>>, cnn: SharedCnn) -> impl IntoView {
     let fdm = move || {
         let s = shown.get();
         let ms = s.iter().find(|x| x.0 == "mstar")?.1.mean;
@@ -390,7 +390,10 @@ fn results(shown: ReadSignal<Vec<(String, EnsembleValue)>>) -> impl IntoView {
                         data-spread=format!("{}", e.spread)>
                         {format!("{:.3} ± {:.3}", e.mean, e.sigma)}
                     </div>
-                    <div class="result-label">{format!("the three networks differ by {:.3}", e.spread)}</div>
+                    <div class="result-label">{match cnn.loaded().map_or(0, |m| m.ensemble.len()) {
+                        n if n > 1 => format!("the {n} networks differ by {:.3}", e.spread),
+                        _ => "one network: its test scatter".to_string(),
+                    }}</div>
                 </div>
             }).collect_view()}
             {move || fdm().map(|f| view! {
