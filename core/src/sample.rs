@@ -100,29 +100,26 @@ pub fn samples_of(
     if !m.rhsm_kpc.is_finite() {
         return Err(SampleError::NonFinite("rhsm_kpc".into()));
     }
-    let maps = if axes == Axis::ALL {
-        observe_all(galaxy, m.rhsm_kpc, &opts.observe)?
-    } else {
-        axes.iter()
-            .map(|&a| observe(galaxy, a, m.rhsm_kpc, &opts.observe))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    // R_e of each line of sight, from all its stars' light.
-    let re: Vec<f64> = maps
+    // R_e of each line of sight, from all its stars' light (no map needed).
+    let re: Vec<f64> = axes
         .iter()
-        .map(|maps| {
-            galaxy_half_light_radius(galaxy, maps.axis)
+        .map(|&a| {
+            galaxy_half_light_radius(galaxy, a)
                 .ok_or_else(|| SampleError::NonFinite("re_kpc (no r-band light)".into()))
         })
         .collect::<Result<_, _>>()?;
     let maps = match opts.scale {
-        MapScale::Rhsm => maps,
-        // Observed again on ±3 R_e (the smoothing lengths do not depend on the field).
+        MapScale::Rhsm if axes == Axis::ALL => observe_all(galaxy, m.rhsm_kpc, &opts.observe)?,
+        MapScale::Rhsm => axes
+            .iter()
+            .map(|&a| observe(galaxy, a, m.rhsm_kpc, &opts.observe))
+            .collect::<Result<Vec<_>, _>>()?,
+        // Each line of sight on its own ±3 R_e, rendered once (shared smoothing lengths).
         MapScale::Re => {
             let h = smoothing_lengths(galaxy, &opts.observe);
-            maps.iter()
+            axes.iter()
                 .zip(&re)
-                .map(|(m, &re)| observe_with_smoothing(galaxy, m.axis, re, &h, &opts.observe))
+                .map(|(&a, &r)| observe_with_smoothing(galaxy, a, r, &h, &opts.observe))
                 .collect::<Result<Vec<_>, _>>()?
         }
     };
