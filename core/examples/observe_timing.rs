@@ -50,7 +50,7 @@ fn single(repeats: usize) {
         .galaxy;
     let rhsm = half_mass_radius(&g.stars).unwrap_or(1.0);
     let geom = ImageGeometry::for_rhsm(rhsm).expect("positive R_hsm");
-    let att = attenuate(&g.stars, &g.dust, Axis::Z);
+    let att = attenuate(&g, Axis::Z);
     let pr = project(&g.stars.pos, &g.stars.vel, Axis::Z);
     let (mut one, mut amortised) = (Vec::new(), Vec::new());
     for _ in 0..repeats.max(1) {
@@ -114,7 +114,7 @@ fn main() -> std::io::Result<()> {
         }
         proj.push(t.elapsed().as_secs_f64() / 3.0);
 
-        let att = attenuate(&g.stars, &g.dust, Axis::Z);
+        let att = attenuate(g, Axis::Z);
         let pr = project(&g.stars.pos, &g.stars.vel, Axis::Z);
         let p = SphParticles {
             u: &pr.u,
@@ -155,7 +155,7 @@ fn main() -> std::io::Result<()> {
     if let Some(path) = out {
         let g = &galaxies[0];
         let rhsm = half_mass_radius(&g.stars).unwrap_or(1.0);
-        let att = attenuate(&g.stars, &g.dust, Axis::Z);
+        let att = attenuate(g, Axis::Z);
         let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
         writeln!(f, "# rhsm_kpc {rhsm}")?;
         writeln!(f, "# x y z (kpc)  L_r,att along z (Lsun)")?;

@@ -55,6 +55,11 @@ pub struct Gas {
     pub metallicity: Vec<f32>,
     /// Neutral hydrogen abundance (fraction of hydrogen that is neutral), 0..1.
     pub neutral_fraction: Vec<f32>,
+    /// Temperature in K (TNG: from InternalEnergy and ElectronAbundance, galaxy-model.md
+    /// 5.4; mock discs: 10⁴ K); NaN where unknown. Decides which cells are cold, dust-bearing
+    /// gas for [`Dust::GasColumn`].
+    #[serde(default)]
+    pub temperature_k: Vec<f32>,
 }
 
 /// Black holes (TNG PartType5); mocks have none by default.
@@ -77,6 +82,20 @@ pub enum Dust {
     /// The analytic slab screen of the mock generator (2.8), parametrised in the galaxy's
     /// own (disc) frame.
     AnalyticSlab(SlabDust),
+    /// The measured column of cold gas in front of each star (5.4): the dust of TNG cutouts,
+    /// and of mocks built with `dust = gas-column`.
+    GasColumn(ColumnDust),
+}
+
+/// Parameters of the gas-column dust model (galaxy-model.md 5.4): stars and cold gas are
+/// binned on square line-of-sight cells, and each star sees the cold hydrogen column in front
+/// of it within its cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDust {
+    /// Side of a line-of-sight cell in kpc (the spec's 0.25 R_hsm).
+    pub cell_kpc: f64,
+    /// Dust normalisation f_d (the spec's 0.4, as the slab's).
+    pub f_d: f64,
 }
 
 /// Parameters of the analytic slab dust model (galaxy-model.md 2.8). The disc frame is the

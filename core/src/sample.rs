@@ -263,7 +263,7 @@ mod tests {
             );
             let px = b.maps.pixel_kpc;
             assert!((px * 60.0 / (6.0 * b.re_kpc) - 1.0).abs() < 1e-9);
-            let att = crate::measure::dust::attenuate(&g.stars, &g.dust, b.maps.axis);
+            let att = crate::measure::dust::attenuate(&g, b.maps.axis);
             let total: f64 = att.lum_r.iter().sum();
             let inside: f64 = (0..3600)
                 .filter(|k| {

@@ -58,7 +58,7 @@ fn measured_population_matches_the_spec() {
         rhsm.push(m.rhsm_kpc);
         for p in &m.projections {
             let s = &g.galaxy.stars;
-            let att = attenuate(s, &g.galaxy.dust, p.axis);
+            let att = attenuate(&g.galaxy, p.axis);
             let intrinsic: f64 = s.lum_r.iter().map(|&l| f64::from(l)).sum();
             let a_r = -2.5 * (att.lum_r.iter().sum::<f64>() / intrinsic).log10();
             if g.params.quenched {

@@ -7,7 +7,8 @@
 //   (the newest request wins, nothing breaks);
 // * the longest main-thread task (PerformanceObserver 'longtask', which reports tasks over
 //   50 ms, and a heartbeat for shorter ones) while the Classroom's sliders move and its
-//   galaxies are built is reported against the goal of 50 ms (and fails the test over 100).
+//   galaxies are built is reported against the goal of 50 ms (and a task of 100 ms or more,
+//   as 'longtask' measures it, fails the test).
 // Writes out/saliency-gallery.png and out/classroom-drag.png.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -139,12 +140,14 @@ async function main() {
       `long tasks (> 50 ms) on the main thread: ${tasks.length}` +
       (tasks.length ? `, longest ${longest.toFixed(0)} ms` : ' (every task ≤ 50 ms)') +
       `; largest gap between main-thread heartbeats ${gap.toFixed(0)} ms`);
-    // Reported against the goal of 50 ms; the test fails at twice that, so a busy machine
-    // does not make it flaky while a stall (before the worker: 60–190 ms per slider step;
-    // with the constructor shims: up to 5 s) still fails it.
+    // Reported against the goal of 50 ms (the heartbeat bounds tasks below 50 ms too); the
+    // test fails on a main-thread task of 100 ms or more as 'longtask' measures it, so a stall
+    // (before the worker: 60–190 ms per slider step; with the constructor shims: up to 5 s)
+    // fails it. The heartbeat gap is not asserted: it also counts time the OS gave other
+    // processes (a build on the same 2 cores made it 104 ms with every task under 50 ms).
     const worst = Math.max(longest, gap);
     console.log(`  goal: longest main-thread task ≤ 50 ms during the drag: ${worst <= 50 ? 'met' : 'NOT met'} (${worst.toFixed(0)} ms)`);
-    check(worst <= 100, `longest main-thread task during the drag ${worst.toFixed(0)} ms ≤ 100 ms`);
+    check(longest < 100, `longest main-thread task ('longtask') during the drag ${longest.toFixed(0)} ms < 100 ms`);
     check(page.workers().length >= 1, `the page runs a Web Worker (${page.workers().length})`);
   } finally {
     await close();

@@ -107,7 +107,7 @@ pub fn projection_kinematics(
     kin_weight: KinWeight,
 ) -> Option<ProjectionKinematics> {
     let s = &galaxy.stars;
-    let att = super::dust::attenuate(s, &galaxy.dust, axis);
+    let att = super::dust::attenuate(galaxy, axis);
     let pr = project(&s.pos, &s.vel, axis);
     let rp: Vec<f64> = (0..pr.u.len()).map(|i| pr.radius(i)).collect();
     let mass: Vec<f64>;

@@ -201,7 +201,7 @@ impl Shared<'_> {
     /// Targets, features and diagnostics of the projection along `axis`.
     fn projection(&self, axis: Axis) -> Result<(ProjectionMeasurement, ProjectionDiagnostics)> {
         let (s, rhsm, e) = (&self.galaxy.stars, self.rhsm, self.enclosed);
-        let att = attenuate(s, &self.galaxy.dust, axis);
+        let att = attenuate(self.galaxy, axis);
         let pr = project(&s.pos, &s.vel, axis);
         let rp: Vec<f64> = (0..s.pos.len()).map(|i| pr.radius(i)).collect();
         let sums = self.sums(&att, &pr, &rp);

@@ -197,7 +197,7 @@ fn targets_follow_their_definitions() {
             .map(|(_, &m)| m as f64)
             .sum();
         assert!((p.targets.mstar_2d - m2d.log10()).abs() < 1e-12);
-        let att = dust::attenuate(&g.stars, &g.dust, p.axis);
+        let att = dust::attenuate(&g, p.axis);
         let l2d: f64 = (0..g.stars.pos.len())
             .filter(|&i| rp(&g.stars.pos[i]) < rh)
             .map(|i| att.lum_r[i])

@@ -18,7 +18,7 @@ use super::sfh::Sfh;
 use super::stellar_pops::{ComponentPopulation, bulge_gradient, disc_gradient, realise_component};
 use super::stratified::{rank_paired_uniforms, stratified_uniforms};
 use super::{DustMode, GasMode, MockOptions, ParticleMode, galaxy_rng};
-use crate::galaxy::{DarkMatter, Dust, Galaxy, Gas, IDENTITY, SlabDust, Stars};
+use crate::galaxy::{ColumnDust, DarkMatter, Dust, Galaxy, Gas, IDENTITY, SlabDust, Stars};
 use crate::units::Z_SUN;
 
 /// Rank correlation ρ_io between disc radius and formation-time quantiles (inside-out discs:
@@ -26,6 +26,10 @@ use crate::units::Z_SUN;
 pub const RHO_INSIDE_OUT: f64 = 0.3;
 /// Stride of the gas-disc CDF table kept for `gas = analytic` (601 nodes).
 pub const ANALYTIC_GAS_STRIDE: usize = 10;
+/// Temperature of the mock's gas disc, K: warm neutral gas (10⁴ K), below the 10^4.5 K
+/// cold-gas cut of the gas-column dust (galaxy-model.md 5.4), so all of it carries dust as
+/// the slab assumes.
+pub const MOCK_GAS_T_K: f32 = 1.0e4;
 
 /// One mock galaxy: its draw index, every hidden generator parameter and its particles.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,6 +201,7 @@ pub fn realise<R: Rng + ?Sized>(p: &mut GalaxyParams, opts: &MockOptions, rng: &
             sfr: vec![(p.sfr_now * m_g / p.m_gas) as f32; pos_g.len()],
             metallicity: vec![(Z_SUN * p.zg_rel) as f32; pos_g.len()],
             neutral_fraction: vec![1.0; pos_g.len()],
+            temperature_k: vec![MOCK_GAS_T_K; pos_g.len()],
         };
     }
     if opts.gas == GasMode::Analytic {
@@ -214,6 +219,9 @@ pub fn realise<R: Rng + ?Sized>(p: &mut GalaxyParams, opts: &MockOptions, rng: &
             z_g: p.z_g,
             zg_rel: p.zg_rel,
             f_d: p.f_d,
+        }),
+        DustMode::GasColumn => ColumnDust::for_stars(&galaxy.stars).map_or(Dust::None, |c| {
+            Dust::GasColumn(ColumnDust { f_d: p.f_d, ..c })
         }),
     };
     // Orientation (2.9), last.

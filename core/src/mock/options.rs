@@ -45,6 +45,9 @@ pub enum DustMode {
     /// Per-particle analytic slab screen. Default.
     #[default]
     AnalyticSlab,
+    /// The measured column of the gas particles in front of each star, as for TNG cutouts
+    /// (5.4); wants many gas particles (the spec compares the two with N_gas = 2·10⁵).
+    GasColumn,
     /// No dust.
     None,
 }

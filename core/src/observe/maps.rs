@@ -186,7 +186,7 @@ pub fn observe_with_smoothing(
         return Err(ObserveError::BadRadius(rhsm));
     }
     let geom = ImageGeometry::for_rhsm(rhsm)?;
-    let att = attenuate(s, &galaxy.dust, axis);
+    let att = attenuate(galaxy, axis);
     let pr = project(&s.pos, &s.vel, axis);
     let h2d;
     let h: &[f64] = match opts.hsml {

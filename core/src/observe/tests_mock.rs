@@ -34,7 +34,7 @@ fn level_scheme_matches_brute_force_on_a_mock_galaxy() {
     let h = galaxy_smoothing_lengths(&g);
     let geom = ImageGeometry::for_rhsm(rhsm).unwrap();
     for axis in Axis::ALL {
-        let att = attenuate(&g.stars, &g.dust, axis);
+        let att = attenuate(&g, axis);
         let pr = project(&g.stars.pos, &g.stars.vel, axis);
         let p = SphParticles {
             u: &pr.u,
@@ -99,7 +99,7 @@ fn observed_maps_hold_the_right_flux() {
         assert_eq!((m.r.len(), m.g.len()), (300 * 300, 300 * 300));
         assert_eq!((m.vel.len(), m.vel_mask.len()), (2 * 48 * 48, 48 * 48));
         assert!((m.pixel_kpc - 0.02 * rhsm).abs() < 1e-12 * rhsm);
-        let att = attenuate(&g.stars, &g.dust, m.axis);
+        let att = attenuate(&g, m.axis);
         let pr = project(&g.stars.pos, &g.stars.vel, m.axis);
         let (mut lo, mut hi) = (0.0, 0.0);
         for (i, &h_i) in h.iter().enumerate() {

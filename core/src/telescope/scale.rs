@@ -144,7 +144,7 @@ fn half_radius(px: &mut [(f64, f64)]) -> Option<f64> {
 /// `None` without positive light.
 pub fn galaxy_half_light_radius(galaxy: &Galaxy, axis: Axis) -> Option<f64> {
     let s = &galaxy.stars;
-    let att = attenuate(s, &galaxy.dust, axis);
+    let att = attenuate(galaxy, axis);
     let pr = project(&s.pos, &s.vel, axis);
     let mut px: Vec<(f64, f64)> = att
         .lum_r

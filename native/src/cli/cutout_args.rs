@@ -3,9 +3,31 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use galmass::BadInput;
-use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, catalog_centre, cutout_id};
+use galmass::tng::{
+    CentreSource, HeaderOverrides, ReadOptions, TngDust, catalog_centre, cutout_id,
+};
+
+/// Dust of cutouts that carry no dust model of their own (real TNG cutouts).
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum TngDustArg {
+    /// The cold-gas column in front of each star, 0.25 R_hsm cells, f_d = 0.4
+    /// (docs/galaxy-model.md 5.4; default)
+    #[default]
+    GasColumn,
+    /// No dust: the catalogue's dust-free photometry
+    None,
+}
+
+impl From<TngDustArg> for TngDust {
+    fn from(a: TngDustArg) -> Self {
+        match a {
+            TngDustArg::GasColumn => TngDust::GasColumn,
+            TngDustArg::None => TngDust::None,
+        }
+    }
+}
 
 /// How to read a cutout.
 #[derive(Args, Clone, Debug, Default)]
@@ -33,6 +55,10 @@ pub struct CutoutArgs {
     /// Ignore black holes (PartType5)
     #[arg(long)]
     pub no_bh: bool,
+    /// Dust of cutouts without their own dust model (real TNG cutouts; a written mock keeps
+    /// the dust it was made with)
+    #[arg(long, value_enum, default_value_t = TngDustArg::GasColumn)]
+    pub tng_dust: TngDustArg,
 }
 
 impl CutoutArgs {
@@ -60,6 +86,7 @@ impl CutoutArgs {
             },
             gas: !self.no_gas,
             black_holes: !self.no_bh,
+            dust: self.tng_dust.into(),
         })
     }
 }

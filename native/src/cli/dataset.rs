@@ -252,6 +252,7 @@ fn source(a: &BuildArgs) -> Result<GalaxySource> {
                 },
                 gas: !c.no_gas,
                 black_holes: !c.no_bh,
+                dust: c.tng_dust.into(),
             };
             Ok(GalaxySource::Tng {
                 files,

@@ -8,20 +8,20 @@
 //! command still listed in the report, which says how every number was made) and an
 //! unfinished run resumes from its checkpoint.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use galmass::BadInput;
 use galmass::atomic::write_atomic;
-use galmass::evaluate::Evaluation;
 use galmass::report::degradation::{
     CONDITIONS, Degradation, DegradationRow, DegradationSettings, MODELS, TARGETS,
 };
 
 use super::dataset::ScaleArg;
-use super::reproduce::{command_line, mock_build_args, s, verb};
+use super::reproduce::{mock_build_args, s};
+use super::study::{self, CnnRecipe, Trained, run_or_reuse, train_cnn};
 use super::train_cnn::DeviceArg;
 
 /// Arguments of `galmass degradation`.
@@ -69,7 +69,8 @@ pub fn run(a: &DegradationArgs) -> Result<()> {
         build(a, c.id, c.flags, &mut commands)?;
     }
     for (model, cond, _) in MODELS {
-        train(a, model, &data(a, cond), &mut commands)?;
+        let dir = a.out.join("models").join(model);
+        train_cnn(&recipe(a), &data(a, cond), &dir, &mut commands)?;
     }
     let mut rows = Vec::new();
     for (model, _, _) in MODELS {
@@ -130,60 +131,6 @@ fn build(a: &DegradationArgs, id: &str, flags: &[&str], commands: &mut Vec<Strin
     run_or_reuse(&args, &path, path.exists(), commands)
 }
 
-/// Runs the step `args` unless `done` (then only lists it, saying `what` is reused).
-fn run_or_reuse(
-    args: &[String],
-    what: &Path,
-    done: bool,
-    commands: &mut Vec<String>,
-) -> Result<()> {
-    if done {
-        eprintln!("reusing {}", what.display());
-        commands.push(command_line(args));
-        Ok(())
-    } else {
-        verb(args, commands)
-    }
-}
-
-/// Trains (or resumes, or reuses) the CNN `model` on `data`.
-fn train(a: &DegradationArgs, model: &str, data: &Path, commands: &mut Vec<String>) -> Result<()> {
-    let dir = a.out.join("models").join(model);
-    let state = galmass::train::cnn::checkpoint::load(&dir)?;
-    let finished = state
-        .as_ref()
-        .is_some_and(|st| st.partial.is_none() && st.epochs_done as u64 == a.epochs)
-        && dir.join("METRICS.json").exists();
-    let mut args: Vec<String> = [
-        "train",
-        "cnn",
-        "--data",
-        &s(data),
-        "--inputs",
-        "rg,vel",
-        "--targets",
-        "mstar,mtot",
-        "--width",
-        &a.width.to_string(),
-        "--epochs",
-        &a.epochs.to_string(),
-        "--seed",
-        &a.seed.to_string(),
-        "--side-input",
-        "--augment",
-        "--device",
-        &format!("{:?}", a.device).to_lowercase(),
-        "--out",
-        &s(&dir),
-    ]
-    .map(String::from)
-    .to_vec();
-    if state.is_some() && !finished {
-        args.push("--resume".into());
-    }
-    run_or_reuse(&args, &dir, finished, commands)
-}
-
 /// The rows of `model` on `condition`'s test split (`galmass evaluate`, reused when done).
 fn evaluate(
     a: &DegradationArgs,
@@ -192,27 +139,15 @@ fn evaluate(
     commands: &mut Vec<String>,
 ) -> Result<Vec<DegradationRow>> {
     let dir = a.out.join("eval").join(format!("{model}-{condition}"));
-    let json = dir.join("evaluation.json");
-    {
-        let args = [
-            "evaluate".to_string(),
-            "--data".into(),
-            s(&data(a, condition)),
-            "--cnn".into(),
-            s(&a.out.join("models").join(model)),
-            "--device".into(),
-            format!("{:?}", a.device).to_lowercase(),
-            "--out".into(),
-            s(&dir),
-        ];
-        run_or_reuse(&args, &dir, json.exists(), commands)?;
-    }
-    let ev: Evaluation = serde_json::from_slice(
-        &std::fs::read(&json).with_context(|| format!("reading {}", json.display()))?,
-    )
-    .with_context(|| format!("{}: not an evaluation", json.display()))?;
-    Ok(ev
-        .rows
+    let trained = Trained::Cnn(a.out.join("models").join(model));
+    let rows = study::evaluate(
+        &trained,
+        &data(a, condition),
+        &dir,
+        &recipe(a).device_flag(),
+        commands,
+    )?;
+    Ok(rows
         .into_iter()
         .filter(|r| r.model == "cnn" && TARGETS.contains(&r.target.as_str()))
         .map(|r| DegradationRow {
@@ -224,6 +159,17 @@ fn evaluate(
             sigma_dex: r.sigma_dex,
         })
         .collect())
+}
+
+/// The CNN recipe of the study.
+fn recipe(a: &DegradationArgs) -> CnnRecipe {
+    CnnRecipe {
+        targets: TARGETS.join(","),
+        width: a.width,
+        epochs: a.epochs,
+        seed: a.seed,
+        device: a.device,
+    }
 }
 
 /// The table on stdout: per condition, σ of M* and Mtot for both models.

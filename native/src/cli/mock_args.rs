@@ -38,6 +38,9 @@ pub enum GasArg {
 pub enum DustArg {
     /// Analytic slab screen (default).
     AnalyticSlab,
+    /// The column of gas particles in front of each star, as for TNG cutouts (wants
+    /// --n-gas of order 1e5).
+    GasColumn,
     /// No dust.
     None,
 }
@@ -106,6 +109,7 @@ impl MockArgs {
         if let Some(v) = self.dust {
             o.dust = match v {
                 DustArg::AnalyticSlab => DustMode::AnalyticSlab,
+                DustArg::GasColumn => DustMode::GasColumn,
                 DustArg::None => DustMode::None,
             };
         }

@@ -4,6 +4,7 @@ mod bench;
 mod bench_cnn;
 mod bench_read;
 mod cluster;
+mod cross_physics;
 mod cutout_args;
 mod dataset;
 mod dataset_examples;
@@ -21,6 +22,7 @@ mod predict;
 mod probe;
 mod progress;
 mod reproduce;
+mod study;
 mod train;
 mod train_cnn;
 
@@ -61,6 +63,9 @@ pub enum Command {
     Reproduce(reproduce::ReproduceArgs),
     /// How seeing, noise and an IFU degrade the CNN's M* and Mtot (beyond the paper)
     Degradation(degradation::DegradationArgs),
+    /// Models trained on one physics of the mock, scored on another (beyond the paper: its
+    /// proposed next step)
+    CrossPhysics(cross_physics::CrossPhysicsArgs),
     /// Trained models → one bundle file (for `predict` and the web app)
     Export(export::ExportArgs),
     /// A bundle's predictions for the samples of a dataset file → CSV with uncertainties
@@ -86,6 +91,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Evaluate(a) => evaluate::run(a),
         Command::Reproduce(a) => reproduce::run(a),
         Command::Degradation(a) => degradation::run(a),
+        Command::CrossPhysics(a) => cross_physics::run(a),
         Command::Export(a) => export::run(a),
         Command::Predict(a) => predict::run(a),
         Command::Probe(a) => probe::run(a),

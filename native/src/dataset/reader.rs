@@ -10,7 +10,7 @@ use hdf5::{File, H5Type};
 use ndarray::s;
 
 use super::sample::Sample;
-use super::schema::{FEATURE_NAMES, SCHEMAS_READ, TARGET_NAMES};
+use super::schema::{DUST_MODEL_UNKNOWN, FEATURE_NAMES, SCHEMAS_READ, TARGET_NAMES};
 use super::storage::{MapStorage, map_dtype, map_storage, read_map};
 use super::writer::{ShardAttrs, WriteAttrs};
 use galmass_core::telescope::MapScale;
@@ -280,6 +280,12 @@ impl DatasetReader {
                 re_kpc: optional("meta/re_kpc", f64::NAN)?,
                 psf_fwhm_kpc: optional("conditions/psf_fwhm_kpc", 0.0)?,
                 snr_re: optional("conditions/snr_re", f64::INFINITY)?,
+                dust_model: if f.link_exists("meta/dust_model") {
+                    f.dataset("meta/dust_model")?
+                        .read_slice_1d::<u8, _>(s![i..i + 1])?[0]
+                } else {
+                    DUST_MODEL_UNKNOWN
+                },
             })
         };
         body().with_context(ctx)

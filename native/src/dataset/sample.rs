@@ -7,7 +7,7 @@ use galmass_core::measure::MeasureOptions;
 use galmass_core::observe::ObserveOptions;
 use galmass_core::telescope::{ConditionRanges, MapScale};
 
-use super::schema::{features_row, targets_row};
+use super::schema::{dust_code, features_row, targets_row};
 use super::split::{SplitBy, assign_split};
 
 /// One galaxy projection: maps (physical units), targets, features and metadata.
@@ -39,6 +39,9 @@ pub struct Sample {
     pub psf_fwhm_kpc: f64,
     /// S/N of a pixel at R_e the maps were observed with (∞: noiseless).
     pub snr_re: f64,
+    /// Dust model that attenuated the light ([`super::schema::DUST_MODELS`] code; 255:
+    /// unknown, a file written before the column).
+    pub dust_model: u8,
 }
 
 /// How samples are made from a galaxy: galmass-core's measure-then-observe step
@@ -77,6 +80,7 @@ pub fn samples_of(
     };
     let samples = galmass_core::sample::samples_of(galaxy, galaxy_id, &Axis::ALL, &core)
         .map_err(|e| e.to_string())?;
+    let dust_model = dust_code(&galaxy.dust);
     Ok(samples
         .into_iter()
         .map(|s| {
@@ -99,6 +103,7 @@ pub fn samples_of(
                     .as_ref()
                     .and_then(|o| o.0.noise)
                     .map_or(f64::INFINITY, |n| n.snr_re),
+                dust_model,
             }
         })
         .collect())

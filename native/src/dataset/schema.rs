@@ -14,3 +14,19 @@ pub const GENERATOR_VERSION: &str = concat!("galmass ", env!("CARGO_PKG_VERSION"
 
 /// Names of the datasets under `/meta`.
 pub const META_NAMES: [&str; 4] = ["galaxy_id", "projection", "rhsm_kpc", "split"];
+
+/// Dust models by their code in `/meta/dust_model` (galaxy-model.md 2.8 and 5.4).
+pub const DUST_MODELS: [&str; 3] = ["none", "analytic_slab", "gas_column"];
+
+/// `/meta/dust_model` of files written before the column existed (2026-12-04): unknown.
+pub const DUST_MODEL_UNKNOWN: u8 = 255;
+
+/// Code in `/meta/dust_model` of the dust model that attenuated a galaxy's light.
+pub fn dust_code(dust: &galmass_core::galaxy::Dust) -> u8 {
+    use galmass_core::galaxy::Dust;
+    match dust {
+        Dust::None => 0,
+        Dust::AnalyticSlab(_) => 1,
+        Dust::GasColumn(_) => 2,
+    }
+}

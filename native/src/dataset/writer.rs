@@ -196,6 +196,7 @@ impl DatasetWriter {
         new_resizable::<f64>(&m, "rhsm_kpc", &[])?;
         new_resizable::<u8>(&m, "split", &[])?;
         new_resizable::<f64>(&m, "re_kpc", &[])?;
+        new_resizable::<u8>(&m, "dust_model", &[])?;
         if w.attrs.conditions.is_some() {
             let c = f.create_group("conditions")?;
             new_resizable::<f64>(&c, "psf_fwhm_kpc", &[])?;
@@ -286,6 +287,8 @@ impl DatasetWriter {
         column(f, "meta/split", a, &sp)?;
         let re: Vec<f64> = batch.iter().map(|x| x.re_kpc).collect();
         column(f, "meta/re_kpc", a, &re)?;
+        let dm: Vec<u8> = batch.iter().map(|x| x.dust_model).collect();
+        column(f, "meta/dust_model", a, &dm)?;
         if self.attrs.conditions.is_some() {
             let psf: Vec<f64> = batch.iter().map(|x| x.psf_fwhm_kpc).collect();
             column(f, "conditions/psf_fwhm_kpc", a, &psf)?;

@@ -4,6 +4,7 @@
 //! and `report.md`, the same as tables beside the paper's numbers, with the checks of the
 //! paper's ordering.
 
+pub mod cross_physics;
 pub mod degradation;
 pub mod grid;
 mod markdown;

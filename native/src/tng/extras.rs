@@ -1,14 +1,15 @@
 //! The `Galmass` group: what a mock galaxy has beyond the TNG layout — its analytic dust slab
 //! (galaxy-model.md 2.8) and an analytic gas profile (mock option `gas = analytic`) — so a
 //! written mock reads back as the same [`Galaxy`]. Real TNG cutouts have no such group and
-//! read with `Dust::None` (dust for TNG input comes from the gas column, 5.4).
+//! read with the reader's dust option (by default the gas column, 5.4).
 //!
-//! Layout: attribute `DustModel` (0 = none, 1 = analytic slab) and, for the slab, attributes
+//! Layout: attribute `DustModel` (0 = none, 1 = analytic slab, 2 = gas column) and, for the
+//! gas column, `ColumnCellKpc` [physical kpc] and `ColumnFd`; for the slab, attributes
 //! `SlabRotation` (9 values, row-major), `SlabSigmaG0` [M☉ kpc⁻²], `SlabRG`, `SlabRM`, `SlabZG`
 //! [physical kpc], `SlabZgRel` [Z_g/Z☉], `SlabFd`; datasets `AnalyticGasRadius` [physical kpc]
 //! and `AnalyticGasMass` [M☉ enclosed] for an analytic gas profile.
 
-use galmass_core::galaxy::{AnalyticGas, Dust, Galaxy, SlabDust};
+use galmass_core::galaxy::{AnalyticGas, ColumnDust, Dust, Galaxy, SlabDust};
 
 use super::error::{TngError, WriteError};
 use super::h5::Source;
@@ -56,6 +57,11 @@ pub(crate) fn write_extras(
                 attr(field, &[v])?;
             }
         }
+        Dust::GasColumn(c) => {
+            attr("DustModel", &[2.0])?;
+            attr("ColumnCellKpc", &[c.cell_kpc])?;
+            attr("ColumnFd", &[c.f_d])?;
+        }
     }
     if let Some(ag) = &galaxy.analytic_gas {
         for (field, v) in [
@@ -73,10 +79,11 @@ pub(crate) fn write_extras(
     Ok(())
 }
 
-/// Reads the `Galmass` group if present: the dust model and the analytic gas profile.
-pub(crate) fn read_extras(src: &Source) -> Result<(Dust, Option<AnalyticGas>), TngError> {
+/// Reads the `Galmass` group if present: the dust model (`None` without the group: a real
+/// cutout) and the analytic gas profile.
+pub(crate) fn read_extras(src: &Source) -> Result<(Option<Dust>, Option<AnalyticGas>), TngError> {
     let Some(g) = src.group(GROUP)? else {
-        return Ok((Dust::None, None));
+        return Ok((None, None));
     };
     let get = |field: &str, len: usize| -> Result<Vec<f64>, TngError> {
         let v = src
@@ -108,10 +115,23 @@ pub(crate) fn read_extras(src: &Source) -> Result<(Dust, Option<AnalyticGas>), T
                 f_d: s[5],
             })
         }
+        2.0 => {
+            let cell_kpc = get("ColumnCellKpc", 1)?[0];
+            if cell_kpc.is_nan() || cell_kpc <= 0.0 {
+                return Err(src.invalid(
+                    &format!("{GROUP}.ColumnCellKpc"),
+                    format!("the cell side must be positive, found {cell_kpc}"),
+                ));
+            }
+            Dust::GasColumn(ColumnDust {
+                cell_kpc,
+                f_d: get("ColumnFd", 1)?[0],
+            })
+        }
         other => {
             return Err(src.invalid(
                 &format!("{GROUP}.DustModel"),
-                format!("unknown dust model {other} (0 = none, 1 = analytic slab)"),
+                format!("unknown dust model {other} (0 = none, 1 = analytic slab, 2 = gas column)"),
             ));
         }
     };
@@ -125,5 +145,5 @@ pub(crate) fn read_extras(src: &Source) -> Result<(Dust, Option<AnalyticGas>), T
     } else {
         None
     };
-    Ok((dust, analytic_gas))
+    Ok((Some(dust), analytic_gas))
 }

@@ -17,5 +17,5 @@ pub use catalog::{
 pub use centre::{CentreSource, stellar_centre, wrap};
 pub use error::{TngError, WriteError};
 pub use header::{Header, HeaderOverrides};
-pub use read::{Cutout, ReadOptions, read_cutout};
+pub use read::{Cutout, ReadOptions, TngDust, read_cutout};
 pub use write::{TNG100_BOX, WriteOptions, box_position, write_cutout};

@@ -5,10 +5,14 @@
 //! m = M·1e10/h (M☉); ages t(a) − t(a_f) (Gyr); L = 10^{−0.4(M − M☉)} from the g (column 4)
 //! and r (column 5) absolute AB magnitudes of `GFM_StellarPhotometrics`. Wind-phase cells
 //! (`GFM_StellarFormationTime` ≤ 0, 5.3) are no stars: their mass is added to the gas.
+//! Gas temperatures T = 80.8 μ u from `InternalEnergy` and `ElectronAbundance` (5.4); dust
+//! from the cold-gas column in front of each star (5.4, [`TngDust::GasColumn`]) unless the
+//! file is a written mock that carries its own dust model ([`super::extras`]).
 
 use std::path::Path;
 
-use galmass_core::galaxy::{BlackHoles, DarkMatter, Galaxy, Gas, Stars};
+use galmass_core::galaxy::{BlackHoles, ColumnDust, DarkMatter, Dust, Galaxy, Gas, Stars};
+use galmass_core::measure::dust::column::gas_temperature_k;
 use galmass_core::units::{MSUN_G, MSUN_R, cosmic_time_gyr, lum_from_mag};
 use hdf5::Group;
 
@@ -19,6 +23,27 @@ use super::error::TngError;
 use super::extras::read_extras;
 use super::h5::Source;
 use super::header::{Header, HeaderOverrides};
+
+/// Dust of a cutout that does not carry its own dust model (real TNG cutouts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TngDust {
+    /// The cold-gas column in front of each star (galaxy-model.md 5.4): cells of 0.25 R_hsm,
+    /// f_d = 0.4, birth clouds τ_BC = 1 around stars younger than 10 Myr. Default.
+    #[default]
+    GasColumn,
+    /// No dust: attenuated luminosities equal the catalogue's dust-free photometry.
+    None,
+}
+
+impl TngDust {
+    /// Name as the dataset and the CLI spell it (`gas-column`, `none`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TngDust::GasColumn => "gas-column",
+            TngDust::None => "none",
+        }
+    }
+}
 
 /// How to read a cutout.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,6 +56,8 @@ pub struct ReadOptions {
     pub gas: bool,
     /// Read black holes (PartType5) (default true).
     pub black_holes: bool,
+    /// Dust of a cutout without its own dust model (default: the gas column, 5.4).
+    pub dust: TngDust,
 }
 
 impl Default for ReadOptions {
@@ -40,6 +67,7 @@ impl Default for ReadOptions {
             header: HeaderOverrides::default(),
             gas: true,
             black_holes: true,
+            dust: TngDust::default(),
         }
     }
 }
@@ -149,13 +177,21 @@ pub fn read_cutout(path: &Path, opts: &ReadOptions) -> Result<Cutout, TngError> 
         gas.sfr.extend(p0.sfr);
         gas.metallicity.extend(p0.metallicity);
         gas.neutral_fraction.extend(p0.neutral_fraction);
+        gas.temperature_k.extend(p0.temperature_k);
     }
     let bh = if opts.black_holes {
         read_black_holes(&src, &conv)?
     } else {
         BlackHoles::default()
     };
-    let (dust, analytic_gas) = read_extras(&src)?;
+    let (own_dust, analytic_gas) = read_extras(&src)?;
+    let dust = match (own_dust, opts.dust) {
+        (Some(d), _) => d,
+        (None, TngDust::None) => Dust::None,
+        (None, TngDust::GasColumn) => {
+            ColumnDust::for_stars(&stars).map_or(Dust::None, Dust::GasColumn)
+        }
+    };
     let mut galaxy = Galaxy {
         stars,
         dm,
@@ -281,6 +317,9 @@ impl Type4 {
                 wind.sfr.push(0.0);
                 wind.metallicity.push(self.metallicity[i] as f32);
                 wind.neutral_fraction.push(0.0);
+                // TNG stores no temperature for wind particles (decoupled outflow); with no
+                // neutral hydrogen they carry no dust either way.
+                wind.temperature_k.push(f32::NAN);
             }
         }
         (stars, wind, n_wind)
@@ -347,6 +386,7 @@ fn read_gas(src: &Source, g0: &Group, conv: &Conv) -> Result<Gas, TngError> {
     let sfr = optional("StarFormationRate")?;
     let z = optional("GFM_Metallicity")?;
     let fn_h = optional("NeutralHydrogenAbundance")?;
+    let temperature = read_temperatures(src, g0, n)?;
     let mut gas = Gas::default();
     for i in 0..n {
         gas.pos.push(conv.pos(&p0.pos, i));
@@ -355,6 +395,29 @@ fn read_gas(src: &Source, g0: &Group, conv: &Conv) -> Result<Gas, TngError> {
         gas.sfr.push(sfr[i] as f32);
         gas.metallicity.push(z[i] as f32);
         gas.neutral_fraction.push(fn_h[i] as f32);
+        gas.temperature_k.push(temperature[i] as f32);
     }
     Ok(gas)
 }
+
+/// Gas temperatures in K from `InternalEnergy` [(km/s)²] and `ElectronAbundance` (5.4); NaN
+/// without `InternalEnergy` (then only `NeutralHydrogenAbundance` decides which gas is cold);
+/// without `ElectronAbundance`, x_e = 1.158 (hydrogen and helium fully ionised).
+fn read_temperatures(src: &Source, g0: &Group, n: usize) -> Result<Vec<f64>, TngError> {
+    let gname = "PartType0";
+    let Some(u) = src.optional_table(g0, gname, "InternalEnergy", 1, Some(n), true)? else {
+        return Ok(vec![f64::NAN; n]);
+    };
+    src.non_negative(&format!("{gname}/InternalEnergy"), &u)?;
+    let x_e = src
+        .optional_table(g0, gname, "ElectronAbundance", 1, Some(n), true)?
+        .unwrap_or_else(|| vec![FULLY_IONISED_X_E; n]);
+    src.non_negative(&format!("{gname}/ElectronAbundance"), &x_e)?;
+    Ok(u.iter()
+        .zip(&x_e)
+        .map(|(&u, &x)| gas_temperature_k(u, x))
+        .collect())
+}
+
+/// n_e/n_H of fully ionised gas with X_H = 0.76: 1 + 2 (Y/4)/X_H = 1.158.
+const FULLY_IONISED_X_E: f64 = 1.0 + 2.0 * (0.24 / 4.0) / 0.76;

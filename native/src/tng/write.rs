@@ -6,7 +6,9 @@
 //! ≥ 1e-6 so every star stays a star); photometrics (N, 8) f32 absolute magnitudes with
 //! g = M☉,g − 2.5 log L_g (column 4) and r = M☉,r − 2.5 log L_r (column 5); the other six
 //! columns (U, B, V, K Vega; i, z AB) are not modelled by the mocks and hold the r magnitude.
-//! A luminosity ≤ 0 is written as magnitude 99. Dark matter always gets a `Masses` dataset
+//! A luminosity ≤ 0 is written as magnitude 99. Gas temperatures are written as
+//! `ElectronAbundance` x_e = 1 − f_HI (hydrogen's electrons) and `InternalEnergy`
+//! u = T/(80.8 μ(x_e)) (5.4), when every cell has a finite temperature. Dark matter always gets a `Masses` dataset
 //! (mock DM masses vary) and `MassTable` is all zeros. Mock-only data go to the `Galmass`
 //! group ([`super::extras`]).
 //!
@@ -15,7 +17,8 @@
 
 use std::path::Path;
 
-use galmass_core::galaxy::Galaxy;
+use galmass_core::galaxy::{Galaxy, Gas};
+use galmass_core::measure::dust::column::mean_molecular_weight;
 use galmass_core::units::{
     HUBBLE_H, MSUN_G, MSUN_R, OMEGA_L, OMEGA_M, abs_mag, cosmic_time_gyr, scale_factor_at,
 };
@@ -206,6 +209,7 @@ fn write_to(
             &gas.neutral_fraction,
             1.0,
         )?;
+        write_temperatures(&w, &g0, gas)?;
     }
     let bh = &galaxy.bh;
     if !bh.mass.is_empty() {
@@ -217,6 +221,31 @@ fn write_to(
     }
     write_extras(&file, name, galaxy)?;
     file.close().map_err(|e| err("(close)", e))
+}
+
+/// `PartType0/ElectronAbundance` and `InternalEnergy` of cells with temperatures (module
+/// documentation); nothing when a cell's temperature is unknown or not finite.
+fn write_temperatures(w: &Writer, g0: &Group, gas: &Gas) -> Result<(), WriteError> {
+    let n = gas.mass.len();
+    if gas.temperature_k.len() != n || gas.temperature_k.iter().any(|t| !t.is_finite()) {
+        return Ok(());
+    }
+    let x_e: Vec<f32> = (0..n)
+        .map(|i| {
+            1.0 - gas
+                .neutral_fraction
+                .get(i)
+                .map_or(0.0, |f| f.clamp(0.0, 1.0))
+        })
+        .collect();
+    let u: Vec<f32> = (0..n)
+        .map(|i| {
+            let mu = mean_molecular_weight(f64::from(x_e[i]));
+            (f64::from(gas.temperature_k[i]) / (80.8 * mu)) as f32
+        })
+        .collect();
+    w.column(g0, "PartType0/ElectronAbundance", &x_e, 1.0)?;
+    w.column(g0, "PartType0/InternalEnergy", &u, 1.0)
 }
 
 /// Writes datasets of one file, converting units.

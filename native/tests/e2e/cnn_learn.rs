@@ -63,6 +63,7 @@ fn disc(i: usize, lum: f64, rhsm: f64, h_over_r: f64, q: f64) -> Sample {
         re_kpc: f64::NAN,
         psf_fwhm_kpc: 0.0,
         snr_re: f64::INFINITY,
+        dust_model: 0,
     }
 }
 

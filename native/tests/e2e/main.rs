@@ -22,6 +22,7 @@ mod dataset;
 mod evaluate_reproduce;
 mod mock_roundtrip;
 mod scale_re;
+mod tng_dust;
 mod tng_io;
 mod train_cnn;
 mod train_gbdt;

@@ -116,6 +116,7 @@ pub fn hand_built_galaxy() -> Galaxy {
         sfr: (0..ng).map(|_| s.range(0.0, 0.1)).collect(),
         metallicity: (0..ng).map(|_| s.range(0.001, 0.03)).collect(),
         neutral_fraction: (0..ng).map(|_| s.range(0.0, 1.0)).collect(),
+        temperature_k: (0..ng).map(|_| s.range(5e3, 1e6)).collect(),
     };
     let bh = BlackHoles {
         pos: vec![[0.01, -0.02, 0.0]],
@@ -408,6 +409,13 @@ pub fn assert_same_particles(galaxy: &Galaxy, got: &Galaxy, vsys: [f64; 3]) {
         &got.gas.neutral_fraction,
         0.0,
         "neutral fraction",
+    );
+    // Through ElectronAbundance and InternalEnergy in f32 (5.4).
+    check_col(
+        &galaxy.gas.temperature_k,
+        &got.gas.temperature_k,
+        1e-6,
+        "temperature",
     );
     check_pos(&galaxy.bh.pos, &got.bh.pos, "bh");
     check_col(&galaxy.bh.mass, &got.bh.mass, F32_REL, "bh mass");

@@ -1,6 +1,8 @@
-//! Dust attenuation of star particles for one projection (galaxy-model.md 2.8, analytic
-//! slab screen of the mock generator).
+//! Dust attenuation of star particles for one projection: the analytic slab screen of the
+//! mock generator (galaxy-model.md 2.8, this module) or the measured cold-gas column of TNG
+//! cutouts (5.4, [`column`]).
 //!
+//! The slab:
 //! The line of sight d̂ (galaxy → observer; the observer sits at −∞ on the projection axis k)
 //! is d̂ = Rᵀ(−ê_k) in the disc frame, R = [`SlabDust::rotation`]. With cos i = |d̂_z|,
 //! sec_eff = min(1/cos i, 5) and ζ = z_disc · sign(d̂_z) (height towards the observer):
@@ -11,7 +13,11 @@
 //! τ_g = 1.119 τ_V,  τ_r = 0.923 τ_V,  L_att = L e^{−τ}.
 //! ```
 
-use crate::galaxy::{Axis, Dust, SlabDust, Stars};
+pub mod column;
+
+use crate::galaxy::{Axis, Dust, Galaxy, SlabDust};
+
+pub use column::column_tau_v;
 
 /// Optical depth of the birth cloud around stars younger than [`BIRTH_CLOUD_AGE_GYR`].
 pub const TAU_BIRTH_CLOUD: f64 = 1.0;
@@ -86,9 +92,11 @@ pub fn slab_tau_v(slab: &SlabDust, d_disc: [f64; 3], x_now: [f64; 3], age_gyr: f
     tau_v_face_on(slab, r_cyl) * frac_front * sec_eff(d_disc) + bc
 }
 
-/// V-band optical depth of every star for projection `axis` (all zero for [`Dust::None`]).
-pub fn tau_v(stars: &Stars, dust: &Dust, axis: Axis) -> Vec<f64> {
-    match dust {
+/// V-band optical depth of every star of `galaxy` for projection `axis`, by its dust model
+/// (all zero for [`Dust::None`]).
+pub fn tau_v(galaxy: &Galaxy, axis: Axis) -> Vec<f64> {
+    let stars = &galaxy.stars;
+    match &galaxy.dust {
         Dust::None => vec![0.0; stars.pos.len()],
         Dust::AnalyticSlab(slab) => {
             let d = line_of_sight_disc_frame(&slab.rotation, axis);
@@ -101,36 +109,44 @@ pub fn tau_v(stars: &Stars, dust: &Dust, axis: Axis) -> Vec<f64> {
                 })
                 .collect()
         }
+        Dust::GasColumn(col) => column_tau_v(stars, &galaxy.gas, col, axis),
     }
 }
 
-/// Dust-attenuated g and r luminosities of every star for projection `axis`:
+/// Dust-attenuated g and r luminosities of every star of `galaxy` for projection `axis`:
 /// L_g e^{−1.119 τ_V}, L_r e^{−0.923 τ_V}; the intrinsic values for [`Dust::None`].
-pub fn attenuate(stars: &Stars, dust: &Dust, axis: Axis) -> Attenuated {
+pub fn attenuate(galaxy: &Galaxy, axis: Axis) -> Attenuated {
+    let stars = &galaxy.stars;
     let n = stars.lum_r.len().min(stars.lum_g.len());
-    match dust {
-        Dust::None => Attenuated {
+    if galaxy.dust == Dust::None {
+        return Attenuated {
             lum_g: stars.lum_g[..n].iter().map(|&l| l as f64).collect(),
             lum_r: stars.lum_r[..n].iter().map(|&l| l as f64).collect(),
-        },
-        Dust::AnalyticSlab(_) => {
-            let tau = tau_v(stars, dust, axis);
-            Attenuated {
-                lum_g: (0..n)
-                    .map(|i| stars.lum_g[i] as f64 * (-TAU_G_OVER_V * tau[i]).exp())
-                    .collect(),
-                lum_r: (0..n)
-                    .map(|i| stars.lum_r[i] as f64 * (-TAU_R_OVER_V * tau[i]).exp())
-                    .collect(),
-            }
-        }
+        };
+    }
+    let tau = tau_v(galaxy, axis);
+    Attenuated {
+        lum_g: (0..n)
+            .map(|i| stars.lum_g[i] as f64 * (-TAU_G_OVER_V * tau[i]).exp())
+            .collect(),
+        lum_r: (0..n)
+            .map(|i| stars.lum_r[i] as f64 * (-TAU_R_OVER_V * tau[i]).exp())
+            .collect(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::galaxy::{Galaxy, IDENTITY};
+    use crate::galaxy::{ColumnDust, IDENTITY, Stars};
+
+    fn with(dust: Dust) -> Galaxy {
+        Galaxy {
+            stars: stars(),
+            dust,
+            ..Default::default()
+        }
+    }
 
     fn slab(sigma_g0: f64) -> SlabDust {
         SlabDust {
@@ -173,8 +189,9 @@ mod tests {
     #[test]
     fn no_dust_leaves_luminosities_unchanged() {
         let s = stars();
+        let g = with(Dust::None);
         for axis in Axis::ALL {
-            let a = attenuate(&s, &Dust::None, axis);
+            let a = attenuate(&g, axis);
             for i in 0..4 {
                 assert_eq!(a.lum_r[i], s.lum_r[i] as f64);
                 assert_eq!(a.lum_g[i], s.lum_g[i] as f64);
@@ -183,18 +200,25 @@ mod tests {
     }
 
     /// Test 18: no gas ⇒ τ = τ_BC only (1 for stars younger than 10 Myr, else 0), and the
-    /// band ratios τ_g = 1.119 τ_V, τ_r = 0.923 τ_V.
+    /// band ratios τ_g = 1.119 τ_V, τ_r = 0.923 τ_V; for the slab and the gas column alike.
     #[test]
     fn without_gas_only_birth_clouds_attenuate() {
-        let s = stars();
-        let d = Dust::AnalyticSlab(slab(0.0));
-        for axis in Axis::ALL {
-            let t = tau_v(&s, &d, axis);
-            assert_eq!(t, vec![0.0, 1.0, 0.0, 1.0]);
-            let a = attenuate(&s, &d, axis);
-            assert!((a.lum_g[1] - 30.0 * (-1.119f64).exp()).abs() < 1e-12);
-            assert!((a.lum_r[1] - 20.0 * (-0.923f64).exp()).abs() < 1e-12);
-            assert_eq!(a.lum_r[0], 3.0);
+        let column = ColumnDust {
+            cell_kpc: 0.5,
+            f_d: 0.4,
+        };
+        for g in [
+            with(Dust::AnalyticSlab(slab(0.0))),
+            with(Dust::GasColumn(column)),
+        ] {
+            for axis in Axis::ALL {
+                let t = tau_v(&g, axis);
+                assert_eq!(t, vec![0.0, 1.0, 0.0, 1.0]);
+                let a = attenuate(&g, axis);
+                assert!((a.lum_g[1] - 30.0 * (-1.119f64).exp()).abs() < 1e-12);
+                assert!((a.lum_r[1] - 20.0 * (-0.923f64).exp()).abs() < 1e-12);
+                assert_eq!(a.lum_r[0], 3.0);
+            }
         }
     }
 
@@ -220,7 +244,7 @@ mod tests {
             let sec = sec_eff(d);
             let expect_sec = (1.0 / f64::to_radians(deg).cos().abs()).min(5.0);
             assert!((sec - expect_sec).abs() < 1e-9 * expect_sec, "{deg}: {sec}");
-            let t = tau_v(&g.stars, &g.dust, Axis::Z)[0];
+            let t = tau_v(&g, Axis::Z)[0];
             assert!(t > 0.0);
             if sec > prev_sec + 1e-9 {
                 assert!(t > prev, "τ({deg}°) = {t} not above {prev}");
