@@ -8,6 +8,9 @@
 //! the `ml-scatter` physics variant ≥ 0.08 dex, galaxy-model.md §9) and
 //! the aperture σ_v of spheroids against the spherical Jeans solution (§2.5, §6.6–6.7).
 
+// Test code: helpers outside #[test] functions may expect (a mock galaxy always measures).
+#![allow(clippy::expect_used)]
+
 use galmass_core::galaxy::{Axis, Dust, Galaxy};
 use galmass_core::measure::dust::{attenuate, line_of_sight_disc_frame};
 use galmass_core::measure::{MeasureOptions, measure};
@@ -90,17 +93,18 @@ fn jeans_aperture_sigma(
     let s = &g.galaxy.stars;
     let (k, (i1, i2)) = (axis.los(), axis.image_axes());
     let (mut sw, mut pred, mut drawn) = (0.0, 0.0, 0.0);
-    for i in 0..g.params.n_bulge as usize {
-        let x = s.pos[i].map(f64::from);
+    let bulge = s.pos.iter().zip(&s.vel).zip(w);
+    for ((pos, vel), &wi) in bulge.take(g.params.n_bulge as usize) {
+        let x = pos.map(f64::from);
         let rp = x[i1].hypot(x[i2]);
         if rp >= 2.0 * rhsm {
             continue;
         }
         let r = (rp * rp + x[k] * x[k]).sqrt();
         let sin2 = if r > 0.0 { (rp / r).powi(2) } else { 0.0 };
-        sw += w[i];
-        pred += w[i] * jeans.sigma_r(r).powi(2) * (1.0 - jeans.beta * sin2);
-        drawn += w[i] * f64::from(s.vel[i][k]).powi(2);
+        sw += wi;
+        pred += wi * jeans.sigma_r(r).powi(2) * (1.0 - jeans.beta * sin2);
+        drawn += wi * f64::from(vel[k]).powi(2);
     }
     ((pred / sw).sqrt(), (drawn / sw).sqrt())
 }
