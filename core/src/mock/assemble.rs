@@ -17,7 +17,8 @@ use super::profiles::{Baryons, ExpDisc, GasDisc, Hernquist};
 use super::sfh::Sfh;
 use super::stellar_pops::{ComponentPopulation, bulge_gradient, disc_gradient, realise_component};
 use super::stratified::{rank_paired_uniforms, stratified_uniforms};
-use super::{DustMode, GasMode, MockOptions, ParticleMode, galaxy_rng};
+use super::variant_draws;
+use super::{DustMode, GasMode, HaloResponse, MockOptions, ParticleMode, galaxy_rng};
 use crate::galaxy::{ColumnDust, DarkMatter, Dust, Galaxy, Gas, IDENTITY, SlabDust, Stars};
 use crate::units::Z_SUN;
 
@@ -99,7 +100,19 @@ pub fn realise<R: Rng + ?Sized>(p: &mut GalaxyParams, opts: &MockOptions, rng: &
         m_bh: 0.0,
     };
     let f_gal = baryons.total_mass() / p.m200;
-    let halo = DarkHalo::new(p.m200, p.concentration, opts.halo_response, &baryons, f_gal);
+    let nu = if opts.halo_response == HaloResponse::Gnedin04Scatter {
+        p.contraction_efficiency
+    } else {
+        1.0
+    };
+    let halo = DarkHalo::with_efficiency(
+        p.m200,
+        p.concentration,
+        opts.halo_response,
+        &baryons,
+        f_gal,
+        nu,
+    );
     let profile = MassProfile::new(&baryons, &halo);
 
     // Positions (2.3): bulge, disc (radius quantile rank-paired with formation time), gas, DM.
@@ -155,7 +168,7 @@ pub fn realise<R: Rng + ?Sized>(p: &mut GalaxyParams, opts: &MockOptions, rng: &
 
     // Stellar populations (2.1, 2.7): equal initial masses, rescaled per component.
     let m0 = (p.m_formed_b + p.m_formed_d) / p.n_star.max(1) as f64;
-    let pop_b = if bulge.is_some() {
+    let mut pop_b = if bulge.is_some() {
         let dz: Vec<f64> = pos_b
             .iter()
             .map(|x| bulge_gradient(norm(x), p.re_bulge))
@@ -165,7 +178,7 @@ pub fn realise<R: Rng + ?Sized>(p: &mut GalaxyParams, opts: &MockOptions, rng: &
     } else {
         ComponentPopulation::default()
     };
-    let pop_d = if disc.is_some() {
+    let mut pop_d = if disc.is_some() {
         let dz: Vec<f64> = pos_d
             .iter()
             .map(|x| disc_gradient(x[0].hypot(x[1]), p.r_d))
@@ -175,6 +188,9 @@ pub fn realise<R: Rng + ?Sized>(p: &mut GalaxyParams, opts: &MockOptions, rng: &
     } else {
         ComponentPopulation::default()
     };
+    // A variant's IMF offset (none by default) dims every star at fixed mass and colour.
+    variant_draws::apply_imf_offset(&mut pop_b, p.imf_offset_dex);
+    variant_draws::apply_imf_offset(&mut pop_d, p.imf_offset_dex);
 
     p.mstar_30_particles = pos_b
         .iter()

@@ -30,6 +30,9 @@
 //! * [`sfh`]: SFH tables with quench and burst, `f_loss`, the γ_d bisection; [`ssp`]: the SSP
 //!   table (M/L_r, g−r, a_Z, b_Z) and luminosities; [`stellar_pops`]: per-particle ages, masses,
 //!   [Z/H] and luminosities of one component; [`orientation`]: Shoemake rotations.
+//! * [`variants`]: [`PhysicsVariant`], named option presets beyond the paper (`ml-scatter`,
+//!   `halo-scatter`, `tng-sizes`, `uncontracted`, `hard`); [`variant_draws`]: their per-galaxy
+//!   draws (IMF offset, contraction efficiency, frequent bursts) on a stream of their own.
 //! * [`assemble`]: `generate(seed, index, &opts)` → `Option<`[`MockGalaxy`]`>` — the whole galaxy
 //!   on the same random stream, centred at the origin, randomly oriented; `generate_with(…,
 //!   &`[`Overrides`]`)` the same galaxy with some parameters set by hand (the Classroom).
@@ -47,7 +50,8 @@ pub mod stratified;
 #[cfg(test)]
 mod dynamics_tests;
 
-pub use options::{DustMode, GasMode, HaloResponse, MockOptions, ParticleMode, Smhm};
+pub use options::{Bursts, DustMode, GasMode, HaloResponse, MockOptions, ParticleMode, Smhm};
+pub use variants::PhysicsVariant;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -67,5 +71,7 @@ pub(crate) mod relations;
 pub(crate) mod sfh;
 pub(crate) mod ssp;
 pub(crate) mod stellar_pops;
+pub(crate) mod variant_draws;
+pub(crate) mod variants;
 pub use assemble::{MockGalaxy, generate, generate_with};
 pub use population::{GalaxyParams, Overrides, draw_params, selected_indices};

@@ -11,6 +11,7 @@ use super::halo::{dm_mass, r200};
 use super::hmf::{concentration, sample_log_m200};
 use super::relations as rel;
 use super::sfh::{Sfh, SfhShape, solve_gamma_for_ssfr};
+use super::variant_draws;
 use super::{GasMode, MockOptions, ParticleMode, galaxy_rng};
 
 /// Every hidden generator parameter of one mock galaxy (one row of `catalog.csv`). Flat:
@@ -141,6 +142,12 @@ pub struct GalaxyParams {
     pub m_sub: f64,
     /// Particle-based M*(<30 kpc), recorded once particles exist (0 before).
     pub mstar_30_particles: f64,
+    /// Per-galaxy IMF offset δ = Δlog10(M*/L) in dex (variant draw; 0 for the spec's
+    /// universal IMF): every star's luminosity is lowered by 10^−δ at fixed mass and colour.
+    pub imf_offset_dex: f64,
+    /// Efficiency ν of the halo contraction, ln(r_f/r_i) → ν ln(r_f/r_i) (variant draw for
+    /// `halo_response = gnedin04_scatter`; 1 otherwise, the spec's Gnedin+2004 halo).
+    pub contraction_efficiency: f64,
 }
 
 impl GalaxyParams {
@@ -227,6 +234,7 @@ pub fn draw_params_with<R: Rng + ?Sized>(
 ) -> GalaxyParams {
     let mut p = GalaxyParams {
         index,
+        contraction_efficiency: 1.0,
         ..Default::default()
     };
     // 1. Halo mass from the mass function.
@@ -257,11 +265,12 @@ pub fn draw_params_with<R: Rng + ?Sized>(
     p.bt = ov.bt.map_or(p.bt, |bt| bt.clamp(0.0, 1.0));
     p.m_bulge = p.bt * p.mstar;
     p.m_disc = p.mstar - p.m_bulge;
-    // 6. Sizes.
-    let r_d_drawn = rel::disc_scale_length(p.mstar, normal(rng));
+    // 6. Sizes (times the variant size offset, 1 by default).
+    let grow = variant_draws::size_factor(opts);
+    let r_d_drawn = rel::disc_scale_length(p.mstar, normal(rng)) * grow;
     p.r_d = ov.r_d.unwrap_or(r_d_drawn);
     p.re_disc_bulge = rel::re_disc_bulge(p.r_d, normal(rng));
-    p.re_spheroid = rel::re_spheroid(p.mstar, normal(rng)) * p.r_d / r_d_drawn;
+    p.re_spheroid = rel::re_spheroid(p.mstar, normal(rng)) * grow * p.r_d / r_d_drawn;
     p.re_bulge = rel::re_bulge_floored(rel::re_bulge(p.bt, p.re_disc_bulge, p.re_spheroid));
     p.a_bulge = p.re_bulge / rel::HERNQUIST_RE_OVER_A;
     // 7. Thickness.
@@ -316,6 +325,15 @@ pub fn draw_params_with<R: Rng + ?Sized>(
     [p.q_x, p.q_y, p.q_z, p.q_w] = super::orientation::random_quaternion(rng);
     if let Some(deg) = ov.inclination_deg {
         [p.q_x, p.q_y, p.q_z, p.q_w] = inclination_quaternion(deg);
+    }
+    // Variant physics (beyond the spec, §9), on a stream of its own: nothing by default.
+    if let Some(v) = variant_draws::draw(rng, p.quenched, opts) {
+        p.imf_offset_dex = v.imf_offset_dex;
+        p.contraction_efficiency = v.contraction_efficiency;
+        if let Some(burst) = v.burst {
+            p.burst = burst.is_some();
+            (p.burst_lookback, p.burst_frac) = burst.unwrap_or((0.0, 0.0));
+        }
     }
     // 14. Selection.
     p.mstar_30 = rel::mstar_within_30kpc(p.m_bulge, p.a_bulge, p.m_disc, p.r_d);
@@ -387,117 +405,5 @@ pub fn selected_indices(seed: u64, n_selected: usize, opts: &MockOptions) -> Vec
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::mock::Smhm;
-
-    fn median(v: &mut [f64]) -> f64 {
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            0.5 * (v[n / 2 - 1] + v[n / 2])
-        }
-    }
-
-    #[test]
-    fn draws_are_reproducible_and_consistent() {
-        let opts = MockOptions::default();
-        let a = draw_params(11, 5, &opts);
-        assert_eq!(a, draw_params(11, 5, &opts));
-        assert_ne!(a, draw_params(11, 6, &opts));
-        for i in 0..200 {
-            let p = draw_params(3, i, &opts);
-            assert!((p.m_bulge + p.m_disc - p.mstar).abs() <= 1e-6 * p.mstar);
-            assert!((0.0..=1.0).contains(&p.bt));
-            assert!(p.z0 >= 0.3 && p.re_bulge >= 0.5);
-            assert!((p.a_bulge * 1.8153 - p.re_bulge).abs() < 1e-12);
-            assert_eq!(p.n_bulge + p.n_disc, opts.n_star as u64);
-            assert!(p.surv_d > 0.5 && p.surv_d <= 1.0 && p.surv_b > 0.5 && p.surv_b < 0.7);
-            assert!((-0.5..=3.0).contains(&p.gamma_d));
-            let q = p.quaternion().iter().map(|v| v * v).sum::<f64>();
-            assert!((q - 1.0).abs() < 1e-12);
-            if p.quenched {
-                assert!((0.3..=10.0).contains(&p.t_lb_q_d) && p.t_lb_q_b <= 11.5);
-            }
-            // Formed-mass bookkeeping: N_b/N* follows the formed-mass share (at least one
-            // particle per component).
-            let share = p.m_formed_b / (p.m_formed_b + p.m_formed_d);
-            let err = (p.n_bulge as f64 / p.n_star as f64 - share).abs();
-            assert!(
-                err <= 0.5 / 1e4 + 1e-12 || p.n_bulge == 1 || p.n_disc == 1,
-                "{err}"
-            );
-        }
-    }
-
-    #[test]
-    fn star_forming_discs_sit_on_the_main_sequence() {
-        // The solved γ_d reproduces the drawn SFR target (unless clipped at the range ends).
-        let opts = MockOptions::default();
-        let mut checked = 0;
-        for i in 0..300 {
-            let p = draw_params(9, i, &opts);
-            if p.quenched || p.burst || p.gamma_d <= -0.5 || p.gamma_d >= 3.0 {
-                continue;
-            }
-            let ssfr = Sfh::new(&p.disc_sfh_shape()).specific_sfr_today();
-            assert!((ssfr * p.m_disc / 1e9 / p.sfr_target - 1.0).abs() < 1e-6);
-            // The galaxy's SFR today is the disc's target plus the (quenched) bulge's trickle.
-            assert!(p.sfr_now >= p.sfr_target * (1.0 - 1e-9));
-            assert!(
-                p.sfr_now < 1.05 * p.sfr_target,
-                "{} {}",
-                p.sfr_now,
-                p.sfr_target
-            );
-            checked += 1;
-        }
-        assert!(checked > 50);
-    }
-
-    #[test]
-    fn population_bands_and_pass_rates() {
-        // Spec 1.2 check (0.512 of draws pass for the prototype's γ = 0.608) and the Section 6
-        // regression bands from draws alone: N = 3000 selected, median log M* ∈ [10.15, 10.35],
-        // quenched fraction ∈ [0.27, 0.35].
-        for smhm in [Smhm::Moster13, Smhm::TngLike] {
-            let opts = MockOptions {
-                smhm,
-                ..Default::default()
-            };
-            let (mut draws, mut logm, mut nq) = (0usize, Vec::new(), 0usize);
-            let seed = 2024;
-            while logm.len() < 3000 {
-                let p = draw_params(seed, draws as u64, &opts);
-                draws += 1;
-                if p.selected {
-                    logm.push(p.log_mstar);
-                    nq += usize::from(p.quenched);
-                }
-            }
-            let rate = 3000.0 / draws as f64;
-            let fq = nq as f64 / 3000.0;
-            let med = median(&mut logm);
-            eprintln!("{smhm:?}: pass rate {rate:.3}, median log M* {med:.3}, f_Q {fq:.3}");
-            if smhm == Smhm::Moster13 {
-                assert!((rate - 0.512).abs() < 0.03, "pass rate {rate}");
-            }
-            assert!((10.15..=10.35).contains(&med), "median log M* {med}");
-            assert!((0.27..=0.35).contains(&fq), "quenched fraction {fq}");
-        }
-    }
-
-    #[test]
-    fn selected_indices_are_the_passing_draws() {
-        let opts = MockOptions::default();
-        let idx = selected_indices(5, 20, &opts);
-        assert_eq!(idx.len(), 20);
-        let last = idx[19];
-        let all: Vec<u64> = (0..=last)
-            .filter(|&i| draw_params(5, i, &opts).selected)
-            .collect();
-        assert_eq!(all, idx);
-    }
-}
+#[path = "population_tests.rs"]
+mod tests;

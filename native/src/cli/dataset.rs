@@ -352,6 +352,10 @@ fn run_build(a: &BuildArgs) -> Result<()> {
             .map(|c| serde_json::to_string(&c))
             .transpose()?,
         scale: opts.scale,
+        physics: (a.source == SourceArg::Mock).then(|| a.mock.physics_name().to_string()),
+        mock_options: (a.source == SourceArg::Mock)
+            .then(|| serde_json::to_string(&a.mock.options()))
+            .transpose()?,
     };
     let mut writer = DatasetWriter::create(&a.out, attrs)?;
     let pb = progress::bar(src.len() as u64, "dataset build (galaxies)");
@@ -440,6 +444,12 @@ fn run_info(path: &Path) -> Result<()> {
     );
     if let Some(c) = &a.build.conditions {
         println!("conditions        {c}");
+    }
+    if let Some(p) = &a.build.physics {
+        println!("physics           {p}");
+    }
+    if let Some(o) = &a.build.mock_options {
+        println!("mock options      {o}");
     }
     println!("split by          {}", a.build.split_by);
     for s in Split::ALL {

@@ -1,6 +1,7 @@
 //! `galmass generate`: mock galaxies (galaxy-model.md 1–2) → TNG-layout cutouts
-//! `cutout_<id>.hdf5` and `catalog.csv` (id, centre x,y,z in ckpc/h, then every hidden
-//! generator parameter), followed by a population summary.
+//! `cutout_<id>.hdf5`, `catalog.csv` (id, centre x,y,z in ckpc/h, then every hidden
+//! generator parameter) and `generator.json` (seed, galaxies, physics variant and the full
+//! generator options), followed by a population summary.
 //!
 //! Galaxies are made in parallel (rayon); each draws from its own random stream and the
 //! results are collected in index order, so the files are identical for any thread count.
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use galmass::BadInput;
+use galmass::atomic::write_atomic;
 use galmass::stats::{LineFit, fit_line, median};
 use galmass::tng::{
     CatalogRow, TNG100_BOX, WriteOptions, box_position, cutout_file_name, write_catalog,
@@ -107,12 +109,23 @@ pub fn run(args: &GenerateArgs) -> Result<()> {
         })
         .collect();
     write_catalog(&catalog, &rows)?;
+    let meta = serde_json::json!({
+        "seed": args.seed,
+        "galaxies": done.len(),
+        "physics": args.mock.physics_name(),
+        "mock_options": opts,
+    });
+    write_atomic(
+        &args.out.join("generator.json"),
+        serde_json::to_string_pretty(&meta)?.as_bytes(),
+    )?;
     let s = summarise(&done);
     println!(
-        "wrote {} cutouts and {} to {}",
+        "wrote {} cutouts, {} and generator.json to {} (physics: {})",
         done.len(),
         catalog.display(),
-        args.out.display()
+        args.out.display(),
+        args.mock.physics_name()
     );
     print_summary(&s);
     Ok(())

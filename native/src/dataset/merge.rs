@@ -1,6 +1,7 @@
-//! Merging shards: several dataset files of the same build (same source, seed, map sizes and
-//! split unit) → one file with every sample sorted by (galaxy_id, projection), which is the
-//! order of a single build. Samples are copied in batches, so memory stays bounded.
+//! Merging shards: several dataset files of the same build (same source, seed, map sizes,
+//! split unit, scale, observing conditions and mock physics) → one file with every sample
+//! sorted by (galaxy_id, projection), which is the order of a single build. Samples are
+//! copied in batches, so memory stays bounded.
 
 use std::path::{Path, PathBuf};
 
@@ -92,8 +93,9 @@ fn check_shards(readers: &[DatasetReader]) -> Result<()> {
 
 /// Merges `inputs` into `out` (written as `out.partial`, then renamed), with f16 maps when
 /// every input has them, else f32. `created` is the
-/// new file's creation time. Files of another schema, of different source, seed, map sizes
-/// or split unit, and samples present twice are [`BadInput`].
+/// new file's creation time. Files of another schema, of different source, seed, map sizes,
+/// split unit, scale, conditions, physics variant or mock options, and samples present twice
+/// are [`BadInput`].
 pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
     let readers = inputs
         .iter()
@@ -132,6 +134,22 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
                 "conditions",
                 a.build.conditions.clone().unwrap_or_else(|| "none".into()),
                 a0.build.conditions.clone().unwrap_or_else(|| "none".into()),
+            ),
+            (
+                "physics",
+                a.build.physics.clone().unwrap_or_else(|| "none".into()),
+                a0.build.physics.clone().unwrap_or_else(|| "none".into()),
+            ),
+            (
+                "mock_options",
+                a.build
+                    .mock_options
+                    .clone()
+                    .unwrap_or_else(|| "none".into()),
+                a0.build
+                    .mock_options
+                    .clone()
+                    .unwrap_or_else(|| "none".into()),
             ),
         ] {
             if x != y {

@@ -27,7 +27,7 @@ pub struct FileAttrs {
     pub n: u64,
     /// Source, seed, creation time, map sides (from the shapes of `/maps/r` and
     /// `/maps/vel_mask`), split unit (empty if absent), shard, map element type (from
-    /// `/maps/r`) and observing conditions.
+    /// `/maps/r`), observing conditions and the mock physics (variant name and options).
     pub build: WriteAttrs,
 }
 
@@ -74,6 +74,8 @@ impl DatasetReader {
             })?;
             Ok(v.as_str().to_string())
         };
+        // A string attribute that older files may lack.
+        let optional_attr = |a: &str| file.attr(a).is_ok().then(|| str_attr(a)).transpose();
         let schema = str_attr("schema")?;
         if !SCHEMAS_READ.contains(&schema.as_str()) {
             return Err(bad(
@@ -169,11 +171,9 @@ impl DatasetReader {
                 kin_size: k,
                 split_by: str_attr("split_by").unwrap_or_default(),
                 scale: read_scale(&file, &name)?,
-                conditions: file
-                    .attr("conditions")
-                    .is_ok()
-                    .then(|| str_attr("conditions"))
-                    .transpose()?,
+                conditions: optional_attr("conditions")?,
+                physics: optional_attr("physics")?,
+                mock_options: optional_attr("mock_options")?,
                 shard: match (
                     file.attr("shard_index").is_ok(),
                     file.attr("shard_count").is_ok(),

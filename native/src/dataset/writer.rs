@@ -52,6 +52,14 @@ pub struct WriteAttrs {
     /// The radius the maps cover ±3 of (root attribute `scale`: `rhsm`, the paper's, or
     /// `re`; `galmass_core::telescope::MapScale`).
     pub scale: MapScale,
+    /// Name of the mock generator's physics variant (root attribute `physics`:
+    /// `galmass_core::mock::PhysicsVariant`, `default` without `--physics`); `None` for TNG
+    /// cutouts and files written before the variants.
+    pub physics: Option<String>,
+    /// The mock generator's options as JSON (root attribute `mock_options`:
+    /// `galmass_core::mock::MockOptions`, the variant's with every flag applied); `None` for
+    /// TNG cutouts and files written before the variants.
+    pub mock_options: Option<String>,
 }
 
 /// The root attributes `shard_index`, `shard_count` and `shard_list_len` of a shard file:
@@ -176,6 +184,12 @@ impl DatasetWriter {
         string_attr(f, "scale", w.attrs.scale.name())?;
         if let Some(c) = &w.attrs.conditions {
             string_attr(f, "conditions", c)?;
+        }
+        if let Some(v) = &w.attrs.physics {
+            string_attr(f, "physics", v)?;
+        }
+        if let Some(o) = &w.attrs.mock_options {
+            string_attr(f, "mock_options", o)?;
         }
         let dt = w.attrs.map_dtype;
         new_map(&maps, "r", &[sz, sz], dt)?;

@@ -324,13 +324,17 @@ fn generate_then_measure_end_to_end() {
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 3);
+    // Three cutouts, catalog.csv and generator.json (issue 15: the physics and options).
     let files = read_dir_sorted(&out);
     assert_eq!(
         files.len(),
-        4,
+        5,
         "{:?}",
         files.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("generator.json")).unwrap()).unwrap();
+    assert_eq!(meta["physics"], "default");
 
     let id = rows[0][0];
     let cutout = out.join(format!("cutout_{id}.hdf5"));
@@ -429,7 +433,7 @@ fn generate_is_identical_for_any_thread_count() {
         let summary: String = stdout(&o).lines().skip(1).collect::<Vec<_>>().join("\n");
         outputs.push((read_dir_sorted(&out), summary));
     }
-    assert_eq!(outputs[0].0.len(), 4);
+    assert_eq!(outputs[0].0.len(), 5);
     assert!(
         outputs[0] == outputs[1],
         "outputs differ between 1 and 2 threads"

@@ -82,6 +82,8 @@ fn write_dataset(path: &std::path::Path) {
             map_dtype: Default::default(),
             conditions: None,
             scale: Default::default(),
+            physics: None,
+            mock_options: None,
         },
     )
     .unwrap();

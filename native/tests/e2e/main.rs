@@ -21,6 +21,7 @@ mod cnn_torchvision;
 mod dataset;
 mod evaluate_reproduce;
 mod mock_roundtrip;
+mod physics;
 mod scale_re;
 mod tng_dust;
 mod tng_io;
