@@ -21,6 +21,7 @@ mod predict;
 mod probe;
 mod progress;
 mod reproduce;
+mod select_args;
 mod train;
 mod train_cnn;
 

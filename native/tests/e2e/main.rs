@@ -23,5 +23,6 @@ mod evaluate_reproduce;
 mod mock_roundtrip;
 mod scale_re;
 mod tng_io;
+mod tng_select;
 mod train_cnn;
 mod train_gbdt;
