@@ -246,7 +246,7 @@ fn source(a: &BuildArgs) -> Result<GalaxySource> {
             let files = list_cutouts(dir)?;
             let ids: Vec<u64> = files.iter().map(|(id, _)| *id).collect();
             let catalog = match a.cutout.catalog.as_deref() {
-                Some(path) => Some(open_catalog(path, &ids)?),
+                Some(path) => Some(Box::new(open_catalog(path, &ids)?)),
                 None => None,
             };
             let c = &a.cutout;
@@ -371,7 +371,7 @@ fn run_build(a: &BuildArgs) -> Result<()> {
         ..
     } = &src
     {
-        for line in select.summary(catalog.as_ref(), read.gas, read.black_holes) {
+        for line in select.summary(catalog.as_deref(), read.gas, read.black_holes) {
             println!("{line}");
         }
     }

@@ -38,7 +38,7 @@ pub enum GalaxySource {
         read: ReadOptions,
         /// The subhalo catalogue (centres; a group catalogue's R_hsm and M_sub), if one was
         /// given. Without it each centre is found by shrinking spheres.
-        catalog: Option<Catalog>,
+        catalog: Option<Box<Catalog>>,
         /// The paper's cuts and the R_hsm check ([`crate::tng::select`]); a galaxy that fails
         /// is skipped with the reason.
         select: Selection,
@@ -80,7 +80,10 @@ impl GalaxySource {
                 select,
             } => {
                 let (id, path) = &files[k];
-                (*id, load_cutout(*id, path, read, catalog.as_ref(), select))
+                (
+                    *id,
+                    load_cutout(*id, path, read, catalog.as_deref(), select),
+                )
             }
         }
     }

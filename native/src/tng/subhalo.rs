@@ -113,7 +113,9 @@ impl Catalog {
     pub fn describe_centres(&self) -> String {
         match self.kind {
             CatalogKind::Csv => format!("x,y,z of the CSV catalogue {}", self.file),
-            CatalogKind::Group => format!("Subhalo/SubhaloPos of the group catalogue {}", self.file),
+            CatalogKind::Group => {
+                format!("Subhalo/SubhaloPos of the group catalogue {}", self.file)
+            }
         }
     }
 }

@@ -69,9 +69,12 @@ fn csv_catalog(path: &Path, rows: &[(u64, [f64; 3])]) {
     std::fs::write(path, s).unwrap();
 }
 
-/// Writes a group catalogue: each (name, values, shape) under `Subhalo`, and a `Header` with
-/// HubbleParam and Time when `header`.
-fn group_catalog(path: &Path, fields: &[(&str, Vec<f64>, Vec<usize>)], header: bool) {
+/// A dataset of the `Subhalo` group: name, values, shape.
+type Field<'a> = (&'a str, Vec<f64>, Vec<usize>);
+
+/// Writes a group catalogue: each field under `Subhalo`, and a `Header` with HubbleParam and
+/// Time when `header`.
+fn group_catalog(path: &Path, fields: &[Field], header: bool) {
     let f = hdf5::File::create(path).unwrap();
     let g = f.create_group("Subhalo").unwrap();
     for (name, v, shape) in fields {
@@ -193,7 +196,10 @@ fn subhalo_mass_cut_from_particles_or_the_group_catalogue() {
 
     let out = dir.path().join("particles.h5");
     let s = build(&cut, &out, &[]);
-    assert!(s.contains("above the paper's subhalo-mass cut (e.g. galaxy 3:"), "{s}");
+    assert!(
+        s.contains("above the paper's subhalo-mass cut (e.g. galaxy 3:"),
+        "{s}"
+    );
     assert!(s.contains("(all particles in the cutout) ≥ 1e14"), "{s}");
     assert_eq!(ids(&out), vec![1, 1, 1]);
 
@@ -213,8 +219,14 @@ fn subhalo_mass_cut_from_particles_or_the_group_catalogue() {
     );
     let out = dir.path().join("catalog.h5");
     let s = build(&cut, &out, &["--catalog", &cat.display().to_string()]);
-    assert!(s.contains("above the paper's subhalo-mass cut (e.g. galaxy 1:"), "{s}");
-    assert!(s.contains("M_sub = 2.00e14 Msun (the sum of SubhaloMassType"), "{s}");
+    assert!(
+        s.contains("above the paper's subhalo-mass cut (e.g. galaxy 1:"),
+        "{s}"
+    );
+    assert!(
+        s.contains("M_sub = 2.00e14 Msun (the sum of SubhaloMassType"),
+        "{s}"
+    );
     assert!(
         s.contains("R_hsm check: off (the catalogue has no SubhaloHalfmassRadType)"),
         "{s}"
@@ -294,7 +306,10 @@ fn group_catalogue_centres_and_checks_rhsm() {
 
     let out = dir.path().join("good.h5");
     let s = build(&cut, &out, &["--catalog", &good]);
-    assert!(s.contains("centres: Subhalo/SubhaloPos of the group catalogue"), "{s}");
+    assert!(
+        s.contains("centres: Subhalo/SubhaloPos of the group catalogue"),
+        "{s}"
+    );
     assert!(s.contains("M_sub from SubhaloMass in the catalogue"), "{s}");
     assert!(s.contains("tolerance 10 %"), "{s}");
     assert_eq!(ids(&out), vec![4, 4, 4]);
@@ -332,7 +347,10 @@ fn group_catalogue_centres_and_checks_rhsm() {
     let o = galmass(&["measure", &file, "--catalog", &own]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("warning") && err.contains("parent-halo"), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("parent-halo"),
+        "{err}"
+    );
     let out = dir.path().join("own.h5");
     let s = build(&cut, &out, &["--catalog", &own, "--rhsm-tolerance", "off"]);
     assert!(s.contains("R_hsm check: off (--rhsm-tolerance off)"), "{s}");
@@ -357,7 +375,10 @@ fn group_catalogue_centres_and_checks_rhsm() {
         &out.with_extension("tight.h5").display().to_string(),
     ]);
     let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("R_hsm disagrees") && s.contains("tolerance 1 %"), "{s}");
+    assert!(
+        s.contains("R_hsm disagrees") && s.contains("tolerance 1 %"),
+        "{s}"
+    );
 }
 
 /// A group catalogue without SubhaloPos, of the wrong shape, with too few rows, NaN or
@@ -373,7 +394,7 @@ fn bad_group_catalogues_exit_2_naming_file_and_field() {
     let out = dir.path().join("x.h5");
     let out_s = out.display().to_string();
     let pos = positions(3, &[(1, c1)]);
-    let cases: Vec<(&str, Vec<(&str, Vec<f64>, Vec<usize>)>, Vec<&str>)> = vec![
+    let cases: Vec<(&str, Vec<Field>, Vec<&str>)> = vec![
         (
             "nopos.hdf5",
             vec![("SubhaloMass", vec![1.0; 3], vec![3])],
@@ -394,11 +415,15 @@ fn bad_group_catalogues_exit_2_naming_file_and_field() {
         ),
         (
             "nan.hdf5",
-            vec![("SubhaloPos", {
-                let mut v = pos.clone();
-                v[4] = f64::NAN;
-                v
-            }, vec![3, 3])],
+            vec![(
+                "SubhaloPos",
+                {
+                    let mut v = pos.clone();
+                    v[4] = f64::NAN;
+                    v
+                },
+                vec![3, 3],
+            )],
             vec!["Subhalo/SubhaloPos", "non-finite", "row 1"],
         ),
         (
@@ -423,8 +448,16 @@ fn bad_group_catalogues_exit_2_naming_file_and_field() {
         want.extend(&names);
         exit2(
             &[
-                "dataset", "build", "--source", "tng", "--cutouts", &cut_s, "--catalog", &p,
-                "--out", &out_s,
+                "dataset",
+                "build",
+                "--source",
+                "tng",
+                "--cutouts",
+                &cut_s,
+                "--catalog",
+                &p,
+                "--out",
+                &out_s,
             ],
             &want,
         );
@@ -438,7 +471,15 @@ fn bad_group_catalogues_exit_2_naming_file_and_field() {
     let f = fake.display().to_string();
     exit2(
         &[
-            "dataset", "build", "--source", "tng", "--cutouts", &cut_s, "--catalog", &f, "--out",
+            "dataset",
+            "build",
+            "--source",
+            "tng",
+            "--cutouts",
+            &cut_s,
+            "--catalog",
+            &f,
+            "--out",
             &out_s,
         ],
         &[&f, "cannot open as an HDF5 file"],
@@ -456,7 +497,15 @@ fn help_shows_the_cuts_and_mock_refuses_them() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.h5").display().to_string();
     let mut args = vec![
-        "dataset", "build", "--source", "mock", "--galaxies", "1", "--cuts", "none", "--out",
+        "dataset",
+        "build",
+        "--source",
+        "mock",
+        "--galaxies",
+        "1",
+        "--cuts",
+        "none",
+        "--out",
         &out,
     ];
     args.extend_from_slice(&SMALL);

@@ -12,12 +12,14 @@
 //!   catalogue gives it, else the mass of every particle read from the cutout (stars, wind,
 //!   gas, DM, black holes, and a mock's analytic gas). A TNG subhalo cutout holds exactly the
 //!   subhalo's bound particles, so both are SUBFIND's mass.
-//! - The R_hsm check (galaxy-model.md 3.1: "TNG: equals SubhaloHalfmassRadType[4]; recompute
-//!   from the cutout and check"): the 3-D stellar half-mass radius measured from the cutout
-//!   ([`galmass_core::measure::half_mass_radius`]) against the catalogue's, relative
-//!   tolerance 10 % by default. Particle noise on a half-mass radius is ≈ 1/√N_star of order a
-//!   few % for ≥ 2000 stars, so 10 % passes every honest cutout; a cutout of a parent halo
-//!   (satellites' stars included) or of another subhalo than the row misses by far more.
+//! - The R_hsm check (galaxy-model.md 3.1: "TNG: equals `SubhaloHalfmassRadType[4]`;
+//!   recompute from the cutout and check"): the 3-D stellar half-mass radius measured from the
+//!   cutout ([`galmass_core::measure::half_mass_radius`]) against the catalogue's, relative
+//!   tolerance 10 % by default. A subhalo cutout holds the particles SUBFIND used, so the two
+//!   differ only through wind cells (which SUBFIND may count as stars, 5.3) and the centre;
+//!   10 % is well above that and above the particle noise on a half-mass radius
+//!   (≈ 1/√N_star, a few % for ≥ 2000 stars), while a cutout of a parent halo (its
+//!   satellites' stars too) or of another subhalo than the row misses by far more.
 
 use std::fmt;
 
@@ -235,12 +237,13 @@ impl Selection {
         if self.cuts == Cuts::None {
             return Ok(());
         }
-        if !(v.mstar30_msun > MSTAR30_MIN_MSUN) {
+        // NaN fails both cuts.
+        if v.mstar30_msun.is_nan() || v.mstar30_msun <= MSTAR30_MIN_MSUN {
             return Err(Rejection::StellarMass {
                 mstar30_msun: v.mstar30_msun,
             });
         }
-        if !(v.msub_msun < MSUB_MAX_MSUN) {
+        if v.msub_msun.is_nan() || v.msub_msun >= MSUB_MAX_MSUN {
             return Err(Rejection::SubhaloMass {
                 msub_msun: v.msub_msun,
                 origin: v.msub_origin,
@@ -269,8 +272,10 @@ impl Selection {
         };
         if let Some((cat, row)) = catalog {
             let c = cat.cosmology;
-            for (field, ours, theirs) in [("Time", c.time, h.time), ("HubbleParam", c.hubble, h.hubble)]
-            {
+            for (field, ours, theirs) in [
+                ("Time", c.time, h.time),
+                ("HubbleParam", c.hubble, h.hubble),
+            ] {
                 if let Some(ours) = ours
                     && differs(ours, theirs)
                 {

@@ -38,7 +38,13 @@ fn key(r: &Rejection) -> String {
 /// Only stars strictly inside the 3-D sphere of 30 kpc count, in whichever direction.
 #[test]
 fn stellar_mass_inside_thirty_kpc() {
-    let g = stars_at(&[(1.0, 1e9), (29.9, 2e9), (30.1, 4e9), (100.0, 8e9), (29.0, 16e9)]);
+    let g = stars_at(&[
+        (1.0, 1e9),
+        (29.9, 2e9),
+        (30.1, 4e9),
+        (100.0, 8e9),
+        (29.0, 16e9),
+    ]);
     assert_eq!(stellar_mass_within(&g, APERTURE_KPC), 1e9 + 2e9 + 16e9);
     // Off-axis: (20, 20, 10) is at 30 kpc exactly, outside a strict sphere; (17, 17, 17) at 29.4.
     let mut h = Galaxy::default();
@@ -74,7 +80,10 @@ fn paper_thresholds() {
             mstar30_msun: 4.9e9
         })
     );
-    assert!(paper.evaluate(&values(5e9, 1e12)).is_err(), "5e9 is not > 5e9");
+    assert!(
+        paper.evaluate(&values(5e9, 1e12)).is_err(),
+        "5e9 is not > 5e9"
+    );
     assert!(paper.evaluate(&values(f64::NAN, 1e12)).is_err());
     assert_eq!(paper.evaluate(&values(1e11, 9.9e13)), Ok(()));
     assert!(matches!(
@@ -105,7 +114,10 @@ fn rhsm_tolerance() {
     let msg = r.to_string();
     assert!(msg.contains("measured 12.000 kpc"), "{msg}");
     assert!(msg.contains("SubhaloHalfmassRadType[4] 4.000 kpc"), "{msg}");
-    assert!(msg.contains("+200 %") && msg.contains("tolerance 10 %"), "{msg}");
+    assert!(
+        msg.contains("+200 %") && msg.contains("tolerance 10 %"),
+        "{msg}"
+    );
     assert!(msg.contains("parent-halo"), "{msg}");
     assert!(sel.evaluate(&with(4.0, 12.0)).is_err());
     let tight = Selection {
@@ -157,7 +169,10 @@ fn reasons_have_distinct_keys() {
     let s = all[2].to_string();
     assert!(s.contains("M*(<30 kpc) = 3.00e9 Msun ≤ 5e9"), "{s}");
     let s = all[3].to_string();
-    assert!(s.contains("2.00e14 Msun (SubhaloMass in the catalogue) ≥ 1e14"), "{s}");
+    assert!(
+        s.contains("2.00e14 Msun (SubhaloMass in the catalogue) ≥ 1e14"),
+        "{s}"
+    );
 }
 
 fn header(a: f64, h: f64) -> Header {
@@ -262,13 +277,22 @@ fn summary_in_words() {
     let sel = Selection::default();
     let lines = sel.summary(None, true, true);
     assert!(lines[0].contains("shrinking spheres"), "{lines:?}");
-    assert!(lines[1].contains("5e9") && lines[1].contains("1e14"), "{lines:?}");
-    assert!(lines[1].contains("all particles in the cutout"), "{lines:?}");
+    assert!(
+        lines[1].contains("5e9") && lines[1].contains("1e14"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains("all particles in the cutout"),
+        "{lines:?}"
+    );
     assert!(lines[2].contains("off"), "{lines:?}");
     let (cat, _) = group(1.0, 1.0, CatalogCosmology::default());
     let lines = sel.summary(Some(&cat), true, true);
     assert!(lines[0].contains("SubhaloPos"), "{lines:?}");
-    assert!(lines[1].contains("SubhaloMass in the catalogue"), "{lines:?}");
+    assert!(
+        lines[1].contains("SubhaloMass in the catalogue"),
+        "{lines:?}"
+    );
     assert!(lines[2].contains("tolerance 10 %"), "{lines:?}");
     let none = Selection {
         cuts: Cuts::None,
