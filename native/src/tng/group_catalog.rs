@@ -12,8 +12,9 @@
 //! | `Subhalo/SubhaloMassType` | (N, 6) | 1e10 M☉/h | optional: summed when `SubhaloMass` is absent |
 //! | `Header.HubbleParam`, `Header.Time` (or `Redshift`) | scalars | | optional: else the cutout's |
 //!
-//! Every present field must have N rows; the rows of the galaxies asked for must be finite,
-//! radii and masses ≥ 0. Errors name the file and the field ([`TngError`]).
+//! Every field used must have N rows (`SubhaloMassType` is not read when `SubhaloMass` is
+//! there); the rows of the galaxies asked for must be finite, radii and masses ≥ 0. Errors
+//! name the file and the field ([`TngError`]).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -35,69 +36,79 @@ const STARS: usize = 4;
 
 /// Reads the group catalogue at `path` and the rows of subhaloes `ids`: an id beyond the
 /// catalogue's rows, a non-finite value or a negative radius or mass in one of those rows is
-/// an error naming the field.
+/// an error naming the field. One dataset is held in memory at a time (TNG100 at z = 0 has
+/// 4.4 million subhaloes: ≈ 210 MB for an (N, 6) table read as f64).
 pub fn read_group_catalog(path: &Path, ids: &[u64]) -> Result<Catalog, TngError> {
     let src = Source::open(path)?;
     let g = src
         .group(GROUP)?
         .ok_or_else(|| src.missing(&format!("{GROUP}/{POS} (no group {GROUP})")))?;
+    let field = |name: &str| format!("{GROUP}/{name}");
     let (pos, n) = src.table(&g, GROUP, POS, 3, None, false)?;
-    let rad = same_rows(&src, &g, RAD, 6, n)?;
-    let mass = same_rows(&src, &g, MASS, 1, n)?;
-    let mass_type = same_rows(&src, &g, MASS_TYPE, 6, n)?;
-    let mass_field = match (&mass, &mass_type) {
-        (Some(_), _) => Some(MASS),
-        (None, Some(_)) => Some(MASS_TYPE),
-        (None, None) => None,
-    };
-    let mut rows = HashMap::new();
+    let mut wanted = Vec::with_capacity(ids.len());
     for &id in ids {
         let i = usize::try_from(id).ok().filter(|&i| i < n).ok_or_else(|| {
-            src.invalid(
-                &format!("{GROUP}/{POS}"),
-                format!(
-                    "no row {id} for cutout_{id}: the catalogue has {n} subhaloes (row index = subhalo id)"
-                ),
-            )
+            let reason = format!(
+                "no row {id} for cutout_{id}: the catalogue has {n} subhaloes (row index = subhalo id)"
+            );
+            src.invalid(&field(POS), reason)
         })?;
-        let field = |name: &str| format!("{GROUP}/{name}");
-        let pos_i: [f64; 3] = std::array::from_fn(|k| pos[3 * i + k]);
-        for &x in &pos_i {
+        let p: [f64; 3] = std::array::from_fn(|k| pos[3 * i + k]);
+        for &x in &p {
             finite(&src, &field(POS), x, id)?;
         }
-        let rhsm = match &rad {
-            Some(r) => Some(non_negative(
-                &src,
-                &format!("{GROUP}/{RAD}[:, {STARS}]"),
-                r[6 * i + STARS],
-                id,
-            )?),
-            None => None,
-        };
-        let m = match (&mass, &mass_type) {
-            (Some(m), _) => Some(non_negative(&src, &field(MASS), m[i], id)?),
-            (None, Some(t)) => {
-                let mut sum = 0.0;
-                for &x in &t[6 * i..6 * i + 6] {
-                    sum += non_negative(&src, &field(MASS_TYPE), x, id)?;
-                }
-                Some(sum)
-            }
-            (None, None) => None,
-        };
-        let row = SubhaloRow {
-            pos_ckpc_h: pos_i,
-            rhsm_star_ckpc_h: rhsm,
-            mass_1e10_h: m,
-        };
-        rows.insert(id, row);
+        wanted.push((id, i, p));
     }
+    drop(pos);
+    // Column 4 (stars) of SubhaloHalfmassRadType for each wanted row.
+    let rad_field = format!("{GROUP}/{RAD}[:, {STARS}]");
+    let rhsm = match same_rows(&src, &g, RAD, 6, n)? {
+        Some(t) => Some(
+            wanted
+                .iter()
+                .map(|&(id, i, _)| non_negative(&src, &rad_field, t[6 * i + STARS], id))
+                .collect::<Result<Vec<f64>, TngError>>()?,
+        ),
+        None => None,
+    };
+    // SubhaloMass, else the sum of SubhaloMassType's six columns.
+    let (mass_field, mass) = if let Some(t) = same_rows(&src, &g, MASS, 1, n)? {
+        let m = wanted
+            .iter()
+            .map(|&(id, i, _)| non_negative(&src, &field(MASS), t[i], id))
+            .collect::<Result<Vec<f64>, TngError>>()?;
+        (Some(MASS), Some(m))
+    } else if let Some(t) = same_rows(&src, &g, MASS_TYPE, 6, n)? {
+        let mut m = Vec::with_capacity(wanted.len());
+        for &(id, i, _) in &wanted {
+            let mut sum = 0.0;
+            for &x in &t[6 * i..6 * i + 6] {
+                sum += non_negative(&src, &field(MASS_TYPE), x, id)?;
+            }
+            m.push(sum);
+        }
+        (Some(MASS_TYPE), Some(m))
+    } else {
+        (None, None)
+    };
+    let rows: HashMap<u64, SubhaloRow> = wanted
+        .iter()
+        .enumerate()
+        .map(|(k, &(id, _, p))| {
+            let row = SubhaloRow {
+                pos_ckpc_h: p,
+                rhsm_star_ckpc_h: rhsm.as_ref().map(|r| r[k]),
+                mass_1e10_h: mass.as_ref().map(|m| m[k]),
+            };
+            (id, row)
+        })
+        .collect();
     Ok(Catalog {
         file: src.name.clone(),
         kind: CatalogKind::Group,
         cosmology: cosmology(&src)?,
         mass_field,
-        has_rhsm: rad.is_some(),
+        has_rhsm: rhsm.is_some(),
         rows,
     })
 }
