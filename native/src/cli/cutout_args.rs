@@ -6,7 +6,8 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use galmass::BadInput;
 use galmass::tng::{
-    CentreSource, HeaderOverrides, ReadOptions, TngDust, catalog_centre, cutout_id,
+    Catalog, CentreSource, HeaderOverrides, ReadOptions, SubhaloRow, TngDust, TngError,
+    cutout_id, open_catalog,
 };
 
 /// Dust of cutouts that carry no dust model of their own (real TNG cutouts).
@@ -32,10 +33,13 @@ impl From<TngDustArg> for TngDust {
 /// How to read a cutout.
 #[derive(Args, Clone, Debug, Default)]
 pub struct CutoutArgs {
-    /// Centre catalogue: CSV with columns id,x,y,z (ckpc/h, TNG SubhaloPos); the row is the
-    /// number in the file name cutout_<id>.hdf5. Without it the centre is found from the
-    /// stars by shrinking spheres.
-    #[arg(long, value_name = "CSV")]
+    /// Subhalo catalogue: a CSV with columns id,x,y,z (ckpc/h, TNG SubhaloPos), or a TNG group
+    /// catalogue in HDF5 (told apart by content; Subhalo/SubhaloPos (N,3) ckpc/h, optional
+    /// Subhalo/SubhaloHalfmassRadType (N,6) for the R_hsm check, Subhalo/SubhaloMass or
+    /// SubhaloMassType in 1e10 Msun/h for the mass cut, Header HubbleParam/Time; row index =
+    /// subhalo id). The id is the number in the file name cutout_<id>.hdf5. The centre is
+    /// SubhaloPos; without a catalogue it is found from the stars by shrinking spheres
+    #[arg(long, value_name = "CSV|HDF5")]
     pub catalog: Option<PathBuf>,
     /// Scale factor a, replacing Header.Time
     #[arg(long, value_name = "A")]
@@ -62,22 +66,33 @@ pub struct CutoutArgs {
 }
 
 impl CutoutArgs {
-    /// Reader options for the cutout `file`: looks its centre up in the catalogue if given.
-    pub fn read_options(&self, file: &Path) -> Result<ReadOptions> {
-        let centre = match &self.catalog {
-            None => CentreSource::ShrinkingSphere,
-            Some(cat) => {
-                let id = cutout_id(file).ok_or_else(|| {
-                    BadInput(format!(
-                        "{}: cannot tell the galaxy id for --catalog (expected a name cutout_<id>.hdf5)",
-                        file.display()
-                    ))
-                })?;
-                CentreSource::Catalog(catalog_centre(cat, id)?)
-            }
+    /// The catalogue row of the cutout `file` (its id from the name `cutout_<id>.hdf5`), when
+    /// `--catalog` is given; a missing row is bad input.
+    pub fn catalog_row(&self, file: &Path) -> Result<Option<(Catalog, SubhaloRow)>> {
+        let Some(cat) = &self.catalog else {
+            return Ok(None);
         };
-        Ok(ReadOptions {
-            centre,
+        let id = cutout_id(file).ok_or_else(|| {
+            BadInput(format!(
+                "{}: cannot tell the galaxy id for --catalog (expected a name cutout_<id>.hdf5)",
+                file.display()
+            ))
+        })?;
+        let catalog = open_catalog(cat, &[id])?;
+        let row = catalog.get(id).copied().ok_or_else(|| TngError::Catalog {
+            file: cat.display().to_string(),
+            reason: format!("no row with id {id}"),
+        })?;
+        Ok(Some((catalog, row)))
+    }
+
+    /// Reader options: the centre from `row` (the catalogue's SubhaloPos) if given, else
+    /// shrinking spheres; header overrides and particle types from the flags.
+    pub fn read_options(&self, row: Option<&SubhaloRow>) -> ReadOptions {
+        ReadOptions {
+            centre: row.map_or(CentreSource::ShrinkingSphere, |r| {
+                CentreSource::Catalog(r.pos_ckpc_h)
+            }),
             header: HeaderOverrides {
                 time: self.time,
                 hubble: self.hubble,
@@ -87,6 +102,6 @@ impl CutoutArgs {
             gas: !self.no_gas,
             black_holes: !self.no_bh,
             dust: self.tng_dust.into(),
-        })
+        }
     }
 }

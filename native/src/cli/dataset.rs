@@ -11,7 +11,7 @@ use galmass::dataset::{
     BuildReport, DatasetWriter, GalaxySource, MapDtype, SampleOptions, ShardAttrs, Split, SplitBy,
     WriteAttrs, build, info, merge, partial_path,
 };
-use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, cutout_id, read_catalog};
+use galmass::tng::{CentreSource, HeaderOverrides, ReadOptions, cutout_id, open_catalog};
 use galmass_core::mock::selected_indices;
 use galmass_core::observe::ObserveOptions;
 use galmass_core::projection::kinematics::KIN_SIZE;
@@ -21,6 +21,7 @@ use super::cutout_args::CutoutArgs;
 use super::measure_opts::MeasureOptArgs;
 use super::mock_args::MockArgs;
 use super::observing_args::ObservingArgs;
+use super::select_args::SelectArgs;
 use super::{now, progress};
 
 /// Galaxies measured and observed per batch (then appended to the file).
@@ -137,6 +138,8 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub cutout: CutoutArgs,
     #[command(flatten)]
+    pub select: SelectArgs,
+    #[command(flatten)]
     pub measure: MeasureOptArgs,
     #[command(flatten)]
     pub observing: ObservingArgs,
@@ -223,6 +226,7 @@ fn source(a: &BuildArgs) -> Result<GalaxySource> {
             if a.cutouts.is_some() {
                 return Err(BadInput("--cutouts is for --source tng".into()).into());
             }
+            a.select.refuse_for_mock()?;
             let options = a.mock.options();
             let indices = selected_indices(a.seed, n as usize, &options);
             Ok(GalaxySource::Mock {
@@ -240,7 +244,11 @@ fn source(a: &BuildArgs) -> Result<GalaxySource> {
                 return Err(BadInput("--galaxies is for --source mock".into()).into());
             }
             let files = list_cutouts(dir)?;
-            let catalog = a.cutout.catalog.as_deref().map(read_catalog).transpose()?;
+            let ids: Vec<u64> = files.iter().map(|(id, _)| *id).collect();
+            let catalog = match a.cutout.catalog.as_deref() {
+                Some(path) => Some(Box::new(open_catalog(path, &ids)?)),
+                None => None,
+            };
             let c = &a.cutout;
             let read = ReadOptions {
                 centre: CentreSource::ShrinkingSphere,
@@ -258,6 +266,7 @@ fn source(a: &BuildArgs) -> Result<GalaxySource> {
                 files,
                 read,
                 catalog,
+                select: a.select.selection(),
             })
         }
     }
@@ -287,6 +296,7 @@ fn shard_of(src: GalaxySource, shard: Option<Shard>) -> GalaxySource {
             files,
             read,
             catalog,
+            select,
         } => GalaxySource::Tng {
             files: files
                 .into_iter()
@@ -296,6 +306,7 @@ fn shard_of(src: GalaxySource, shard: Option<Shard>) -> GalaxySource {
                 .collect(),
             read,
             catalog,
+            select,
         },
     }
 }
@@ -358,6 +369,17 @@ fn run_build(a: &BuildArgs) -> Result<()> {
             .transpose()?,
     };
     let mut writer = DatasetWriter::create(&a.out, attrs)?;
+    if let GalaxySource::Tng {
+        read,
+        catalog,
+        select,
+        ..
+    } = &src
+    {
+        for line in select.summary(catalog.as_deref(), read.gas, read.black_holes) {
+            println!("{line}");
+        }
+    }
     let pb = progress::bar(src.len() as u64, "dataset build (galaxies)");
     let report = build(&src, &opts, &mut writer, BATCH, &|k| pb.inc(k))?;
     pb.finish_and_clear();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use galmass::BadInput;
-use galmass::tng::read_cutout;
+use galmass::tng::{Selection, read_cutout};
 use galmass_core::measure::{Measurement, measure};
 use serde_json::{Value, json};
 
@@ -29,8 +29,17 @@ pub struct MeasureArgs {
 
 /// Runs `galmass measure`.
 pub fn run(args: &MeasureArgs) -> Result<()> {
-    let ro = args.cutout.read_options(&args.file)?;
+    let cat = args.cutout.catalog_row(&args.file)?;
+    let ro = args.cutout.read_options(cat.as_ref().map(|(_, row)| row));
     let cutout = read_cutout(&args.file, &ro)?;
+    // The paper's cuts and the R_hsm check only warn here; `dataset build` applies them.
+    let catalog = cat.as_ref().map(|(c, row)| (c, row));
+    if let Err(why) = Selection::default().check(&cutout, catalog) {
+        eprintln!(
+            "warning: {}: {why} (dataset build --source tng would skip it)",
+            args.file.display()
+        );
+    }
     let m = measure(&cutout.galaxy, &args.measure.options())
         .map_err(|e| BadInput(format!("{}: cannot be measured: {e}", args.file.display())))?;
     let doc = to_json(

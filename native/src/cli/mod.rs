@@ -22,6 +22,7 @@ mod predict;
 mod probe;
 mod progress;
 mod reproduce;
+mod select_args;
 mod study;
 mod train;
 mod train_cnn;

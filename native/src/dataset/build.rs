@@ -1,15 +1,16 @@
 //! The build pipeline: galaxies are made (mock) or read (TNG cutouts), measured and observed
 //! in parallel (rayon) batch by batch in a fixed order, and each batch is appended to the
-//! file as soon as it is done. A galaxy that fails is skipped and its reason counted.
+//! file as soon as it is done. A galaxy that fails is skipped and its reason counted; TNG
+//! cutouts first pass the paper's cuts and the R_hsm check ([`crate::tng::select`]).
 //!
 //! Memory is bounded by one batch of samples plus the galaxies in flight (one per thread),
 //! whatever the number of galaxies. The order and content of the file depend only on the
 //! list of galaxies, never on the number of threads.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::tng::{CentreSource, ReadOptions, TngError, read_cutout};
+use crate::tng::{Catalog, CentreSource, ReadOptions, Selection, TngError, read_cutout};
 use anyhow::Result;
 use galmass_core::galaxy::Galaxy;
 use galmass_core::mock::{MockOptions, generate};
@@ -35,8 +36,12 @@ pub enum GalaxySource {
         files: Vec<(u64, PathBuf)>,
         /// Reader options (the centre is replaced per file when a catalogue is given).
         read: ReadOptions,
-        /// Centres by id (ckpc/h) from the catalogue, if one was given.
-        catalog: Option<HashMap<u64, [f64; 3]>>,
+        /// The subhalo catalogue (centres; a group catalogue's R_hsm and M_sub), if one was
+        /// given. Without it each centre is found by shrinking spheres.
+        catalog: Option<Box<Catalog>>,
+        /// The paper's cuts and the R_hsm check ([`crate::tng::select`]); a galaxy that fails
+        /// is skipped with the reason.
+        select: Selection,
     },
 }
 
@@ -72,30 +77,44 @@ impl GalaxySource {
                 files,
                 read,
                 catalog,
+                select,
             } => {
                 let (id, path) = &files[k];
-                let mut ro = *read;
-                if let Some(cat) = catalog {
-                    match cat.get(id) {
-                        Some(c) => ro.centre = CentreSource::Catalog(*c),
-                        None => {
-                            return (
-                                *id,
-                                Err(format!("not in the catalogue: {}", path.display())),
-                            );
-                        }
-                    }
-                }
-                let g = read_cutout(path, &ro)
-                    .map(|c| c.galaxy)
-                    .map_err(|e| match e {
-                        TngError::NoStars { .. } => format!("no star particles: {e}"),
-                        e => format!("unreadable cutout: {e}"),
-                    });
-                (*id, g)
+                (
+                    *id,
+                    load_cutout(*id, path, read, catalog.as_deref(), select),
+                )
             }
         }
     }
+}
+
+/// Reads the cutout of galaxy `id` (centred on the catalogue's position when there is a
+/// catalogue) and applies the selection; the error is the reason it is skipped.
+fn load_cutout(
+    id: u64,
+    path: &std::path::Path,
+    read: &ReadOptions,
+    catalog: Option<&Catalog>,
+    select: &Selection,
+) -> Result<Galaxy, String> {
+    let mut ro = *read;
+    let row = match catalog {
+        Some(cat) => match cat.get(id) {
+            Some(row) => {
+                ro.centre = CentreSource::Catalog(row.pos_ckpc_h);
+                Some((cat, row))
+            }
+            None => return Err(format!("not in the catalogue: {}", path.display())),
+        },
+        None => None,
+    };
+    let cut = read_cutout(path, &ro).map_err(|e| match e {
+        TngError::NoStars { .. } => format!("no star particles: {e}"),
+        e => format!("unreadable cutout: {e}"),
+    })?;
+    select.check(&cut, row).map_err(|r| r.to_string())?;
+    Ok(cut.galaxy)
 }
 
 /// Galaxies skipped for one reason.

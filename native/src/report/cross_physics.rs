@@ -39,7 +39,7 @@ pub const PHYSICS: [Physics; 7] = [
     },
     Physics {
         id: "uncontracted",
-        flags: &["--halo-response", "none"],
+        flags: &["--physics", "uncontracted"],
         words: "no halo contraction (uncontracted NFW)",
     },
     Physics {

@@ -1,18 +1,23 @@
-//! Centre catalogues: CSV files with one row per galaxy.
+//! Centre catalogues: CSV files with one row per galaxy; and [`open_catalog`], which reads
+//! either such a CSV or a TNG group catalogue in HDF5 ([`super::group_catalog`]), telling them
+//! apart by the file's content (the HDF5 signature), else its extension.
 //!
-//! Columns (header row required, other columns ignored, order free):
+//! CSV columns (header row required, other columns ignored, order free):
 //! `id` (unsigned integer, the number in `cutout_<id>.hdf5`), `x`, `y`, `z` (the galaxy centre
 //! in the cutout's comoving coordinates, ckpc/h — TNG's `SubhaloPos`). The `catalog.csv`
 //! written by `galmass generate` ([`write_catalog`]) has this form, with the generator's
 //! parameters as further columns.
 
 use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::error::TngError;
+use super::group_catalog::read_group_catalog;
+use super::subhalo::Catalog;
 
 /// One galaxy of a catalogue to write: its id, its centre (ckpc/h) and further columns.
 pub struct CatalogRow<'a> {
@@ -103,15 +108,55 @@ pub fn read_catalog(path: &Path) -> Result<HashMap<u64, [f64; 3]>, TngError> {
     Ok(out)
 }
 
-/// Centre (ckpc/h) of galaxy `id` from the catalogue at `path`.
+/// Centre (ckpc/h) of galaxy `id` from the catalogue at `path` (CSV or group catalogue).
 pub fn catalog_centre(path: &Path, id: u64) -> Result<[f64; 3], TngError> {
-    read_catalog(path)?
-        .get(&id)
-        .copied()
+    let cat = open_catalog(path, &[id])?;
+    cat.get(id)
+        .map(|r| r.pos_ckpc_h)
         .ok_or_else(|| TngError::Catalog {
             file: path.display().to_string(),
             reason: format!("no row with id {id}"),
         })
+}
+
+/// The 8-byte signature that starts an HDF5 file (at byte 0, or at 512, 1024, 2048, … after
+/// a user block).
+const HDF5_SIGNATURE: [u8; 8] = *b"\x89HDF\r\n\x1a\n";
+
+/// Whether `path` is to be read as HDF5: its signature at byte 0, 512, 1024 or 2048, or else
+/// an extension `.hdf5`, `.h5` or `.he5` (so a damaged HDF5 file is reported by the HDF5
+/// reader, not as a malformed CSV).
+pub fn is_hdf5(path: &Path) -> bool {
+    let by_ext = || {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "hdf5" | "h5" | "he5"))
+    };
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return by_ext();
+    };
+    for offset in [0u64, 512, 1024, 2048] {
+        let mut buf = [0u8; 8];
+        if f.seek(SeekFrom::Start(offset)).is_err() || f.read_exact(&mut buf).is_err() {
+            break;
+        }
+        if buf == HDF5_SIGNATURE {
+            return true;
+        }
+    }
+    by_ext()
+}
+
+/// Reads the catalogue at `path` for the galaxies `ids`: a TNG group catalogue when the file
+/// is HDF5 ([`is_hdf5`]; every id must be a row of it), else a CSV centre catalogue (ids
+/// without a row are left out, and a build skips them).
+pub fn open_catalog(path: &Path, ids: &[u64]) -> Result<Catalog, TngError> {
+    if is_hdf5(path) {
+        read_group_catalog(path, ids)
+    } else {
+        let centres = read_catalog(path)?;
+        Ok(Catalog::from_centres(path.display().to_string(), centres))
+    }
 }
 
 /// The galaxy id in a cutout file name `cutout_<id>.hdf5` (also `.h5`), if it has that form.

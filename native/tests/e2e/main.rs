@@ -25,5 +25,6 @@ mod physics;
 mod scale_re;
 mod tng_dust;
 mod tng_io;
+mod tng_select;
 mod train_cnn;
 mod train_gbdt;
