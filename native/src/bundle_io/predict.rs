@@ -68,7 +68,7 @@ pub fn predict_dataset(bundle: &Bundle, data: &Path, split: Option<u8>) -> Resul
         .collect();
     let mut columns = Vec::with_capacity(names.len());
     for f in &bundle.manifest.features {
-        let col: Vec<f64> = ds.column(&format!("features/{}", f.name)).map_err(|_| {
+        let col: Vec<f64> = ds.feature_column(&f.name).map_err(|_| {
             BadInput(format!(
                 "{}: no dataset /features/{} (the bundle reads {})",
                 data.display(),

@@ -6,8 +6,8 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use galmass::BadInput;
 use galmass::tng::{
-    Catalog, CentreSource, HeaderOverrides, ReadOptions, SubhaloRow, TngDust, TngError,
-    cutout_id, open_catalog,
+    Catalog, CentreSource, HeaderOverrides, ReadOptions, SubhaloRow, TngDust, TngError, cutout_id,
+    open_catalog,
 };
 
 /// Dust of cutouts that carry no dust model of their own (real TNG cutouts).

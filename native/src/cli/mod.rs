@@ -64,8 +64,7 @@ pub enum Command {
     Reproduce(reproduce::ReproduceArgs),
     /// How seeing, noise and an IFU degrade the CNN's M* and Mtot (beyond the paper)
     Degradation(degradation::DegradationArgs),
-    /// Models trained on one physics of the mock, scored on another (beyond the paper: its
-    /// proposed next step)
+    /// Models trained on one physics of the mock, scored on another (beyond the paper)
     CrossPhysics(cross_physics::CrossPhysicsArgs),
     /// Trained models → one bundle file (for `predict` and the web app)
     Export(export::ExportArgs),

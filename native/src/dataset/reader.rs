@@ -225,6 +225,18 @@ impl DatasetReader {
         self.attrs.n == 0
     }
 
+    /// A feature column as the GBDTs read it: `/features/<name>`, or for
+    /// [`super::schema::LOG_RHSM`] log10 of `/meta/rhsm_kpc` (kpc), the size the CNNs read
+    /// as their side input.
+    pub fn feature_column(&self, name: &str) -> Result<Vec<f64>> {
+        if name == super::schema::LOG_RHSM {
+            let rh: Vec<f64> = self.column("meta/rhsm_kpc")?;
+            Ok(rh.iter().map(|&x| x.log10()).collect())
+        } else {
+            self.column(&format!("features/{name}"))
+        }
+    }
+
     /// A whole 1-D dataset, e.g. `"targets/mstar"` or `"meta/galaxy_id"`.
     pub fn column<T: H5Type>(&self, name: &str) -> Result<Vec<T>> {
         self.file

@@ -15,6 +15,10 @@ pub const GENERATOR_VERSION: &str = concat!("galmass ", env!("CARGO_PKG_VERSION"
 /// Names of the datasets under `/meta`.
 pub const META_NAMES: [&str; 4] = ["galaxy_id", "projection", "rhsm_kpc", "split"];
 
+/// The derived feature log10 R_hsm (R_hsm in kpc, from `/meta/rhsm_kpc`): not stored under
+/// `/features`, read by [`super::reader::DatasetReader::feature_column`].
+pub const LOG_RHSM: &str = "log_rhsm";
+
 /// Dust models by their code in `/meta/dust_model` (galaxy-model.md 2.8 and 5.4).
 pub const DUST_MODELS: [&str; 3] = ["none", "analytic_slab", "gas_column"];
 

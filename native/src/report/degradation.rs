@@ -13,12 +13,13 @@ use serde::{Deserialize, Serialize};
 use super::grid::noise_floor;
 use crate::figures::degradation::{Panel, draw};
 
-/// One observing condition of the study: a dataset built with `flags`.
+/// One dataset of a study built with `flags`: here an observing condition (and a physics
+/// variant in [`super::cross_physics`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Condition {
-    /// Its id: the dataset `data/<id>.h5`, the evaluation `eval/<model>-<id>/`.
+    /// Its id: the dataset `data/<id>.h5`, the evaluations `eval/<model>-<id>/`.
     pub id: &'static str,
-    /// The `dataset build` flags that observe the maps so.
+    /// The `dataset build` flags that make it (observe the maps so, choose the physics).
     pub flags: &'static [&'static str],
     /// In words, for the table and the figure.
     pub words: &'static str,

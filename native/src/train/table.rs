@@ -30,7 +30,7 @@ pub enum FeatureSet {
 
 /// The pseudo-feature log10(R_hsm / kpc), read from `/meta/rhsm_kpc` (not a `/features`
 /// dataset): the galaxy's size, which the paper's GBDT is not given.
-pub const LOG_RHSM: &str = "log_rhsm";
+pub use crate::dataset::schema::LOG_RHSM;
 
 impl FeatureSet {
     /// The names accepted on the command line.
@@ -197,12 +197,7 @@ pub fn load(path: &Path, target: &str, set: &FeatureSet) -> Result<Table> {
     }
     let mut cols: Vec<Vec<f64>> = Vec::with_capacity(features.len());
     for name in &features {
-        let c: Vec<f64> = if name == LOG_RHSM {
-            let rh: Vec<f64> = r.column("meta/rhsm_kpc")?;
-            rh.iter().map(|&x| x.log10()).collect()
-        } else {
-            r.column(&format!("features/{name}"))?
-        };
+        let c: Vec<f64> = r.feature_column(name)?;
         if c.len() != n {
             return Err(BadInput(format!(
                 "{file}: /features/{name}: {} values, expected {n}",

@@ -18,6 +18,7 @@ mod cnn_bundle;
 mod cnn_learn;
 mod cnn_steps;
 mod cnn_torchvision;
+mod cross_physics;
 mod dataset;
 mod evaluate_reproduce;
 mod mock_roundtrip;
