@@ -27,3 +27,7 @@ pub const CNN_OBSERVED_BUNDLE: &[u8] = include_bytes!("../../www/models/cnn-obse
 /// The degradation study behind the model card (`galmass degradation`'s degradation.json;
 /// `www/models/README.md`).
 pub const DEGRADATION_JSON: &str = include_str!("../../www/models/degradation.json");
+
+/// The cross-physics test behind the model card's limitations (`galmass cross-physics`'s
+/// cross_physics.json; `www/models/README.md`).
+pub const CROSS_PHYSICS_JSON: &str = include_str!("../../www/models/cross_physics.json");

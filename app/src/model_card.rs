@@ -3,6 +3,9 @@
 //! Everything is read from the manifests of the bundles the page already loaded (the shared
 //! CNN ensemble and GBDT).
 
+mod cross_physics;
+
+use cross_physics::CrossPhysicsLimitation;
 use galmass_core::bundle::{Manifest, ensemble};
 use leptos::prelude::*;
 
@@ -168,6 +171,7 @@ pub fn ModelCard() -> impl IntoView {
                      galmass degradation, docs/observing.md). It learned only MaNGA-like maps: on ideal maps it is \
                      biased by +0.13 dex, and maps unlike MaNGA's (other seeing, depth or footprint) are outside \
                      what it learned — the maps card warns."</li>
+                <CrossPhysicsLimitation />
             </ul>
         </section>
     }

@@ -115,6 +115,19 @@ async function main() {
     const r = doc.rows.find((x) => x.condition === 'manga' && x.model === 'manga' && x.target === 'mstar');
     check(rows === 8 && manga.includes(r.sigma_dex.toFixed(3)),
       `model card: ${rows} conditions; MaNGA-trained on MaNGA-like maps σ(M*) ${r.sigma_dex.toFixed(3)} as in degradation.json`);
+
+    // Its cross-physics limitation is cross_physics.json's: per variant, the default-trained
+    // CNN's bias and σ of M* on it beside the variant's own CNN.
+    const cross = JSON.parse(await readFile(join(repo, 'www', 'models', 'cross_physics.json'), 'utf8'));
+    for (const v of cross.settings.variants.filter((x) => x !== 'default')) {
+      const text = await page.textContent(`[data-testid="card-cross-physics-${v}"]`);
+      const row = (train, m) => cross.rows.find((x) => x.train === train && x.test === v && x.model === m && x.target === 'mstar');
+      const moved = row('default', 'cnn');
+      const own = row(v, 'cnn');
+      const bias = `${moved.mean_dex >= 0 ? '+' : '-'}${Math.abs(moved.mean_dex).toFixed(3)}`;
+      check(text.includes(`${bias} ± ${moved.sigma_dex.toFixed(3)}`) && text.includes(`± ${own.sigma_dex.toFixed(3)}`),
+        `model card, cross-physics on ${v}: ${text.trim()}`);
+    }
   } finally {
     await close();
     await rm(scratch, { recursive: true, force: true });
