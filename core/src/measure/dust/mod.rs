@@ -1,6 +1,6 @@
 //! Dust attenuation of star particles for one projection: the analytic slab screen of the
 //! mock generator (galaxy-model.md 2.8, this module) or the measured cold-gas column of TNG
-//! cutouts (5.4, [`column`]).
+//! cutouts (5.4, [`mod@column`]).
 //!
 //! The slab:
 //! The line of sight d̂ (galaxy → observer; the observer sits at −∞ on the projection axis k)
