@@ -367,6 +367,18 @@ fn run_build(a: &BuildArgs) -> Result<()> {
         mock_options: (a.source == SourceArg::Mock)
             .then(|| serde_json::to_string(&a.mock.options()))
             .transpose()?,
+        selection: (a.source == SourceArg::Tng).then(|| {
+            let s = a.select.selection();
+            serde_json::json!({
+                "cuts": match s.cuts {
+                    galmass::tng::Cuts::Paper => "paper",
+                    galmass::tng::Cuts::None => "none",
+                },
+                "rhsm_tolerance": s.rhsm_tolerance,
+                "tng_dust": galmass::tng::TngDust::from(a.cutout.tng_dust).name(),
+            })
+            .to_string()
+        }),
     };
     let mut writer = DatasetWriter::create(&a.out, attrs)?;
     if let GalaxySource::Tng {
@@ -466,6 +478,9 @@ fn run_info(path: &Path) -> Result<()> {
     );
     if let Some(c) = &a.build.conditions {
         println!("conditions        {c}");
+    }
+    if let Some(s) = &a.build.selection {
+        println!("selection         {s}");
     }
     if let Some(p) = &a.build.physics {
         println!("physics           {p}");

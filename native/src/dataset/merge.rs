@@ -141,6 +141,11 @@ pub fn merge(inputs: &[PathBuf], out: &Path, created: String) -> Result<usize> {
                 a0.build.physics.clone().unwrap_or_else(|| "none".into()),
             ),
             (
+                "selection",
+                a.build.selection.clone().unwrap_or_else(|| "none".into()),
+                a0.build.selection.clone().unwrap_or_else(|| "none".into()),
+            ),
+            (
                 "mock_options",
                 a.build
                     .mock_options

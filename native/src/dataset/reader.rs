@@ -174,6 +174,7 @@ impl DatasetReader {
                 conditions: optional_attr("conditions")?,
                 physics: optional_attr("physics")?,
                 mock_options: optional_attr("mock_options")?,
+                selection: optional_attr("selection")?,
                 shard: match (
                     file.attr("shard_index").is_ok(),
                     file.attr("shard_count").is_ok(),

@@ -60,6 +60,10 @@ pub struct WriteAttrs {
     /// `galmass_core::mock::MockOptions`, the variant's with every flag applied); `None` for
     /// TNG cutouts and files written before the variants.
     pub mock_options: Option<String>,
+    /// How TNG cutouts were selected and read, as JSON (root attribute `selection`:
+    /// `{"cuts": "paper"|"none", "rhsm_tolerance": 0.1|null, "tng_dust": "gas-column"|"none"}`);
+    /// `None` for mocks and files written before it.
+    pub selection: Option<String>,
 }
 
 /// The root attributes `shard_index`, `shard_count` and `shard_list_len` of a shard file:
@@ -187,6 +191,9 @@ impl DatasetWriter {
         }
         if let Some(v) = &w.attrs.physics {
             string_attr(f, "physics", v)?;
+        }
+        if let Some(o) = &w.attrs.selection {
+            string_attr(f, "selection", o)?;
         }
         if let Some(o) = &w.attrs.mock_options {
             string_attr(f, "mock_options", o)?;

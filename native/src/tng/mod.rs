@@ -24,6 +24,6 @@ pub use error::{TngError, WriteError};
 pub use group_catalog::read_group_catalog;
 pub use header::{Header, HeaderOverrides};
 pub use read::{Cutout, ReadOptions, TngDust, read_cutout};
-pub use select::{Rejection, Selection};
+pub use select::{Cuts, Rejection, Selection};
 pub use subhalo::{Catalog, CatalogCosmology, CatalogKind, SubhaloRow};
 pub use write::{TNG100_BOX, WriteOptions, box_position, write_cutout};

@@ -84,6 +84,7 @@ fn write_dataset(path: &std::path::Path) {
             scale: Default::default(),
             physics: None,
             mock_options: None,
+            selection: None,
         },
     )
     .unwrap();

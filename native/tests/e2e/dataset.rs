@@ -6,42 +6,16 @@ use crate::common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{FEATURES, SMALL, TARGETS, exit2, ok};
+use common::{FEATURES, SMALL, TARGETS, exit2, ok, str_attr};
 use hdf5::types::VarLenUnicode;
 use serde_json::Value;
 
 /// Galaxies in the read-back test (issue 4: the file written for 20 galaxies reads back).
 const READBACK_GALAXIES: usize = 20;
 
+/// `dataset build --source mock` of seed 3 with the small particle numbers.
 fn mock_build(out: &Path, galaxies: usize, extra: &[&str]) {
-    let out = out.display().to_string();
-    let galaxies = galaxies.to_string();
-    let mut args = vec![
-        "dataset",
-        "build",
-        "--source",
-        "mock",
-        "--galaxies",
-        &galaxies,
-        "--seed",
-        "3",
-        "--image-size",
-        "60",
-        "--out",
-        &out,
-    ];
-    args.extend_from_slice(&SMALL);
-    args.extend_from_slice(extra);
-    ok(&args);
-}
-
-fn str_attr(f: &hdf5::File, name: &str) -> String {
-    f.attr(name)
-        .unwrap()
-        .read_scalar::<VarLenUnicode>()
-        .unwrap()
-        .as_str()
-        .to_string()
+    common::mock_build(out, galaxies, 3, extra);
 }
 
 fn u64_attr(f: &hdf5::File, name: &str) -> u64 {

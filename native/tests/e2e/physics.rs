@@ -8,38 +8,16 @@ use crate::common;
 use std::path::Path;
 
 use common::{SMALL, exit2, ok};
-use hdf5::types::VarLenUnicode;
 use serde_json::Value;
 
+/// `dataset build --source mock` of 2 galaxies of seed 4 with the small particle numbers.
 fn build(out: &Path, extra: &[&str]) {
-    let out = out.display().to_string();
-    let mut args = vec![
-        "dataset",
-        "build",
-        "--source",
-        "mock",
-        "--galaxies",
-        "2",
-        "--seed",
-        "4",
-        "--image-size",
-        "60",
-        "--out",
-        &out,
-    ];
-    args.extend_from_slice(&SMALL);
-    args.extend_from_slice(extra);
-    ok(&args);
+    common::mock_build(out, 2, 4, extra);
 }
 
+/// The string root attribute `name` of the file at `path`.
 fn attr(path: &Path, name: &str) -> String {
-    let f = hdf5::File::open(path).unwrap();
-    f.attr(name)
-        .unwrap()
-        .read_scalar::<VarLenUnicode>()
-        .unwrap()
-        .as_str()
-        .to_string()
+    common::str_attr(&hdf5::File::open(path).unwrap(), name)
 }
 
 #[test]

@@ -162,6 +162,21 @@ fn stellar_mass_cut_skips_with_reason_and_cuts_none_keeps() {
     assert!(s.contains("written 2 (6 samples), skipped 0"), "{s}");
     assert!(s.contains("cuts: none"), "{s}");
     assert_eq!(ids(&out), vec![1, 1, 1, 2, 2, 2]);
+    // The file records the selection, and every sample its dust: these cutouts are written
+    // mocks, which keep their own slab (1) whatever --tng-dust says.
+    let sel = |p: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&crate::common::str_attr(
+            &hdf5::File::open(p).unwrap(),
+            "selection",
+        ))
+        .unwrap()
+    };
+    let none = sel(&out);
+    assert_eq!(none["cuts"], "none");
+    assert_eq!(none["tng_dust"], "gas-column");
+    assert_eq!(sel(&dir.path().join("paper.h5"))["cuts"], "paper");
+    let f = galmass::dataset::DatasetReader::open(&out).unwrap();
+    assert_eq!(f.column::<u8>("meta/dust_model").unwrap(), vec![1; 6]);
 
     // No catalogue: shrinking spheres, said so; the same selection.
     let out = dir.path().join("ss.h5");

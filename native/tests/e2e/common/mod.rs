@@ -532,3 +532,37 @@ pub fn physics_probes(
         get(Probe::Radius(2.0), "mtot"),
     ]
 }
+
+/// `galmass dataset build --source mock` of `galaxies` galaxies of `seed` at 60² with the
+/// small particle numbers ([`SMALL`]) and `extra` flags, into `out`.
+pub fn mock_build(out: &Path, galaxies: usize, seed: u64, extra: &[&str]) {
+    let out = out.display().to_string();
+    let (galaxies, seed) = (galaxies.to_string(), seed.to_string());
+    let mut args = vec![
+        "dataset",
+        "build",
+        "--source",
+        "mock",
+        "--galaxies",
+        &galaxies,
+        "--seed",
+        &seed,
+        "--image-size",
+        "60",
+        "--out",
+        &out,
+    ];
+    args.extend_from_slice(&SMALL);
+    args.extend_from_slice(extra);
+    ok(&args);
+}
+
+/// A string (variable-length UTF-8) attribute of an HDF5 file.
+pub fn str_attr(f: &hdf5::File, name: &str) -> String {
+    f.attr(name)
+        .unwrap()
+        .read_scalar::<hdf5::types::VarLenUnicode>()
+        .unwrap()
+        .as_str()
+        .to_string()
+}
