@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::grid::noise_floor;
+use super::grid::noise_floor_text;
 
 /// A physics variant of the study: the mock dataset `data/<id>.h5` built with `flags`
 /// (the models are `models/{cnn,gbdt}-<id>`).
@@ -174,15 +174,7 @@ impl CrossPhysics {
     fn table(&self, model: &str, words: &str, target: &str) -> String {
         let vs = &self.settings.variants;
         let name = if target == "mstar" { "M*" } else { "Mtot" };
-        let floor = noise_floor(target, true, true, true)
-            .map(|[lo, hi]| {
-                if lo == hi {
-                    format!("{lo:.3}")
-                } else {
-                    format!("{lo:.3}–{hi:.3}")
-                }
-            })
-            .unwrap_or_else(|| "—".into());
+        let floor = noise_floor_text(target);
         let mut out = format!(
             "\n## {name}: {words}\n\nNoise floor of the default mock (docs/galaxy-model.md §7): \
              {floor} dex.\n\n| trained on ↓ / tested on → | {} |\n|---|{}\n",

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use super::grid::noise_floor;
+use super::grid::{noise_floor, noise_floor_text};
 use crate::figures::degradation::{Panel, draw};
 
 /// One dataset of a study built with `flags`: here an observing condition (and a physics
@@ -209,17 +209,7 @@ impl Degradation {
             }
             out.push_str(&format!("| {} | {n} | {} |\n", c.words, cells.join(" | ")));
         }
-        let floor = |t: &str| {
-            noise_floor(t, true, true, true)
-                .map(|[lo, hi]| {
-                    if lo == hi {
-                        format!("{lo:.3}")
-                    } else {
-                        format!("{lo:.3}–{hi:.3}")
-                    }
-                })
-                .unwrap_or_else(|| "—".into())
-        };
+        let floor = noise_floor_text;
         out.push_str(&format!(
             "\nNoise floor of the mock on ideal maps (docs/galaxy-model.md §7): M* {} dex with \
              colour and kinematics, Mtot {} dex with the scale radius.\n",

@@ -298,6 +298,20 @@ pub const TABLE6: [GbdtRow; 10] = [
     },
 ];
 
+/// [`noise_floor`] of a model that reads colour, kinematics and the scale, as table text:
+/// `0.035` or `0.030–0.035` (dex), `—` without an estimate.
+pub fn noise_floor_text(target: &str) -> String {
+    noise_floor(target, true, true, true)
+        .map(|[lo, hi]| {
+            if lo == hi {
+                format!("{lo:.3}")
+            } else {
+                format!("{lo:.3}–{hi:.3}")
+            }
+        })
+        .unwrap_or_else(|| "—".into())
+}
+
 /// The noise floor of a row on our generator (galaxy-model.md §7, "floor estimates for a
 /// perfect-information model on the maps"), as the (low, high) σ in dex a model can at best
 /// reach given what it reads: colour (g and r) or not, the physical scale (R_hsm) or not.
